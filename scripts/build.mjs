@@ -1,0 +1,45 @@
+// Builds everything: generated sources, wasm kernels (assembly/*.ts), TypeScript (dist/), and the browser ESM build (dist/browser/).
+import { execFileSync } from 'node:child_process';
+import { readdirSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+const step = (name) => console.log(`build: ${name}`);
+
+// 1. Generated sources (unicode tables, shader strings, ...): every scripts/gen-*.mjs, in name order.
+for (const f of readdirSync(join(root, 'scripts')).filter((f) => /^gen-.*\.mjs$/.test(f)).sort()) {
+  step(f);
+  run(process.execPath, [join(root, 'scripts', f)]);
+}
+
+// 2. WebAssembly kernels: each top-level assembly/*.ts is one module; assembly/lib/ and assembly/generated/ hold shared code.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+mkdirSync(join(root, 'dist', 'kernels'), { recursive: true });
+for (const f of readdirSync(join(root, 'assembly')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort()) {
+  const name = f.slice(0, -3);
+  step(`asc ${f}`);
+  run(bin('asc'), [join('assembly', f), '--config', 'asconfig.json', '--target', 'release', '--outFile', join('dist', 'kernels', `${name}.wasm`)]);
+}
+
+// 3. TypeScript → dist/ (Node entry, types, CLI).
+step('tsc');
+run(bin('tsc'), ['-p', 'tsconfig.json']);
+
+// 4. Browser ESM build: the public API and the Web Worker entry, located relative to import.meta.url at run time.
+step('esbuild (browser)');
+await esbuild.build({
+  entryPoints: { index: join(root, 'src/browser.ts'), worker: join(root, 'src/pool/worker/browser.ts') },
+  outdir: join(root, 'dist', 'browser'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('build: dist/cli/main.js missing');
+console.log('build: done');

@@ -1,0 +1,56 @@
+/**
+ * The host-side platform adapter: everything that differs between Node (worker_threads) and browsers
+ * (Web Workers) sits behind this interface. `src/index.ts` installs the Node adapter, `src/browser.ts` the
+ * browser one; nothing else branches on the platform.
+ */
+
+/** Callbacks a spawned worker reports to. */
+export interface WorkerEvents {
+  message(msg: unknown): void;
+  /** An error outside any task (uncaught exception, failed module load). The worker is considered dead after it. */
+  error(err: Error): void;
+  /** The worker is gone; `code` is its exit code (browsers report 1 for a worker that closed itself or failed). */
+  exit(code: number): void;
+}
+
+/** Per-worker options a Pool can pass through. */
+export interface SpawnOptions {
+  name?: string;
+  /** Node only: V8 heap limits, as worker_threads' `resourceLimits`. */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; codeRangeSizeMb?: number; stackSizeMb?: number };
+}
+
+/** A live worker, as the scheduler sees it. */
+export interface WorkerPort {
+  post(msg: unknown, transfer?: Transferable[]): void;
+  /** Stops the worker at once (running JavaScript is interrupted). Resolves when it is gone. */
+  terminate(): Promise<void>;
+  /** Lets the process exit while this worker idles (Node); no-op in browsers. */
+  unref(): void;
+  ref(): void;
+}
+
+export interface HostPlatform {
+  readonly name: 'node' | 'browser';
+  spawnWorker(events: WorkerEvents, options: SpawnOptions): WorkerPort;
+  /** Default worker count: available parallelism. */
+  defaultConcurrency(): number;
+  /** Reads a file shipped with the package (wasm binaries), located by URL relative to a module. */
+  readAsset(url: URL): Promise<Uint8Array>;
+  /** True when SharedArrayBuffer and shared WebAssembly.Memory can be used (Node; cross-origin isolated pages). */
+  sharedMemoryAvailable(): boolean;
+  /** Node only: a file path as a stream of byte chunks; undefined in browsers. */
+  openFile?(path: string, options?: { signal?: AbortSignal }): Promise<{ size: number; chunks: AsyncIterable<Uint8Array> }>;
+}
+
+let current: HostPlatform | undefined;
+
+/** Installs the platform adapter; called once by the entry module. */
+export function setPlatform(platform: HostPlatform): void {
+  current = platform;
+}
+
+export function platform(): HostPlatform {
+  if (!current) throw new Error('poolkit: no platform adapter installed (import "poolkit", not an internal module)');
+  return current;
+}
