@@ -1,0 +1,40 @@
+/** Cutting inputs into chunks: the unit of work of map / imap (one task per chunk). */
+
+/** Python's rule: chunksize = ceil(len / (4 × workers)). */
+export function autoChunksize(length: number, workers: number): number {
+  return Math.max(1, Math.ceil(length / (4 * workers)));
+}
+
+/** Chunks of a sync iterable, lazily. */
+export function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk;
+}
+
+/** Chunks of an async (or sync) iterable, lazily. */
+export async function* chunksOfAsync<T>(items: AsyncIterable<T> | Iterable<T>, size: number): AsyncGenerator<T[]> {
+  let chunk: T[] = [];
+  for await (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk;
+}
+
+export function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
+  return v != null && typeof (v as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+export function isIterable(v: unknown): v is Iterable<unknown> {
+  return v != null && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}

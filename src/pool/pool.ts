@@ -1,0 +1,253 @@
+/**
+ * Pool: Python's multiprocessing.Pool for JavaScript, on worker_threads (Node) or Web Workers (browsers).
+ *
+ * Every call validates its arguments, turns the work into task records (one per apply, one per chunk of a map),
+ * and hands them to the Scheduler. Results travel by structured clone; SharedArrayBuffers are shared.
+ */
+import { Scheduler, type SchedulerStats } from './scheduler.js';
+import { ChunkStream } from './chunk-stream.js';
+import { AsyncResult } from './async-result.js';
+import { createRecord, type TaskRecord } from './task-record.js';
+import { Mode } from './protocol.js';
+import { platform } from './platform.js';
+import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
+import { autoChunksize, chunksOf, chunksOfAsync, isAsyncIterable, isIterable } from './chunks.js';
+import { AbortError, InvalidArgumentError, PoolClosedError, PoolkitError, QueueFullError } from './errors.js';
+import {
+  checkCallOptions, findTransferables, resolvePoolOptions,
+  type ApplyAsyncOptions, type CallOptions, type MapOptions, type PoolOptions, type ResolvedPoolOptions,
+} from './options.js';
+
+type Args<F> = F extends TaskLike<infer A, unknown> ? A : never;
+type Ret<F> = F extends TaskLike<any[], infer R> ? Awaited<R> : never;
+type Item<F> = Args<F> extends [infer X, ...unknown[]] ? X : unknown;
+type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
+
+/** A pool of workers with Python's Pool API. */
+export class Pool {
+  private readonly opts: ResolvedPoolOptions;
+  private readonly sched: Scheduler;
+  private state: 'open' | 'closed' | 'terminated' = 'open';
+  private terminating: Promise<void> | undefined;
+
+  constructor(options?: PoolOptions) {
+    this.opts = resolvePoolOptions(options, platform().defaultConcurrency());
+    this.sched = new Scheduler(this.opts);
+  }
+
+  /** Number of workers the pool runs (started lazily, on the first tasks). */
+  get size(): number {
+    return this.opts.workers;
+  }
+
+  /** Runs `fn(...args)` in a worker; resolves with its result (awaited if it returns a promise). */
+  apply<F extends TaskLike>(fn: F, args?: Args<F>, options?: CallOptions): Promise<Ret<F>> {
+    try {
+      this.checkOpen();
+      checkCallOptions(options);
+      const task = resolveTask(fn);
+      if (args !== undefined && !Array.isArray(args)) throw new InvalidArgumentError('args', 'expected an array of arguments');
+      if (this.opts.maxQueue !== undefined && this.sched.queued >= this.opts.maxQueue) throw new QueueFullError(this.opts.maxQueue);
+      const a = (args ?? []) as unknown[];
+      return this.one(task, Mode.Apply, a, transferList(options?.transfer, a), options?.signal) as Promise<Ret<F>>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Like `apply`, returning an AsyncResult (`get(timeout)`, `wait`, `ready`, `successful`) and calling the callbacks. */
+  applyAsync<F extends TaskLike>(fn: F, args?: Args<F>, options?: ApplyAsyncOptions<Ret<F>>): AsyncResult<Ret<F>> {
+    return new AsyncResult(this.apply(fn, args, strip(options)), options?.callback, options?.errorCallback);
+  }
+
+  /** `fn` over every item, in order. Chunks of about len / (4 × workers) items unless `chunksize` is given. */
+  map<F extends TaskLike>(fn: F, items: AnyIterable<Item<F>>, options?: MapOptions): Promise<Ret<F>[]> {
+    return this.mapLike(fn, items, Mode.Map, options) as Promise<Ret<F>[]>;
+  }
+
+  /** `fn(...args)` for every argument tuple, in order. */
+  starmap<F extends TaskLike>(fn: F, argTuples: AnyIterable<Args<F>>, options?: MapOptions): Promise<Ret<F>[]> {
+    return this.mapLike(fn, argTuples, Mode.Starmap, options) as Promise<Ret<F>[]>;
+  }
+
+  mapAsync<F extends TaskLike>(fn: F, items: AnyIterable<Item<F>>, options?: MapOptions & ApplyAsyncOptions<Ret<F>[]>): AsyncResult<Ret<F>[]> {
+    return new AsyncResult(this.map(fn, items, strip(options)), options?.callback, options?.errorCallback);
+  }
+
+  starmapAsync<F extends TaskLike>(fn: F, argTuples: AnyIterable<Args<F>>, options?: MapOptions & ApplyAsyncOptions<Ret<F>[]>): AsyncResult<Ret<F>[]> {
+    return new AsyncResult(this.starmap(fn, argTuples, strip(options)), options?.callback, options?.errorCallback);
+  }
+
+  /**
+   * Lazy, ordered results of `fn` over a sync or async iterable. Reads ahead only a bounded window of items, so it
+   * works on endless sources with flat memory. Breaking out of the loop drops the queued rest.
+   */
+  imap<F extends TaskLike>(fn: F, items: AnyIterable<Item<F>>, options?: MapOptions): AsyncIterableIterator<Ret<F>> {
+    return this.stream(fn, items, Mode.Map, true, options) as AsyncIterableIterator<Ret<F>>;
+  }
+
+  /** Like `imap`, in completion order. */
+  imapUnordered<F extends TaskLike>(fn: F, items: AnyIterable<Item<F>>, options?: MapOptions): AsyncIterableIterator<Ret<F>> {
+    return this.stream(fn, items, Mode.Map, false, options) as AsyncIterableIterator<Ret<F>>;
+  }
+
+  /** Counters: live workers, busy workers, queued tasks, completed, failed, respawned (workers replaced). */
+  stats(): SchedulerStats {
+    return this.sched.stats();
+  }
+
+  /** No new tasks; workers exit once the queued ones are done (see `join`). */
+  close(): void {
+    if (this.state === 'open') this.state = 'closed';
+  }
+
+  /** Waits for every queued task to finish and the workers to exit. Call `close()` or `terminate()` first. */
+  async join(): Promise<void> {
+    if (this.state === 'open') throw new PoolkitError('join() needs close() or terminate() first');
+    if (this.state === 'terminated') return this.terminating;
+    await this.sched.whenIdle();
+    await this.sched.shutdown(new PoolClosedError('pool closed'));
+  }
+
+  /** Stops every worker now; queued and running tasks reject with PoolClosedError. */
+  terminate(): Promise<void> {
+    if (!this.terminating) {
+      this.state = 'terminated';
+      this.terminating = this.sched.shutdown(new PoolClosedError('pool terminated'));
+    }
+    return this.terminating;
+  }
+
+  /** `await using pool = new Pool()` terminates it at the end of the scope, as Python's `with Pool()` does. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.terminate();
+  }
+
+  private checkOpen(): void {
+    if (this.state !== 'open') throw new PoolClosedError(`pool is ${this.state}: no new tasks can be submitted`);
+  }
+
+  private pipelined(signal: AbortSignal | undefined): boolean {
+    return signal === undefined && this.opts.taskTimeout === undefined;
+  }
+
+  /** One task; settles the returned promise. */
+  private one(task: ResolvedTask, mode: Mode, payload: unknown[], transfer: Transferable[] | undefined, signal: AbortSignal | undefined): Promise<unknown> {
+    if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
+    return new Promise((resolve, reject) => {
+      let onAbort: (() => void) | undefined;
+      const rec = createRecord(task, mode, payload, transfer, this.pipelined(signal), (err, value) => {
+        if (onAbort) signal!.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve(value);
+      });
+      if (signal) {
+        onAbort = () => this.sched.cancel(rec, new AbortError(undefined, { cause: signal.reason }));
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+      this.sched.submit(rec);
+    });
+  }
+
+  private async mapLike(fn: TaskLike, items: AnyIterable<unknown>, mode: Mode.Map | Mode.Starmap, options: MapOptions | undefined): Promise<unknown[]> {
+    this.checkOpen();
+    checkCallOptions(options);
+    const task = resolveTask(fn);
+    if (!isIterable(items) && !isAsyncIterable(items)) throw new InvalidArgumentError('items', 'expected an iterable or async iterable');
+    const signal = options?.signal;
+    if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+    // As Python: the whole input is read first, so the automatic chunk size can be computed from its length.
+    const list = Array.isArray(items) ? items : isIterable(items) ? Array.from(items) : await collect(items, signal);
+    if (mode === Mode.Starmap) checkTuples(list);
+    const size = options?.chunksize ?? autoChunksize(list.length, this.opts.workers);
+    if (list.length === 0) return [];
+    if (this.opts.maxQueue !== undefined) {
+      const s = new ChunkStream(this.sched, { task, mode, source: chunksOf(list, size), window: this.opts.maxQueue, ordered: true, signal, transfer: options?.transfer === true, pipelined: this.pipelined(signal) });
+      return s.toArray();
+    }
+    return this.mapAll(task, mode, list, size, options);
+  }
+
+  /** Submits every chunk at once and assembles results by position; the first failure rejects and drops the rest. */
+  private mapAll(task: ResolvedTask, mode: Mode.Map | Mode.Starmap, list: unknown[], size: number, options: MapOptions | undefined): Promise<unknown[]> {
+    const signal = options?.signal;
+    const pipelined = this.pipelined(signal);
+    const transferAll = options?.transfer === true;
+    const explicit = Array.isArray(options?.transfer) ? options.transfer : undefined;
+    return new Promise((resolve, reject) => {
+      const out = new Array<unknown>(list.length);
+      const recs: TaskRecord[] = [];
+      let remaining = Math.ceil(list.length / size);
+      let failed = false;
+      const fail = (err: Error) => {
+        if (failed) return;
+        failed = true;
+        signal?.removeEventListener('abort', onAbort);
+        for (const r of recs) if (err instanceof AbortError) this.sched.cancel(r, err); else this.sched.drop(r);
+        reject(err);
+      };
+      const onAbort = () => fail(new AbortError(undefined, { cause: signal!.reason }));
+      for (let start = 0; start < list.length; start += size) {
+        const at = start;
+        const single = size === 1;
+        // A chunk of one is sent as a plain call: no array around the item or the result.
+        const payload = single ? (mode === Mode.Map ? [list[at]] : (list[at] as unknown[])) : list.slice(at, at + size);
+        const transfer = transferAll ? findTransferables(payload) : explicit ? findTransferables(payload).filter((t) => explicit.includes(t)) : undefined;
+        const rec = createRecord(task, single ? Mode.Apply : mode, payload, transfer, pipelined, (err, value) => {
+          if (failed) return;
+          if (err) return fail(err);
+          if (single) out[at] = value;
+          else {
+            const values = value as unknown[];
+            for (let i = 0; i < values.length; i++) out[at + i] = values[i];
+          }
+          if (--remaining === 0) {
+            signal?.removeEventListener('abort', onAbort);
+            resolve(out);
+          }
+        });
+        recs.push(rec);
+        this.sched.submit(rec);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private stream(fn: TaskLike, items: AnyIterable<unknown>, mode: Mode.Map | Mode.Starmap, ordered: boolean, options: MapOptions | undefined): AsyncIterableIterator<unknown> {
+    this.checkOpen();
+    checkCallOptions(options);
+    const task = resolveTask(fn);
+    if (!isIterable(items) && !isAsyncIterable(items)) throw new InvalidArgumentError('items', 'expected an iterable or async iterable');
+    const size = options?.chunksize ?? 1;
+    const source = isAsyncIterable(items) ? chunksOfAsync(items, size) : chunksOf(items as Iterable<unknown>, size);
+    const perWorker = Math.max(4, Math.min(64, Math.ceil(2048 / size / this.opts.workers)));
+    const window = Math.min(this.opts.maxQueue ?? Infinity, perWorker * this.opts.workers);
+    return new ChunkStream(this.sched, { task, mode, source, window, ordered, signal: options?.signal, transfer: options?.transfer === true, pipelined: this.pipelined(options?.signal) });
+  }
+}
+
+function strip<O extends object>(o: O | undefined): CallOptions | undefined {
+  if (!o) return o;
+  const { callback: _c, errorCallback: _e, ...rest } = o as O & ApplyAsyncOptions<unknown>;
+  return rest;
+}
+
+function transferList(t: CallOptions['transfer'], args: unknown[]): Transferable[] | undefined {
+  if (t === true) return findTransferables(args);
+  return Array.isArray(t) && t.length ? t : undefined;
+}
+
+function checkTuples(list: unknown[]): void {
+  for (let i = 0; i < list.length; i++) {
+    if (!Array.isArray(list[i])) throw new InvalidArgumentError(`argTuples[${i}]`, 'starmap needs an array of arguments for every call');
+  }
+}
+
+async function collect(items: AsyncIterable<unknown>, signal: AbortSignal | undefined): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const x of items) {
+    if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+    out.push(x);
+  }
+  return out;
+}

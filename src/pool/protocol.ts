@@ -1,0 +1,31 @@
+/** Messages between the host and a worker. Kept small and flat: they are structured-cloned on every task. */
+import type { FnDef } from './task-ref.js';
+import type { SerializedError } from './errors.js';
+
+/** How a task's payload is applied: fn(...args), fn(item) for each item of a chunk, or fn(...item) for each. */
+export const enum Mode {
+  Apply = 0,
+  Map = 1,
+  Starmap = 2,
+}
+
+/** One task on the wire: [id, fnKey, fnDef (first time this worker sees the key) | 0, mode, payload]. */
+export type WireTask = [id: number, key: number, def: FnDef | 0, mode: Mode, payload: unknown[]];
+
+export type HostMessage =
+  | { type: 'init'; status: SharedArrayBuffer | null; initializer: { key: number; def: FnDef } | null; initArgs: unknown[] }
+  | { type: 'run'; tasks: WireTask[] };
+
+/** [id, 0, value] for success, [id, 1, error] for failure. */
+export type TaskResult = [id: number, ok: 0, value: unknown] | [id: number, failed: 1, error: SerializedError];
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'init-error'; error: SerializedError }
+  | { type: 'result'; r: TaskResult }
+  /** A browser worker calling self.close() says so first (browsers give no exit event). */
+  | { type: 'closing'; code: number };
+
+/** Slots of the per-worker status array (Int32Array over a SharedArrayBuffer). */
+export const STATUS_RUNNING = 0;
+export const STATUS_WORDS = 1;

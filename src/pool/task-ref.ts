@@ -1,0 +1,101 @@
+/**
+ * What a task is: a self-contained function (its source is sent once per worker and cached there, like a picklable
+ * top-level Python function), a module export named with `task(url, name)`, or a built-in kernel step.
+ */
+import { InvalidArgumentError } from './errors.js';
+
+/** A module export run in the worker: `task(new URL('./tasks.js', import.meta.url), 'square')`. */
+export interface ModuleTask<A extends unknown[] = any[], R = unknown> {
+  readonly kind: 'module';
+  readonly url: string;
+  readonly name: string;
+  /** Phantom type marker for argument and result types. */
+  readonly __types?: (...args: A) => R;
+}
+
+/** A function registered inside the worker bundle (kernel steps); see `registerBuiltin`. */
+export interface BuiltinTask<A extends unknown[] = any[], R = unknown> {
+  readonly kind: 'builtin';
+  readonly name: string;
+  readonly __types?: (...args: A) => R;
+}
+
+export type TaskRef<A extends unknown[] = any[], R = unknown> = ModuleTask<A, R> | BuiltinTask<A, R>;
+
+/** Anything the pool can run: a self-contained function or a task reference. */
+export type TaskLike<A extends unknown[] = any[], R = unknown> = ((...args: A) => R) | TaskRef<A, R>;
+
+/**
+ * Names a module export to run in the workers. Use it for code that imports other modules, for bundlers, and for
+ * pages with a strict Content-Security-Policy (self-contained functions are compiled with `new Function`).
+ * @param url the module, absolute (`new URL('./tasks.js', import.meta.url)`)
+ * @param name the export to call; default `'default'`
+ */
+export function task<A extends unknown[] = any[], R = unknown>(url: URL | string, name = 'default'): ModuleTask<A, R> {
+  let href: string;
+  try {
+    href = new URL(String(url)).href;
+  } catch {
+    throw new InvalidArgumentError('url', `task(url, name) needs an absolute URL such as new URL('./tasks.js', import.meta.url); got ${JSON.stringify(String(url))}`);
+  }
+  if (typeof name !== 'string' || name === '') throw new InvalidArgumentError('name', 'task(url, name) needs the export name as a non-empty string');
+  return Object.freeze({ kind: 'module', url: href, name });
+}
+
+/** A built-in task registered in the worker bundle (internal: kernels). */
+export function builtin<A extends unknown[] = any[], R = unknown>(name: string): BuiltinTask<A, R> {
+  return Object.freeze({ kind: 'builtin', name });
+}
+
+/** How a task is named on the wire: a small numeric key, plus its definition the first time a worker sees the key. */
+export type FnDef = { src: string } | { url: string; name: string } | { builtin: string };
+
+export interface ResolvedTask {
+  readonly key: number;
+  readonly def: FnDef;
+  /** Self-contained source functions: a ReferenceError means they used a captured variable. */
+  readonly isSource: boolean;
+  readonly label: string;
+}
+
+let nextKey = 1;
+const byFunction = new WeakMap<Function, ResolvedTask>();
+const byRef = new Map<string, ResolvedTask>();
+
+/** Validates a task argument and returns its cached wire identity. */
+export function resolveTask(fn: unknown, argument = 'fn'): ResolvedTask {
+  if (typeof fn === 'function') {
+    let r = byFunction.get(fn);
+    if (!r) {
+      r = { key: nextKey++, def: { src: functionSource(fn, argument) }, isSource: true, label: fn.name || 'anonymous function' };
+      byFunction.set(fn, r);
+    }
+    return r;
+  }
+  if (fn && typeof fn === 'object' && 'kind' in fn) {
+    const ref = fn as TaskRef;
+    if (ref.kind === 'module' && typeof ref.url === 'string' && typeof ref.name === 'string') return cachedRef(`m:${ref.url}#${ref.name}`, { url: ref.url, name: ref.name }, `${ref.name} from ${ref.url}`);
+    if (ref.kind === 'builtin' && typeof ref.name === 'string') return cachedRef(`b:${ref.name}`, { builtin: ref.name }, ref.name);
+  }
+  throw new InvalidArgumentError(argument, `expected a function or task(url, name), got ${fn === null ? 'null' : typeof fn}`);
+}
+
+function cachedRef(id: string, def: FnDef, label: string): ResolvedTask {
+  let r = byRef.get(id);
+  if (!r) byRef.set(id, (r = { key: nextKey++, def, isSource: false, label }));
+  return r;
+}
+
+/** Source text that evaluates to the function in a worker; rejects what cannot travel. */
+export function functionSource(fn: Function, argument = 'fn'): string {
+  const src = Function.prototype.toString.call(fn);
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(src)) {
+    throw new InvalidArgumentError(argument, `native and bound functions cannot be sent to a worker (${fn.name || 'anonymous'}); pass a plain self-contained function or task(url, name)`);
+  }
+  if (/^class[\s{]/.test(src)) throw new InvalidArgumentError(argument, 'a class is not a task function');
+  if (/^(async\s+)?(function\b|\(|[\w$]+\s*=>)/.test(src)) return src;
+  // Method shorthand (`square(x) { ... }`, `async *gen() {}`) is not an expression on its own.
+  const m = /^(async\s+)?(\*?)\s*([\w$]+)\s*\(/.exec(src);
+  if (m) return `${m[1] ?? ''}function${m[2]} ${m[3]}${src.slice(m[0].length - 1)}`;
+  throw new InvalidArgumentError(argument, `cannot send this function to a worker: its source does not start like a function (${src.slice(0, 40)}...)`);
+}

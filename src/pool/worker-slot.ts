@@ -1,0 +1,42 @@
+/** The host's view of one worker: its port, the tasks sent to it (in order), and what it already knows. */
+import { Deque } from './deque.js';
+import { STATUS_RUNNING, STATUS_WORDS } from './protocol.js';
+import type { WorkerPort } from './platform.js';
+import type { TaskRecord } from './task-record.js';
+
+export type SlotState = 'live' | 'stopping' | 'dead';
+
+export class WorkerSlot {
+  /** Tasks sent and not yet answered, in the order the worker runs them. */
+  readonly inflight = new Deque<TaskRecord>();
+  /** Task keys whose definition this worker has received. */
+  readonly known = new Set<number>();
+  state: SlotState = 'live';
+  ready = false;
+  /** Tasks sent over the worker's life (for maxTasksPerWorker). */
+  sent = 0;
+  /** Why it failed, when it reported an error before exiting. */
+  failure: Error | undefined;
+  lastResultAt = 0;
+  port!: WorkerPort;
+  private readonly status: Int32Array | null;
+
+  constructor(readonly index: number, readonly statusBuffer: SharedArrayBuffer | null) {
+    this.status = statusBuffer ? new Int32Array(statusBuffer) : null;
+  }
+
+  static statusBuffer(): SharedArrayBuffer | null {
+    return typeof SharedArrayBuffer === 'function' && (globalThis.crossOriginIsolated !== false) ? new SharedArrayBuffer(4 * STATUS_WORDS) : null;
+  }
+
+  /** The id of the task the worker is running now, or 0; undefined when the platform has no shared memory. */
+  runningId(): number | undefined {
+    return this.status ? Atomics.load(this.status, STATUS_RUNNING) : undefined;
+  }
+
+  /** Only tasks that may be pipelined are in flight here. */
+  allPipelined(): boolean {
+    for (let i = 0; i < this.inflight.length; i++) if (!this.inflight.at(i)!.pipelined) return false;
+    return true;
+  }
+}

@@ -1,0 +1,20 @@
+/** Worker entry for browsers (module Web Worker). */
+import { createRuntime } from './runtime.js';
+import type { HostMessage, WorkerMessage } from '../protocol.js';
+import './kernels.js';
+
+interface WorkerScope {
+  postMessage(msg: unknown): void;
+  close(): void;
+  addEventListener(type: 'message', fn: (e: MessageEvent<HostMessage>) => void): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+const handle = createRuntime({ post: (msg: WorkerMessage) => scope.postMessage(msg) });
+scope.addEventListener('message', (e) => handle(e.data));
+
+// Browsers report nothing when a worker closes itself; tell the host first so it can treat it like a Node exit.
+const close = scope.close.bind(scope);
+scope.close = () => {
+  scope.postMessage({ type: 'closing', code: 0 } satisfies WorkerMessage);
+  close();
+};

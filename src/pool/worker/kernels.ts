@@ -1,0 +1,2 @@
+/** Built-in kernel steps bundled into every worker (each file registers itself with registerBuiltin). */
+import '../../wasm/worker.js';

@@ -1,0 +1,10 @@
+/** Worker entry for Node (worker_threads). */
+import { parentPort } from 'node:worker_threads';
+import { createRuntime } from './runtime.js';
+import type { HostMessage, WorkerMessage } from '../protocol.js';
+import './kernels.js';
+
+if (!parentPort) throw new Error('poolkit worker entry must run in a worker thread');
+const port = parentPort;
+const handle = createRuntime({ post: (msg: WorkerMessage) => port.postMessage(msg) });
+port.on('message', (msg: HostMessage) => handle(msg));
