@@ -1,0 +1,252 @@
+// k-means kernels: one Lloyd assignment step (distances, fused argmin, per-block partial sums), the block reduction,
+// and the distance updates k-means++ needs. f32 SIMD (128-bit), f64 accumulation.
+//
+// Memory contract (the host owns the layout; see src/kmeans/wasm-layout.ts): kernels allocate nothing and keep no
+// mutable static data. Every call gets the address of a descriptor, an array of i32 fields the host fills:
+//
+//   data      n × dp f32, row-major, dims zero-padded to dp (a multiple of 4)
+//   ct        the centroids for the distance loop: kp/8 groups, each dp × 8 f32, holding −2·c (transposed per group)
+//   cnorm     kp f32: ‖c‖², and f32.MAX_VALUE for the padding centroids k..kp (they never win the argmin)
+//   cent      k × dp f32, the centroids as rows (exact distance of a row to its chosen centroid)
+//   weights   n f32 or 0 (all ones)
+//   labels    n i32 (read: previous labels, to count changes; written: new labels)
+//   mind      n f32, written: squared distance of each row to its centroid
+//   sums      nblocks × k × dp f64, counts nblocks × k f64, binertia nblocks f64: per-block partial results
+//   counter   an i32 the threads take blocks from (atomic add): the host zeroes it before each parallel step
+//
+// Determinism: a block's partial sums depend only on the rows of that block, whatever thread computes it, and the
+// reduction adds blocks in block order, so results do not depend on the thread count.
+
+const D_DATA = 0;
+const D_N = 1;
+const D_DP = 2;
+const D_KP = 3;
+const D_K = 4;
+const D_CT = 5;
+const D_CNORM = 6;
+const D_CENT = 7;
+const D_WEIGHTS = 8;
+const D_LABELS = 9;
+const D_MIND = 10;
+const D_SUMS = 11;
+const D_COUNTS = 12;
+const D_BINERTIA = 13;
+const D_BLOCKROWS = 14;
+const D_NBLOCKS = 15;
+const D_COUNTER = 16;
+const D_UPDATE = 17;
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+@inline function field(desc: usize, i: i32): i32 {
+  return load<i32>(desc + (<usize>i << 2));
+}
+
+/**
+ * One Lloyd step for the blocks this thread takes from the shared counter: labels, squared distances, and (when the
+ * descriptor's update flag is set) per-block weighted sums, counts and inertia. Returns how many labels changed.
+ */
+export function assign(desc: usize): i32 {
+  const nblocks = field(desc, D_NBLOCKS);
+  const counter = <usize>field(desc, D_COUNTER);
+  let changed = 0;
+  while (true) {
+    const b = atomic.add<i32>(counter, 1);
+    if (b >= nblocks) break;
+    changed += assignBlock(desc, b);
+  }
+  return changed;
+}
+
+function assignBlock(desc: usize, b: i32): i32 {
+  const data = <usize>field(desc, D_DATA);
+  const n = field(desc, D_N);
+  const dp = field(desc, D_DP);
+  const kp = field(desc, D_KP);
+  const k = field(desc, D_K);
+  const ct = <usize>field(desc, D_CT);
+  const cnorm = <usize>field(desc, D_CNORM);
+  const cent = <usize>field(desc, D_CENT);
+  const weights = <usize>field(desc, D_WEIGHTS);
+  const labels = <usize>field(desc, D_LABELS);
+  const mind = <usize>field(desc, D_MIND);
+  const blockRows = field(desc, D_BLOCKROWS);
+  const update = field(desc, D_UPDATE);
+  const r0 = b * blockRows;
+  const r1 = min(n, r0 + blockRows);
+  const rowBytes = <usize>dp << 2;
+  const sums = <usize>field(desc, D_SUMS) + (<usize>b * <usize>k * <usize>dp << 3);
+  const counts = <usize>field(desc, D_COUNTS) + (<usize>b * <usize>k << 3);
+  if (update) {
+    memory.fill(sums, 0, <usize>k * <usize>dp << 3);
+    memory.fill(counts, 0, <usize>k << 3);
+  }
+  let inertia: f64 = 0;
+  let changed = 0;
+  const groups = kp >> 3;
+  for (let r = r0; r < r1; r += 4) {
+    // Four rows at a time (the host pads data and labels to a multiple of 4 rows; padding results are dropped).
+    const lp0 = labels + (<usize>r << 2);
+    const old0 = load<i32>(lp0), old1 = load<i32>(lp0, 4), old2 = load<i32>(lp0, 8), old3 = load<i32>(lp0, 12);
+    argmin4(data + <usize>r * rowBytes, rowBytes, ct, cnorm, groups, lp0);
+    const rows = min(4, r1 - r);
+    for (let i = 0; i < rows; i++) {
+      const row = r + i;
+      const label = load<i32>(labels + (<usize>row << 2));
+      const x = data + <usize>row * rowBytes;
+      const c = cent + <usize>label * rowBytes;
+      const d2 = sqDist(x, c, rowBytes);
+      if ((i == 0 ? old0 : i == 1 ? old1 : i == 2 ? old2 : old3) != label) changed++;
+      store<f32>(mind + (<usize>row << 2), d2);
+      if (update) {
+        const w: f64 = weights ? <f64>load<f32>(weights + (<usize>row << 2)) : 1.0;
+        inertia += w * <f64>d2;
+        const cp = counts + (<usize>label << 3);
+        store<f64>(cp, load<f64>(cp) + w);
+        addRow(sums + (<usize>label * <usize>dp << 3), x, rowBytes, w);
+      }
+    }
+  }
+  if (update) store<f64>(<usize>field(desc, D_BINERTIA) + (<usize>b << 3), inertia);
+  return changed;
+}
+
+/**
+ * Labels of four consecutive rows (x0, x0 + rowBytes, ...): the nearest centroid by ‖c‖² − 2x·c over `groups`
+ * groups of 8 centroids, the argmin fused into the distance loop. Writes 4 i32 labels at `out`.
+ * Exported (also a micro-benchmark entry) so the optimizer keeps it a separate function with few live values.
+ */
+export function argmin4(x0: usize, rowBytes: usize, ct: usize, cnorm: usize, groups: i32, out: usize): void {
+  const x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
+  let best0 = f32x4.splat(f32.MAX_VALUE), best1 = best0, best2 = best0, best3 = best0;
+  let bi0 = i32x4.splat(0), bi1 = bi0, bi2 = bi0, bi3 = bi0;
+  let idxLo = i32x4(0, 1, 2, 3);
+  let idxHi = i32x4(4, 5, 6, 7);
+  let cg = ct;
+  let cn = cnorm;
+  for (let g = 0; g < groups; g++) {
+    let a00 = v128.load(cn), a01 = v128.load(cn, 16);
+    let a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
+    for (let j: usize = 0; j < rowBytes; j += 4) {
+      const c = cg + (j << 3);
+      const c0 = v128.load(c);
+      const c1 = v128.load(c, 16);
+      const s0 = v128.load32_splat(x0 + j);
+      a00 = f32x4.add(a00, f32x4.mul(s0, c0));
+      a01 = f32x4.add(a01, f32x4.mul(s0, c1));
+      const s1 = v128.load32_splat(x1 + j);
+      a10 = f32x4.add(a10, f32x4.mul(s1, c0));
+      a11 = f32x4.add(a11, f32x4.mul(s1, c1));
+      const s2 = v128.load32_splat(x2 + j);
+      a20 = f32x4.add(a20, f32x4.mul(s2, c0));
+      a21 = f32x4.add(a21, f32x4.mul(s2, c1));
+      const s3 = v128.load32_splat(x3 + j);
+      a30 = f32x4.add(a30, f32x4.mul(s3, c0));
+      a31 = f32x4.add(a31, f32x4.mul(s3, c1));
+    }
+    cg += rowBytes << 3;
+    cn += 32;
+    // Fused argmin: per lane, strict < keeps the first index among equal distances.
+    let m = f32x4.lt(a00, best0); best0 = v128.bitselect(a00, best0, m); bi0 = v128.bitselect(idxLo, bi0, m);
+    m = f32x4.lt(a01, best0); best0 = v128.bitselect(a01, best0, m); bi0 = v128.bitselect(idxHi, bi0, m);
+    m = f32x4.lt(a10, best1); best1 = v128.bitselect(a10, best1, m); bi1 = v128.bitselect(idxLo, bi1, m);
+    m = f32x4.lt(a11, best1); best1 = v128.bitselect(a11, best1, m); bi1 = v128.bitselect(idxHi, bi1, m);
+    m = f32x4.lt(a20, best2); best2 = v128.bitselect(a20, best2, m); bi2 = v128.bitselect(idxLo, bi2, m);
+    m = f32x4.lt(a21, best2); best2 = v128.bitselect(a21, best2, m); bi2 = v128.bitselect(idxHi, bi2, m);
+    m = f32x4.lt(a30, best3); best3 = v128.bitselect(a30, best3, m); bi3 = v128.bitselect(idxLo, bi3, m);
+    m = f32x4.lt(a31, best3); best3 = v128.bitselect(a31, best3, m); bi3 = v128.bitselect(idxHi, bi3, m);
+    const eight = i32x4.splat(8);
+    idxLo = i32x4.add(idxLo, eight);
+    idxHi = i32x4.add(idxHi, eight);
+  }
+  store<i32>(out, lanesArgmin(best0, bi0));
+  store<i32>(out, lanesArgmin(best1, bi1), 4);
+  store<i32>(out, lanesArgmin(best2, bi2), 8);
+  store<i32>(out, lanesArgmin(best3, bi3), 12);
+}
+
+/** The lane with the smallest value; among equal values the smallest index. */
+@inline function lanesArgmin(best: v128, bi: v128): i32 {
+  let v = f32x4.extract_lane(best, 0);
+  let l = i32x4.extract_lane(bi, 0);
+  const v1 = f32x4.extract_lane(best, 1), l1 = i32x4.extract_lane(bi, 1);
+  if (v1 < v || (v1 == v && l1 < l)) { v = v1; l = l1; }
+  const v2 = f32x4.extract_lane(best, 2), l2 = i32x4.extract_lane(bi, 2);
+  if (v2 < v || (v2 == v && l2 < l)) { v = v2; l = l2; }
+  const v3 = f32x4.extract_lane(best, 3), l3 = i32x4.extract_lane(bi, 3);
+  if (v3 < v || (v3 == v && l3 < l)) { v = v3; l = l3; }
+  return l;
+}
+
+/** ‖x − c‖² by direct differences (padding lanes are zero in both). */
+@inline function sqDist(x: usize, c: usize, rowBytes: usize): f32 {
+  let acc = f32x4.splat(0);
+  for (let j: usize = 0; j < rowBytes; j += 16) {
+    const d = f32x4.sub(v128.load(x + j), v128.load(c + j));
+    acc = f32x4.add(acc, f32x4.mul(d, d));
+  }
+  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+}
+
+/** sums[j] += w · x[j] in f64. */
+@inline function addRow(sums: usize, x: usize, rowBytes: usize, w: f64): void {
+  const wv = f64x2.splat(w);
+  for (let j: usize = 0; j < rowBytes; j += 16) {
+    const v = v128.load(x + j);
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    const s = sums + (j << 1);
+    v128.store(s, f64x2.add(v128.load(s), f64x2.mul(lo, wv)));
+    v128.store(s, f64x2.add(v128.load(s, 16), f64x2.mul(hi, wv)), 16);
+  }
+}
+
+/**
+ * Adds the per-block partial results in block order: out sums (k × dp f64), out counts (k f64), and returns the
+ * total inertia. Serial (one call), so the order is fixed.
+ */
+export function reduce(desc: usize, outSums: usize, outCounts: usize): f64 {
+  const dp = field(desc, D_DP);
+  const k = field(desc, D_K);
+  const nblocks = field(desc, D_NBLOCKS);
+  const sums = <usize>field(desc, D_SUMS);
+  const counts = <usize>field(desc, D_COUNTS);
+  const binertia = <usize>field(desc, D_BINERTIA);
+  const sumBytes = <usize>k * <usize>dp << 3;
+  const countBytes = <usize>k << 3;
+  memory.copy(outSums, sums, sumBytes);
+  memory.copy(outCounts, counts, countBytes);
+  let inertia = load<f64>(binertia);
+  for (let b = 1; b < nblocks; b++) {
+    addF64(outSums, sums + <usize>b * sumBytes, sumBytes);
+    addF64(outCounts, counts + <usize>b * countBytes, countBytes);
+    inertia += load<f64>(binertia + (<usize>b << 3));
+  }
+  return inertia;
+}
+
+@inline function addF64(out: usize, src: usize, bytes: usize): void {
+  for (let j: usize = 0; j < bytes; j += 16) {
+    v128.store(out + j, f64x2.add(v128.load(out + j), v128.load(src + j)));
+  }
+}
+
+/**
+ * k-means++ step: for rows [r0, r1), closest[r] = min(closest[r], ‖x_r − p‖²) where p is the row `point` (dp f32);
+ * writes the new values to `out` (which may be `closest` itself) and returns Σ w_r · out[r] over the range.
+ */
+export function minDist(data: usize, dp: i32, point: usize, closest: usize, out: usize, weights: usize, r0: i32, r1: i32): f64 {
+  const rowBytes = <usize>dp << 2;
+  let pot: f64 = 0;
+  for (let r = r0; r < r1; r++) {
+    const d2 = sqDist(data + <usize>r * rowBytes, point, rowBytes);
+    const p = closest + (<usize>r << 2);
+    const c = load<f32>(p);
+    const m = d2 < c ? d2 : c;
+    store<f32>(out + (<usize>r << 2), m);
+    pot += weights ? <f64>m * <f64>load<f32>(weights + (<usize>r << 2)) : <f64>m;
+  }
+  return pot;
+}
