@@ -167,7 +167,7 @@ export class ChunkStream implements AsyncIterableIterator<unknown> {
 
   private abort(): void {
     const err = new AbortError(undefined, { cause: this.o.signal?.reason });
-    for (const rec of this.live) this.sched.cancel(rec, err);
+    this.sched.cancel(this.live, err);
     this.live.clear();
     this.failure = err;
     this.exhausted = true;

@@ -183,7 +183,8 @@ export class Pool {
         if (failed) return;
         failed = true;
         signal?.removeEventListener('abort', onAbort);
-        for (const r of recs) if (err instanceof AbortError) this.sched.cancel(r, err); else this.sched.drop(r);
+        if (err instanceof AbortError) this.sched.cancel(recs, err);
+        else for (const r of recs) this.sched.drop(r);
         reject(err);
       };
       const onAbort = () => fail(new AbortError(undefined, { cause: signal!.reason }));

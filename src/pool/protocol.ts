@@ -16,8 +16,8 @@ export type HostMessage =
   | { type: 'init'; status: SharedArrayBuffer | null; initializer: { key: number; def: FnDef } | null; initArgs: unknown[] }
   | { type: 'run'; tasks: WireTask[] };
 
-/** [id, 0, value] for success, [id, 1, error] for failure. */
-export type TaskResult = [id: number, ok: 0, value: unknown] | [id: number, failed: 1, error: SerializedError];
+/** [id, 0, value, async] for success, [id, 1, error, async] for failure; `async`: the task returned a promise. */
+export type TaskResult = [id: number, ok: 0, value: unknown, async: boolean] | [id: number, failed: 1, error: SerializedError, async: boolean];
 
 export type WorkerMessage =
   | { type: 'ready' }

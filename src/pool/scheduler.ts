@@ -45,8 +45,6 @@ export class Scheduler {
   private readonly slots: WorkerSlot[] = [];
   private dispatchScheduled = false;
   private nextSlot = 0;
-  /** Exponential moving average of one task's run time, in ms; drives the pipeline depth. */
-  private taskMs = -1;
   private broken: Error | undefined;
   private idleWaiters: (() => void)[] = [];
   private counters = { completed: 0, failed: 0, respawned: 0 };
@@ -65,21 +63,27 @@ export class Scheduler {
   submit(rec: TaskRecord): void {
     if (this.broken) return rec.settle(this.broken);
     this.queue.push(rec);
-    if (!this.dispatchScheduled) {
-      this.dispatchScheduled = true;
-      queueMicrotask(() => {
-        this.dispatchScheduled = false;
-        this.dispatch();
-      });
-    }
+    this.scheduleDispatch();
   }
 
-  /** Stops a task: drops it from the queue, or stops its worker if it is running. Settles it with `err`. */
-  cancel(rec: TaskRecord, err: Error): void {
-    if (rec.done) return;
-    const slot = rec.slot;
-    this.finish(rec, err);
-    if (slot && slot.state === 'live') this.stopSlot(slot, true);
+  /** Stops tasks: drops queued ones, stops the workers running the others. Settles each with `err`. */
+  cancel(recs: TaskRecord | Iterable<TaskRecord>, err: Error): void {
+    const stop = new Set<WorkerSlot>();
+    for (const rec of recs instanceof Array || Symbol.iterator in recs ? (recs as Iterable<TaskRecord>) : [recs as TaskRecord]) {
+      if (rec.done) continue;
+      if (rec.slot && rec.slot.state === 'live') stop.add(rec.slot);
+      this.finish(rec, err);
+    }
+    for (const slot of stop) this.stopSlot(slot, true);
+  }
+
+  private scheduleDispatch(): void {
+    if (this.dispatchScheduled) return;
+    this.dispatchScheduled = true;
+    queueMicrotask(() => {
+      this.dispatchScheduled = false;
+      this.dispatch();
+    });
   }
 
   /** Forgets a task nobody waits for any more: dropped if queued; if already running it finishes, unreported. */
@@ -124,9 +128,11 @@ export class Scheduler {
     if (this.idleWaiters.length && this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private depth(): number {
-    if (this.taskMs < 0) return 1;
-    return Math.max(1, Math.min(MAX_DEPTH, Math.floor(PIPELINE_BUDGET_MS / Math.max(this.taskMs, 1e-3))));
+  /** How many tasks of this function a worker may hold: about PIPELINE_BUDGET_MS of work, 1 until measured. */
+  private depth(task: ResolvedTask): number {
+    const t = task.timing;
+    if (t.ms < 0 || t.async) return 1;
+    return Math.max(1, Math.min(MAX_DEPTH, Math.floor(PIPELINE_BUDGET_MS / Math.max(t.ms, 1e-3))));
   }
 
   private dispatch(): void {
@@ -143,18 +149,17 @@ export class Scheduler {
       this.spawn();
       live++;
     }
-    const depth = this.depth();
-    const low = Math.max(1, depth >> 1);
     for (let n = 0; n < this.slots.length && this.queue.length; n++) {
       const slot = this.slots[(this.nextSlot + n) % this.slots.length]!;
-      if (slot.state !== 'live' || slot.inflight.length >= low) continue;
-      this.fill(slot, depth, Math.max(1, Math.ceil(this.queue.length / live)));
+      const next = this.queue.peek();
+      if (!next || slot.state !== 'live' || slot.inflight.length >= Math.max(1, this.depth(next.task) >> 1)) continue;
+      this.fill(slot, Math.max(1, Math.ceil(this.queue.length / live)));
     }
     this.nextSlot = (this.nextSlot + 1) % Math.max(1, this.slots.length);
   }
 
   /** Sends a batch of queued tasks to one worker, in one message. */
-  private fill(slot: WorkerSlot, depth: number, share: number): void {
+  private fill(slot: WorkerSlot, share: number): void {
     const wire: WireTask[] = [];
     let transfer: Transferable[] | undefined;
     const limit = this.opts.maxTasksPerWorker;
@@ -166,7 +171,7 @@ export class Scheduler {
       }
       if (limit !== undefined && slot.sent >= limit) break;
       const busy = slot.inflight.length;
-      if (busy > 0 && (!rec.pipelined || busy >= depth || !slot.allPipelined())) break;
+      if (busy > 0 && (!rec.pipelined || busy >= this.depth(rec.task) || !slot.allPipelined())) break;
       this.queue.shift();
       rec.slot = slot;
       rec.sentAt = performance.now();
@@ -224,13 +229,16 @@ export class Scheduler {
     if (slot.state === 'dead') return;
     switch (m.type) {
       case 'result': {
-        const [id, failed, value] = m.r;
+        const [id, failed, value, async] = m.r;
         const rec = this.removeInflight(slot, id);
         if (!rec) return;
         const now = performance.now();
+        // Back-to-back results from one worker time the task itself; otherwise this includes the round trip.
         const ms = now - Math.max(rec.sentAt, slot.lastResultAt);
         slot.lastResultAt = now;
-        this.taskMs = this.taskMs < 0 ? ms : this.taskMs * 0.9 + ms * 0.1;
+        const timing = rec.task.timing;
+        timing.ms = timing.ms < 0 ? ms : timing.ms * 0.8 + ms * 0.2;
+        if (async) timing.async = true;
         if (slot.inflight.length === 0) slot.port.unref();
         if (failed) {
           this.counters.failed++;
@@ -241,7 +249,8 @@ export class Scheduler {
         }
         const limit = this.opts.maxTasksPerWorker;
         if (limit !== undefined && slot.sent >= limit && slot.inflight.length === 0) this.stopSlot(slot, false);
-        if (slot.inflight.length <= this.depth() >> 1 || slot.state !== 'live') this.dispatch();
+        const next = this.queue.peek();
+        if (slot.state !== 'live' || (next && slot.inflight.length <= this.depth(next.task) >> 1)) this.dispatch();
         else this.notifyIdle();
         return;
       }
@@ -303,7 +312,7 @@ export class Scheduler {
     void slot.port.terminate().finally(() => {
       slot.state = 'dead';
     });
-    this.dispatch();
+    this.scheduleDispatch();
   }
 
   private removeInflight(slot: WorkerSlot, id: number): TaskRecord | undefined {

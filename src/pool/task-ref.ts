@@ -50,8 +50,17 @@ export function builtin<A extends unknown[] = any[], R = unknown>(name: string):
 /** How a task is named on the wire: a small numeric key, plus its definition the first time a worker sees the key. */
 export type FnDef = { src: string } | { url: string; name: string } | { builtin: string };
 
+/** What the scheduler has learned about a task function: how long one call takes, and whether it is async. */
+export interface TaskTiming {
+  /** Moving average of one call, in ms; -1 until measured. */
+  ms: number;
+  /** It returned a promise: probably waits on something, so it is never queued behind another task. */
+  async: boolean;
+}
+
 export interface ResolvedTask {
   readonly key: number;
+  readonly timing: TaskTiming;
   readonly def: FnDef;
   /** Self-contained source functions: a ReferenceError means they used a captured variable. */
   readonly isSource: boolean;
@@ -67,7 +76,7 @@ export function resolveTask(fn: unknown, argument = 'fn'): ResolvedTask {
   if (typeof fn === 'function') {
     let r = byFunction.get(fn);
     if (!r) {
-      r = { key: nextKey++, def: { src: functionSource(fn, argument) }, isSource: true, label: fn.name || 'anonymous function' };
+      r = { key: nextKey++, timing: { ms: -1, async: false }, def: { src: functionSource(fn, argument) }, isSource: true, label: fn.name || 'anonymous function' };
       byFunction.set(fn, r);
     }
     return r;
@@ -82,7 +91,7 @@ export function resolveTask(fn: unknown, argument = 'fn'): ResolvedTask {
 
 function cachedRef(id: string, def: FnDef, label: string): ResolvedTask {
   let r = byRef.get(id);
-  if (!r) byRef.set(id, (r = { key: nextKey++, def, isSource: false, label }));
+  if (!r) byRef.set(id, (r = { key: nextKey++, timing: { ms: -1, async: false }, def, isSource: false, label }));
   return r;
 }
 
