@@ -1,0 +1,58 @@
+// Update step, first stage: per block of rows, the weighted sums of (x − c_old[label]) per cluster and the summed
+// weight per cluster, written to the block's own region of the partial-sum buffer (k × (dims + 1) floats: dims
+// centred sums then the weight). Sums are centred on the old centroid so that they stay small and keep float32
+// precision. Rows are visited in order; thread t owns columns t, t + WG, ...: no two threads write one cell, no
+// atomics, and the result is the same on every run.
+
+struct Params {
+  rows: u32,
+  dims: u32,
+  k: u32,
+  hasWeights: u32,
+  blockRows: u32,
+  blockBase: u32,
+  inertiaBase: u32,
+  pad: u32,
+}
+
+override WG: u32 = 64u;
+
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read> W: array<f32>;
+@group(0) @binding(3) var<storage, read> labels: array<u32>;
+@group(0) @binding(4) var<storage, read> C: array<f32>;
+@group(0) @binding(5) var<storage, read_write> partials: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) li: u32) {
+  let b = wid.x + wid.y * nwg.x;
+  let r0 = b * P.blockRows;
+  if (r0 >= P.rows) {
+    return;
+  }
+  let r1 = min(r0 + P.blockRows, P.rows);
+  let d = P.dims;
+  let stride = P.k * (d + 1u);
+  let base = (P.blockBase + b) * stride;
+  for (var i = li; i < stride; i += WG) {
+    partials[base + i] = 0.0;
+  }
+  storageBarrier();
+  for (var r = r0; r < r1; r++) {
+    let l = labels[r];
+    var w = 1.0;
+    if (P.hasWeights != 0u) {
+      w = W[r];
+    }
+    let pb = base + l * (d + 1u);
+    for (var j = li; j <= d; j += WG) {
+      if (j < d) {
+        partials[pb + j] += w * (X[r * d + j] - C[l * d + j]);
+      } else {
+        partials[pb + j] += w;
+      }
+    }
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * How one k-means problem is laid out on a device: rows split into chunks that each fit one storage binding,
+ * workgroup grids that respect the per-dimension dispatch limit (2-D when needed), row blocks for the update pass
+ * sized so that the partial-sum buffer fits its budget. Pure planning: no GPU calls, so it is tested on its own
+ * with artificially small limits.
+ */
+import { WebGpuLimitError } from './errors.js';
+import type { GpuLimits } from './device.js';
+
+/** Caps below the device's limits: for tests (exercise splitting on small data) and for tuning. */
+export interface LayoutCaps {
+  /** At most this many rows per storage binding (default: as many as the binding size allows). */
+  maxRowsPerBinding?: number;
+  /** At most this many workgroups per grid dimension (default: the device limit, usually 65,535). */
+  maxWorkgroupsPerDimension?: number;
+  /** Bytes for the update pass's per-block partial sums (default 64 MiB, never above one binding). */
+  maxPartialBytes?: number;
+}
+
+export const ASSIGN_WG = 64;
+export const UPDATE_WG = 64;
+export const REDUCE_WG = 64;
+export const INERTIA_WG = 256;
+export const INERTIA_ROWS_PER_THREAD = 64;
+/** Rows summed by one inertia workgroup. */
+export const INERTIA_ROWS = INERTIA_WG * INERTIA_ROWS_PER_THREAD;
+/** Fewer blocks than this many rows each would only add partial sums to zero and reduce. */
+const MIN_BLOCK_ROWS = 64;
+/** Enough blocks to fill a large GPU; more only lengthen the reduction. */
+const TARGET_BLOCKS = 1024;
+const DEFAULT_PARTIAL_BYTES = 64 * 1024 * 1024;
+const DEFAULT_TILE_FLOATS = 4096;
+
+/** A dispatch grid: x × y workgroups, linearised in the shader as x + y · nx. */
+export type Grid = readonly [x: number, y: number];
+
+export interface Chunk {
+  /** First row of the chunk in the whole dataset. */
+  readonly row0: number;
+  readonly rows: number;
+  readonly assignGrid: Grid;
+  /** Update blocks in this chunk, and the index of its first block in the partial-sum buffer. */
+  readonly blocks: number;
+  readonly blockBase: number;
+  readonly updateGrid: Grid;
+  /** Inertia workgroups in this chunk, and the index of its first partial. */
+  readonly inertiaGroups: number;
+  readonly inertiaBase: number;
+  readonly inertiaGrid: Grid;
+}
+
+export interface Layout {
+  readonly n: number;
+  readonly dims: number;
+  readonly k: number;
+  readonly chunks: readonly Chunk[];
+  readonly rowsPerChunk: number;
+  readonly blockRows: number;
+  /** Blocks over all chunks (partial-sum buffer holds blocks × cells floats). */
+  readonly blocks: number;
+  /** k × (dims + 1): centred sums then weight, per cluster. */
+  readonly cells: number;
+  readonly reduceGrid: Grid;
+  /** Inertia partials over all chunks. */
+  readonly inertiaPartials: number;
+  /** Floats of workgroup memory for one centroid tile in the assignment shader. */
+  readonly tileFloats: number;
+}
+
+/** Smallest 2-D grid holding `groups` workgroups with at most `maxPerDim` per dimension. */
+export function grid2d(groups: number, maxPerDim: number): Grid {
+  if (groups <= 0) return [0, 0];
+  const x = Math.min(groups, maxPerDim);
+  const y = Math.ceil(groups / x);
+  if (y > maxPerDim) throw new WebGpuLimitError('maxComputeWorkgroupsPerDimension', `${groups} workgroups do not fit a ${maxPerDim} × ${maxPerDim} grid`);
+  return [x, y];
+}
+
+/** Plans the layout of an n × dims problem with k clusters on a device with `limits`. */
+export function planLayout(n: number, dims: number, k: number, limits: GpuLimits, caps: LayoutCaps = {}): Layout {
+  const rowBytes = dims * 4;
+  const bindingBytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  let rowsPerChunk = Math.floor(bindingBytes / rowBytes);
+  if (caps.maxRowsPerBinding !== undefined) rowsPerChunk = Math.min(rowsPerChunk, Math.floor(caps.maxRowsPerBinding));
+  if (rowsPerChunk < 1) throw new WebGpuLimitError('maxStorageBufferBindingSize', `one row of ${dims} floats does not fit one storage binding`);
+  const maxPerDim = Math.min(limits.maxComputeWorkgroupsPerDimension, caps.maxWorkgroupsPerDimension ?? Infinity);
+
+  const cells = k * (dims + 1);
+  const cellBytes = cells * 4;
+  if (cellBytes > bindingBytes) throw new WebGpuLimitError('maxStorageBufferBindingSize', `k × (dims + 1) = ${cells} floats do not fit one storage binding`);
+  const partialBytes = Math.min(caps.maxPartialBytes ?? DEFAULT_PARTIAL_BYTES, bindingBytes);
+  const maxBlocks = Math.max(1, Math.floor(partialBytes / cellBytes));
+  const nChunks = Math.ceil(n / rowsPerChunk);
+  let blockRows = Math.max(MIN_BLOCK_ROWS, Math.ceil(n / Math.min(maxBlocks, TARGET_BLOCKS)));
+  const countBlocks = (br: number): number => {
+    let total = 0;
+    for (let c = 0; c < nChunks; c++) total += Math.ceil(Math.min(rowsPerChunk, n - c * rowsPerChunk) / br);
+    return total;
+  };
+  while (countBlocks(blockRows) > maxBlocks) {
+    if (blockRows >= rowsPerChunk) throw new WebGpuLimitError('maxStorageBufferBindingSize', `partial sums for ${nChunks} chunks of k × (dims + 1) = ${cells} floats exceed ${partialBytes} bytes`);
+    blockRows = Math.min(rowsPerChunk, Math.ceil(blockRows * 1.25));
+  }
+
+  const chunks: Chunk[] = [];
+  let blockBase = 0;
+  let inertiaBase = 0;
+  for (let row0 = 0; row0 < n; row0 += rowsPerChunk) {
+    const rows = Math.min(rowsPerChunk, n - row0);
+    const blocks = Math.ceil(rows / blockRows);
+    const inertiaGroups = Math.ceil(rows / INERTIA_ROWS);
+    chunks.push({
+      row0,
+      rows,
+      assignGrid: grid2d(Math.ceil(rows / ASSIGN_WG), maxPerDim),
+      blocks,
+      blockBase,
+      updateGrid: grid2d(blocks, maxPerDim),
+      inertiaGroups,
+      inertiaBase,
+      inertiaGrid: grid2d(inertiaGroups, maxPerDim),
+    });
+    blockBase += blocks;
+    inertiaBase += inertiaGroups;
+  }
+
+  // Workgroup memory: the centroid tile plus one atomic flag.
+  const tileCapacity = Math.floor((limits.maxComputeWorkgroupStorageSize - 16) / 4);
+  if (dims > tileCapacity) throw new WebGpuLimitError('maxComputeWorkgroupStorageSize', `dims = ${dims} exceeds the ${tileCapacity} floats of workgroup memory one centroid needs`);
+  const tileFloats = Math.max(Math.min(DEFAULT_TILE_FLOATS, tileCapacity), dims);
+
+  return {
+    n, dims, k, chunks, rowsPerChunk, blockRows, blocks: blockBase, cells,
+    reduceGrid: grid2d(Math.ceil(cells / REDUCE_WG), maxPerDim),
+    inertiaPartials: inertiaBase,
+    tileFloats,
+  };
+}
