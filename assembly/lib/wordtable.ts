@@ -1,0 +1,110 @@
+// Open-addressing hash tables of byte keys in host-assigned memory (the kernel allocates nothing).
+//
+// A table state (64 bytes at an offset the host assigns) points at a slot array and a key arena:
+//   slot (16 bytes): hash u32 | key u32 (address of the key record; 0 = empty) | count u64
+//   key record: length u32 (bit 31 = raw: the original bytes, lower-cased by the host) | bytes
+// Linear probing on the low hash bits; the host sizes slots and arena and grows them when a call reports so.
+
+export const S_SLOTS = 0; // u32 address of the slot array
+export const S_MASK = 4; // u32 slot count - 1 (a power of two minus one)
+export const S_USED = 8; // u32 occupied slots
+export const S_LIMIT = 12; // u32 occupancy at which inserting stops (load factor, set by the host)
+export const S_ATOP = 16; // u32 next free arena byte
+export const S_AEND = 20; // u32 end of the arena
+export const S_TOTAL = 24; // u64 words counted
+export const S_ORDER = 32; // u32 merge tables: address of the insertion-order array (u32 slot indices)
+export const S_STATUS = 36; // u32 why the last call stopped: 0 done, 1 table full, 2 arena low
+export const STATE_BYTES = 64;
+
+export const SLOT_BYTES = 16;
+export const RAW: u32 = 0x80000000;
+
+const M1: u64 = 0x9e3779b97f4a7c15;
+const M2: u64 = 0xff51afd7ed558ccd;
+
+/** Hash of `n` key bytes at `p` (`lenField` mixes in the raw flag). Reads up to 7 bytes past the key. */
+// @ts-ignore: decorator
+@inline
+export function hashKey(p: usize, n: u32, lenField: u32): u32 {
+  let h: u64 = <u64>lenField * M1;
+  let q = p;
+  let r = n;
+  while (r >= 8) {
+    h = (h ^ load<u64>(q)) * M1;
+    h ^= h >> 32;
+    q += 8;
+    r -= 8;
+  }
+  if (r) {
+    const tail = load<u64>(q) & ((<u64>1 << (<u64>r << 3)) - 1);
+    h = (h ^ tail) * M1;
+  }
+  h ^= h >> 33;
+  h *= M2;
+  h ^= h >> 29;
+  return <u32>h;
+}
+
+/** True when the `n` bytes at `a` and `b` are equal. May read up to 7 bytes past either key. */
+// @ts-ignore: decorator
+@inline
+export function keysEqual(a: usize, b: usize, n: u32): bool {
+  let r = n;
+  let x = a;
+  let y = b;
+  while (r >= 8) {
+    if (load<u64>(x) != load<u64>(y)) return false;
+    x += 8;
+    y += 8;
+    r -= 8;
+  }
+  if (r == 0) return true;
+  const mask = (<u64>1 << (<u64>r << 3)) - 1;
+  return ((load<u64>(x) ^ load<u64>(y)) & mask) == 0;
+}
+
+/** Partition of a hash among `parts` (high bits; slots use the low bits). */
+// @ts-ignore: decorator
+@inline
+export function partitionOf(h: u32, parts: u32): u32 {
+  return <u32>((<u64>h * <u64>parts) >> 32);
+}
+
+/**
+ * Finds the slot for a key: the matching one, or the empty one where it belongs.
+ * `rec` is a key record address, or 0 with `kp` pointing at bare key bytes (length `lenField`).
+ */
+// @ts-ignore: decorator
+@inline
+export function findSlot(slots: usize, mask: u32, h: u32, kp: usize, lenField: u32): usize {
+  const n = lenField & ~RAW;
+  let i = h & mask;
+  while (true) {
+    const s = slots + (<usize>i << 4);
+    const key = <usize>load<u32>(s, 4);
+    if (key == 0) return s;
+    if (load<u32>(s) == h && load<u32>(key) == lenField && keysEqual(key + 4, kp, n)) return s;
+    i = (i + 1) & mask;
+  }
+}
+
+/** Re-inserts every entry of the table at `st` into a new slot array (`slots`, `mask`), and switches to it. */
+export function rehashTable(st: usize, slots: usize, mask: u32): void {
+  memory.fill(slots, 0, (<usize>mask + 1) << 4);
+  const old = <usize>load<u32>(st, S_SLOTS);
+  const oldMask = load<u32>(st, S_MASK);
+  for (let i: u32 = 0; i <= oldMask; i++) {
+    const s = old + (<usize>i << 4);
+    const key = load<u32>(s, 4);
+    if (key == 0) continue;
+    const h = load<u32>(s);
+    let j = h & mask;
+    while (load<u32>(slots + (<usize>j << 4), 4) != 0) j = (j + 1) & mask;
+    const d = slots + (<usize>j << 4);
+    store<u32>(d, h);
+    store<u32>(d, key, 4);
+    store<u64>(d, load<u64>(s, 8), 8);
+  }
+  store<u32>(st, <u32>slots, S_SLOTS);
+  store<u32>(st, mask, S_MASK);
+}

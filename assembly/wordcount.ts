@@ -1,0 +1,200 @@
+// Word-count kernel (DESIGN.md §3 tokenization) for multithreaded WebAssembly over one shared memory.
+//
+// The host owns the memory layout: it assigns each thread a table state (see lib/wordtable.ts) and input splits
+// that start and end at separators. `count` scans a split with an ASCII fast path and the generated Unicode tables,
+// writes each word lower-cased (UTF-8) into the thread's key arena and counts it in the thread's open-addressing
+// table; it stops early, reporting how far it got, when the table or arena needs growing. Then `stats` and `merge`
+// combine the thread tables by hash partition, in parallel, into per-partition key blobs and counts for the host.
+import { UNI_VERSION } from './generated/unicode';
+import { ASCII_CLASS, decodeAt, propOf, putUtf8 } from './lib/utf8';
+import {
+  RAW, S_AEND, S_ATOP, S_LIMIT, S_MASK, S_ORDER, S_SLOTS, S_STATUS, S_TOTAL, S_USED,
+  findSlot, hashKey, partitionOf, rehashTable,
+} from './lib/wordtable';
+
+/** Where the host may start its own allocations. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Unicode version of the generated tables (major * 100 + minor). */
+export function unicodeVersion(): i32 {
+  return UNI_VERSION;
+}
+
+/** Sets up a table state: an empty slot array (zeroed here), its occupancy limit, a key arena and an order array. */
+export function initTable(st: usize, slots: usize, mask: u32, limit: u32, arena: usize, arenaEnd: usize, order: usize): void {
+  memory.fill(st, 0, 64);
+  memory.fill(slots, 0, (<usize>mask + 1) << 4);
+  store<u32>(st, <u32>slots, S_SLOTS);
+  store<u32>(st, mask, S_MASK);
+  store<u32>(st, limit, S_LIMIT);
+  store<u32>(st, <u32>arena, S_ATOP);
+  store<u32>(st, <u32>arenaEnd, S_AEND);
+  store<u32>(st, <u32>order, S_ORDER);
+}
+
+/** Moves the table at `st` to a larger slot array; the host sets the new limit. */
+export function rehash(st: usize, slots: usize, mask: u32, limit: u32): void {
+  rehashTable(st, slots, mask);
+  store<u32>(st, limit, S_LIMIT);
+}
+
+/**
+ * Counts the words of the `len` bytes at `ptr` into the table at `st`. Returns the bytes consumed: `len` when done,
+ * less when the table is full (status 1; the rest starts at a word) or the arena is low (status 2, returns 0).
+ * The arena must have 4 * len + 64 free bytes (keys grow at most 1.5× when lower-cased, plus 4 bytes per key).
+ */
+export function count(st: usize, ptr: usize, len: u32): u32 {
+  const end = ptr + <usize>len;
+  let atop = <usize>load<u32>(st, S_ATOP);
+  if (<usize>load<u32>(st, S_AEND) - atop < (<usize>len << 2) + 64) {
+    store<u32>(st, 2, S_STATUS);
+    return 0;
+  }
+  const slots = <usize>load<u32>(st, S_SLOTS);
+  const mask = load<u32>(st, S_MASK);
+  const limit = load<u32>(st, S_LIMIT);
+  let used = load<u32>(st, S_USED);
+  let total: u64 = 0;
+  let status: u32 = 0;
+  let i = ptr;
+  while (i < end) {
+    let t = <u32>load<u8>(ASCII_CLASS + <usize>load<u8>(i));
+    if (t == 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    const kp = atop + 4;
+    let w = kp;
+    let raw: i32 = 0;
+    while (true) {
+      if (t < 0x80) {
+        store<u8>(w, t);
+        w++;
+        i++;
+      } else {
+        const d = decodeAt(i, end);
+        if (d == 0) break;
+        const p = propOf(d & 0x1fffff);
+        if ((p & 1) == 0) {
+          if (w == kp) i += <usize>(d >> 24);
+          break;
+        }
+        raw |= p & 2;
+        w = putUtf8(w, <u32>(<i32>(d & 0x1fffff) + (p >> 2)));
+        i += <usize>(d >> 24);
+      }
+      if (i >= end) break;
+      t = <u32>load<u8>(ASCII_CLASS + <usize>load<u8>(i));
+      if (t == 0) break;
+    }
+    if (w == kp) {
+      if (i == start) i++; // an invalid byte: one separator
+      continue;
+    }
+    let n = <u32>(w - kp);
+    if (raw) {
+      // Σ or İ: keep the original bytes; the host applies toLowerCase (final sigma, multi-character mappings).
+      n = <u32>(i - start);
+      memory.copy(kp, start, n);
+    }
+    const lenField = raw ? n | RAW : n;
+    const h = hashKey(kp, n, lenField);
+    const s = findSlot(slots, mask, h, kp, lenField);
+    if (load<u32>(s, 4) == 0) {
+      if (used >= limit) {
+        status = 1;
+        i = start;
+        break;
+      }
+      store<u32>(atop, lenField);
+      store<u32>(s, h);
+      store<u32>(s, <u32>atop, 4);
+      store<u64>(s, 1, 8);
+      atop = kp + <usize>n;
+      used++;
+    } else {
+      store<u64>(s, load<u64>(s, 8) + 1, 8);
+    }
+    total++;
+  }
+  store<u32>(st, <u32>atop, S_ATOP);
+  store<u32>(st, used, S_USED);
+  store<u64>(st, load<u64>(st, S_TOTAL) + total, S_TOTAL);
+  store<u32>(st, status, S_STATUS);
+  return <u32>(i - ptr);
+}
+
+/** Adds, per partition p < parts, the table's key count to out[2p] and key bytes (+2 each) to out[2p+1] (u32). */
+export function stats(st: usize, parts: u32, out: usize): void {
+  const slots = <usize>load<u32>(st, S_SLOTS);
+  const mask = load<u32>(st, S_MASK);
+  for (let i: u32 = 0; i <= mask; i++) {
+    const s = slots + (<usize>i << 4);
+    const key = <usize>load<u32>(s, 4);
+    if (key == 0) continue;
+    const o = out + (<usize>partitionOf(load<u32>(s), parts) << 3);
+    store<u32>(o, load<u32>(o) + 1);
+    store<u32>(o, load<u32>(o, 4) + (load<u32>(key) & ~RAW) + 2, 4);
+  }
+}
+
+/**
+ * Merges partition `p` of the `nSrc` tables whose states are listed (u32) at `srcs` into the table at `dst`
+ * (set up by initTable with an order array and room for every key; its keys point into the source arenas).
+ * Then writes, in insertion order, each key followed by '\n' (a raw key prefixed by byte 1) at `blob`, and its
+ * count as f64 at `counts`. Returns the blob's length.
+ */
+export function merge(dst: usize, srcs: usize, nSrc: u32, parts: u32, p: u32, blob: usize, counts: usize): u32 {
+  const slots = <usize>load<u32>(dst, S_SLOTS);
+  const mask = load<u32>(dst, S_MASK);
+  const order = <usize>load<u32>(dst, S_ORDER);
+  let used = load<u32>(dst, S_USED);
+  let total: u64 = 0;
+  for (let k: u32 = 0; k < nSrc; k++) {
+    const src = <usize>load<u32>(srcs + (<usize>k << 2));
+    const sSlots = <usize>load<u32>(src, S_SLOTS);
+    const sMask = load<u32>(src, S_MASK);
+    for (let i: u32 = 0; i <= sMask; i++) {
+      const s = sSlots + (<usize>i << 4);
+      const key = <usize>load<u32>(s, 4);
+      if (key == 0) continue;
+      const h = load<u32>(s);
+      if (partitionOf(h, parts) != p) continue;
+      const c = load<u64>(s, 8);
+      total += c;
+      const lenField = load<u32>(key);
+      const d = findSlot(slots, mask, h, key + 4, lenField);
+      if (load<u32>(d, 4) == 0) {
+        store<u32>(d, h);
+        store<u32>(d, <u32>key, 4);
+        store<u64>(d, c, 8);
+        store<u32>(order + (<usize>used << 2), <u32>((d - slots) >> 4));
+        used++;
+      } else {
+        store<u64>(d, load<u64>(d, 8) + c, 8);
+      }
+    }
+  }
+  store<u32>(dst, used, S_USED);
+  store<u64>(dst, total, S_TOTAL);
+  let w = blob;
+  for (let j: u32 = 0; j < used; j++) {
+    const d = slots + (<usize>load<u32>(order + (<usize>j << 2)) << 4);
+    const key = <usize>load<u32>(d, 4);
+    const lenField = load<u32>(key);
+    const n = <usize>(lenField & ~RAW);
+    if (lenField & RAW) {
+      store<u8>(w, 1);
+      w++;
+    }
+    memory.copy(w, key + 4, n);
+    w += n;
+    store<u8>(w, 10);
+    w++;
+    store<f64>(counts + (<usize>j << 3), <f64>load<u64>(d, 8));
+  }
+  return <u32>(w - blob);
+}

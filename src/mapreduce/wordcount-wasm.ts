@@ -1,0 +1,218 @@
+/**
+ * The wasm backend of the word count: drives assembly/wordcount.ts over one shared memory.
+ *
+ * Each thread slot owns a table (state, slot array, key arena) in shared memory; input splits (cut at ASCII
+ * separators by the host) are copied into a ring of input buffers and counted by whichever slot is free, as one
+ * `wasm.call` per split on the pool's workers. A call that stops early (table full, arena low) is resumed after the
+ * host grows that slot's table. At the end, thread tables are merged by hash partition in parallel, and each
+ * partition comes back as one blob of '\n'-separated keys and an f64 array of counts.
+ */
+import type { WasmContext } from '../wasm/context.js';
+import { throwIfAborted } from './source.js';
+
+/** Runs one kernel export on some worker (or the main thread) and resolves with its return value. */
+export type KernelCall = (fn: string, args: number[], signal?: AbortSignal) => Promise<number>;
+
+// Table state field offsets (assembly/lib/wordtable.ts).
+const S_SLOTS = 0;
+const S_MASK = 4;
+const S_USED = 8;
+const S_LIMIT = 12;
+const S_ATOP = 16;
+const S_AEND = 20;
+const S_TOTAL = 24;
+const S_STATUS = 36;
+const STATE_BYTES = 64;
+const SLOT_BYTES = 16;
+const INITIAL_SLOTS = 1 << 15;
+const LOAD = 0.5;
+
+interface Table {
+  state: number;
+}
+
+interface InputBuffer {
+  ptr: number;
+  capacity: number;
+}
+
+export interface WasmCountOptions {
+  /** Target split size in bytes (default 1 MiB). */
+  splitBytes?: number;
+  signal?: AbortSignal;
+}
+
+/** Counts words into per-thread tables; `finish` merges them into one Map. */
+export class WasmWordCounter {
+  private readonly tables: Table[] = [];
+  private readonly freeTables: Table[] = [];
+  private readonly freeBuffers: InputBuffer[] = [];
+  private readonly jobs: Array<{ buf: InputBuffer; len: number }> = [];
+  private readonly bufferWaiters: Array<() => void> = [];
+  private readonly running = new Set<Promise<void>>();
+  private failure: unknown;
+  private readonly splitBytes: number;
+  private readonly arenaChunk: number;
+
+  constructor(
+    private readonly ctx: WasmContext,
+    private readonly call: KernelCall,
+    private readonly options: WasmCountOptions = {},
+  ) {
+    this.splitBytes = options.splitBytes ?? 1 << 20;
+    this.arenaChunk = Math.max(8 << 20, 8 * this.splitBytes);
+    for (let t = 0; t < ctx.threads; t++) {
+      const state = ctx.reserve(STATE_BYTES, 64, 'word-count tables');
+      const slots = ctx.reserve(INITIAL_SLOTS * SLOT_BYTES, 64, 'word-count tables');
+      const arena = ctx.reserve(this.arenaChunk, 64, 'word-count keys');
+      ctx.exports.initTable(state, slots, INITIAL_SLOTS - 1, INITIAL_SLOTS * LOAD, arena, arena + this.arenaChunk, 0);
+      const table = { state };
+      this.tables.push(table);
+      this.freeTables.push(table);
+    }
+    for (let b = 0; b < 2 * ctx.threads; b++) {
+      const capacity = this.splitBytes + 4096;
+      this.freeBuffers.push({ ptr: ctx.reserve(capacity, 64, 'word-count input'), capacity });
+    }
+  }
+
+  /** Queues one split (bytes that start and end at separators); resolves once it is copied into shared memory. */
+  async add(split: Uint8Array): Promise<void> {
+    if (this.failure) throw this.failure;
+    throwIfAborted(this.options.signal);
+    while (this.freeBuffers.length === 0) {
+      await new Promise<void>((resolve) => this.bufferWaiters.push(resolve));
+      if (this.failure) throw this.failure;
+    }
+    let buf = this.freeBuffers.pop()!;
+    if (buf.capacity < split.length) {
+      // One enormous word: a bigger buffer for this and later splits.
+      const capacity = split.length + 4096;
+      buf = { ptr: this.ctx.reserve(capacity, 64, 'word-count input'), capacity };
+    }
+    this.ctx.u8(buf.ptr, split.length).set(split);
+    this.jobs.push({ buf, len: split.length });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.freeTables.length && this.jobs.length) {
+      const table = this.freeTables.pop()!;
+      const job = this.jobs.shift()!;
+      const p: Promise<void> = this.run(table, job.buf.ptr, job.len).then(
+        () => {
+          this.running.delete(p);
+          this.freeTables.push(table);
+          this.freeBuffers.push(job.buf);
+          this.bufferWaiters.shift()?.();
+          this.pump();
+        },
+        (e) => {
+          this.running.delete(p);
+          this.failure ??= e;
+          for (const w of this.bufferWaiters.splice(0)) w();
+        },
+      );
+      this.running.add(p);
+    }
+  }
+
+  private async run(table: Table, ptr: number, len: number): Promise<void> {
+    let done = 0;
+    while (done < len) {
+      const n = await this.call('count', [table.state, ptr + done, len - done], this.options.signal);
+      done += n;
+      if (done < len) this.grow(table, len - done);
+    }
+  }
+
+  /** Called between kernel calls on a slot: gives it a bigger table or a new arena chunk. */
+  private grow(table: Table, remaining: number): void {
+    const st = this.ctx.u32(table.state, STATE_BYTES / 4);
+    const status = st[S_STATUS / 4];
+    if (status === 1) {
+      const slots = (st[S_MASK / 4]! + 1) * 2;
+      const ptr = this.ctx.reserve(slots * SLOT_BYTES, 64, 'word-count tables');
+      this.ctx.exports.rehash(table.state, ptr, slots - 1, Math.floor(slots * LOAD));
+    } else if (status === 2) {
+      const bytes = Math.max(this.arenaChunk, 4 * remaining + 4096);
+      const arena = this.ctx.reserve(bytes, 64, 'word-count keys');
+      const view = this.ctx.u32(table.state, STATE_BYTES / 4);
+      view[S_ATOP / 4] = arena;
+      view[S_AEND / 4] = arena + bytes;
+    } else throw new Error(`word-count kernel stopped with status ${status}`);
+  }
+
+  /** Waits for every queued split, then merges the thread tables; returns the counts and the total word count. */
+  async finish(): Promise<{ counts: Map<string, number>; total: number }> {
+    while (this.running.size || this.jobs.length) {
+      if (this.failure) throw this.failure;
+      await Promise.race(this.running);
+    }
+    if (this.failure) throw this.failure;
+    throwIfAborted(this.options.signal);
+    const ctx = this.ctx;
+    const T = this.tables.length;
+    const P = T;
+    let total = 0;
+    // Per-partition key counts and key bytes, from each table.
+    const statsPtr = ctx.reserve(8 * P, 8, 'word-count merge');
+    const need = new Array<{ n: number; bytes: number }>(P);
+    for (let p = 0; p < P; p++) need[p] = { n: 0, bytes: 0 };
+    for (const t of this.tables) {
+      ctx.u32(statsPtr, 2 * P).fill(0);
+      ctx.exports.stats(t.state, P, statsPtr);
+      const s = ctx.u32(statsPtr, 2 * P);
+      for (let p = 0; p < P; p++) {
+        need[p]!.n += s[2 * p]!;
+        need[p]!.bytes += s[2 * p + 1]!;
+      }
+      const st = new DataView(ctx.memory.buffer, t.state, STATE_BYTES);
+      total += Number(st.getBigUint64(S_TOTAL, true));
+    }
+    const srcs = ctx.reserve(4 * T, 4, 'word-count merge');
+    ctx.u32(srcs, T).set(this.tables.map((t) => t.state));
+    const parts = need.map(({ n, bytes }) => {
+      const slots = 2 ** Math.max(4, Math.ceil(Math.log2(n * 2 + 1)));
+      return {
+        n,
+        state: ctx.reserve(STATE_BYTES, 64, 'word-count merge'),
+        slots: ctx.reserve(slots * SLOT_BYTES, 64, 'word-count merge'),
+        mask: slots - 1,
+        order: ctx.reserve(4 * n + 4, 4, 'word-count merge'),
+        blob: ctx.reserve(bytes + 8, 8, 'word-count merge'),
+        counts: ctx.reserve(8 * n + 8, 8, 'word-count merge'),
+      };
+    });
+    const blobLengths = await Promise.all(
+      parts.map(async (m, p) => {
+        await this.call('initTable', [m.state, m.slots, m.mask, m.mask + 1, 0, 0, m.order], this.options.signal);
+        return this.call('merge', [m.state, srcs, T, P, p, m.blob, m.counts], this.options.signal);
+      }),
+    );
+    // Decode each partition's keys at once; a key prefixed by \x01 holds original bytes to lower-case here.
+    const counts = new Map<string, number>();
+    const decoder = new TextDecoder();
+    parts.forEach((m, p) => {
+      const bytes = ctx.u8(m.blob, blobLengths[p]!);
+      let text: string;
+      try {
+        text = decoder.decode(bytes);
+      } catch {
+        text = decoder.decode(bytes.slice()); // browsers refuse views of shared memory
+      }
+      const keys = text.split('\n');
+      const used = ctx.u32(m.state, STATE_BYTES / 4)[S_USED / 4]!;
+      const values = ctx.f64(m.counts, used);
+      for (let i = 0; i < used; i++) {
+        const k = keys[i]!;
+        if (k.charCodeAt(0) === 1) {
+          const w = k.slice(1).toLowerCase();
+          counts.set(w, (counts.get(w) ?? 0) + values[i]!);
+        } else if (counts.has(k)) counts.set(k, counts.get(k)! + values[i]!);
+        else counts.set(k, values[i]!);
+      }
+    });
+    return { counts, total };
+  }
+}

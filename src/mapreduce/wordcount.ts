@@ -1,0 +1,83 @@
+/**
+ * `wordCount(input, options)`: counts words by the DESIGN.md §3 rules (Unicode letters, marks and numbers,
+ * lower-cased with toLowerCase) on the js backend (the reference) or the multithreaded wasm backend.
+ */
+import { InvalidArgumentError } from '../pool/errors.js';
+import type { Pool } from '../pool/pool.js';
+import { builtin } from '../pool/task-ref.js';
+import { platform } from '../pool/platform.js';
+import { WasmContext } from '../wasm/context.js';
+import { computePool } from '../wasm/compute-pool.js';
+import { openByteSource, throwIfAborted, type ByteInput } from './source.js';
+import { splitBytes, cutAtAsciiSeparator } from './splitter.js';
+import { countWordsJs } from './wordcount-js.js';
+import { WasmWordCounter, type KernelCall } from './wordcount-wasm.js';
+import { WordCountResult, type WordCounts } from './result.js';
+
+export type WordCountBackend = 'auto' | 'js' | 'wasm';
+
+/** Progress of a word count: bytes read so far, and the input size when known. */
+export interface WordCountProgress {
+  bytes: number;
+  totalBytes: number | undefined;
+}
+
+export interface WordCountOptions {
+  /** Threads for the wasm backend (default: available parallelism). Must be a positive integer. */
+  threads?: number;
+  /** 'auto' (default): wasm, or js for inputs under 64 KiB; 'js': the reference; 'wasm': multithreaded wasm. */
+  backend?: WordCountBackend;
+  /** The pool whose workers run the wasm threads; default: poolkit's shared compute pool. */
+  pool?: Pool;
+  signal?: AbortSignal;
+  onProgress?: (progress: WordCountProgress) => void;
+  /** Target split size in bytes for the wasm backend (default 1 MiB). */
+  splitBytes?: number;
+}
+
+const SMALL = 64 << 10;
+
+/**
+ * Counts the words of `input` (text, bytes, a Blob, a byte stream, or a file in Node as `{ path }` / a file: URL).
+ * Identical counts on every backend, thread count and chunking.
+ * @throws InvalidArgumentError for a bad input, a missing file or a directory, or a bad option
+ */
+export async function wordCount(input: ByteInput, options: WordCountOptions = {}): Promise<WordCounts> {
+  const { signal, onProgress } = options;
+  const backend = options.backend ?? 'auto';
+  if (!['auto', 'js', 'wasm'].includes(backend)) throw new InvalidArgumentError('backend', `expected 'auto', 'js' or 'wasm', got ${JSON.stringify(backend)}`);
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
+    throw new InvalidArgumentError('threads', `expected a positive integer, got ${String(options.threads)}`);
+  }
+  if (options.splitBytes !== undefined && !(Number.isInteger(options.splitBytes) && options.splitBytes >= 1)) {
+    throw new InvalidArgumentError('splitBytes', `expected a positive integer, got ${String(options.splitBytes)}`);
+  }
+  throwIfAborted(signal);
+  const source = await openByteSource(input, signal);
+  const progress = (bytes: number) => onProgress?.({ bytes, totalBytes: source.size });
+  const useJs = backend === 'js' || (backend === 'auto' && source.size !== undefined && source.size < SMALL);
+  if (useJs) {
+    const counts = new Map<string, number>();
+    const { total, bytes } = await countWordsJs(source.chunks, counts, signal, progress);
+    return new WordCountResult(counts, total, bytes, 'js', 1);
+  }
+
+  const threads = options.threads ?? options.pool?.size ?? platform().defaultConcurrency();
+  const pool = threads > 1 && platform().sharedMemoryAvailable() ? options.pool ?? computePool(threads) : undefined;
+  const ctx = await WasmContext.create('wordcount', { threads, pool });
+  const ref = builtin('wasm.call');
+  const call: KernelCall =
+    ctx.threads > 1 && pool
+      ? (fn, args, sig) => pool.apply(ref, [ctx.handle, fn, args], { signal: sig }) as Promise<number>
+      : async (fn, args) => Number((ctx.exports[fn] as (...a: number[]) => number)(...args));
+  const splitSize = options.splitBytes ?? 1 << 20;
+  const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal });
+  let bytes = 0;
+  for await (const split of splitBytes(source.chunks, splitSize, cutAtAsciiSeparator)) {
+    bytes += split.length;
+    await counter.add(split);
+    progress(bytes);
+  }
+  const { counts, total } = await counter.finish();
+  return new WordCountResult(counts, total, bytes, 'wasm', ctx.threads);
+}
