@@ -11,7 +11,8 @@
 //   weights   n f32 or 0 (all ones)
 //   labels    n i32 (read: previous labels, to count changes; written: new labels)
 //   mind      n f32, written: squared distance of each row to its centroid
-//   sums      nblocks × k × dp f64, counts nblocks × k f64, binertia nblocks f64: per-block partial results
+//   sums      nblocks × k × dp f64, counts nblocks × k f64 (only when the update flag is set), binertia nblocks f64:
+//             per-block partial results
 //   counter   an i32 the threads take blocks from (atomic add): the host zeroes it before each parallel step
 //
 // Determinism: a block's partial sums depend only on the rows of that block, whatever thread computes it, and the
@@ -100,16 +101,16 @@ function assignBlock(desc: usize, b: i32): i32 {
       const d2 = sqDist(x, c, rowBytes);
       if ((i == 0 ? old0 : i == 1 ? old1 : i == 2 ? old2 : old3) != label) changed++;
       store<f32>(mind + (<usize>row << 2), d2);
+      const w: f64 = weights ? <f64>load<f32>(weights + (<usize>row << 2)) : 1.0;
+      inertia += w * <f64>d2;
       if (update) {
-        const w: f64 = weights ? <f64>load<f32>(weights + (<usize>row << 2)) : 1.0;
-        inertia += w * <f64>d2;
         const cp = counts + (<usize>label << 3);
         store<f64>(cp, load<f64>(cp) + w);
         addRow(sums + (<usize>label * <usize>dp << 3), x, rowBytes, w);
       }
     }
   }
-  if (update) store<f64>(<usize>field(desc, D_BINERTIA) + (<usize>b << 3), inertia);
+  store<f64>(<usize>field(desc, D_BINERTIA) + (<usize>b << 3), inertia);
   return changed;
 }
 

@@ -1,0 +1,192 @@
+/**
+ * k-means with a scikit-learn-grade API: `kmeans(data, options)` and `predict(centroids, data, { dims })`.
+ *
+ * Input is validated once, centred and converted to float32; initialisation (k-means++, random or explicit) runs on
+ * the CPU from one seeded generator; Lloyd iterations run on a backend: 'js' (the reference), 'wasm' (SIMD kernel on
+ * shared-memory threads) or 'webgpu'. 'auto' picks WebGPU for large problems on a hardware GPU, else wasm.
+ */
+import type { BackendName, KMeansBackend, LloydProblem, LloydResult } from './backend.js';
+import { JsBackend } from './js.js';
+import { kmeansPlusPlus, randomInit } from './init.js';
+import { Prng } from './prng.js';
+import { prepare, uncentre, columnMeans, centre } from './prepare.js';
+import { checkInt, checkKeys, checkNumber, describe, readMatrix, readWeights, type KMeansData } from './validate.js';
+import { throwIfAborted } from './lloyd.js';
+import { InvalidArgumentError } from '../pool/errors.js';
+
+export type { KMeansData } from './validate.js';
+export type { BackendName } from './backend.js';
+
+/** Progress of a run, reported after every Lloyd iteration. */
+export interface KMeansProgress {
+  /** Which of the `nInit` runs (0-based). */
+  run: number;
+  /** Iterations done in this run (1-based). */
+  iteration: number;
+  /** Σ w·‖x − c‖² of this iteration's assignment (to the centroids it started from). */
+  inertia: number;
+  /** Total squared centre shift of this iteration. */
+  shift: number;
+}
+
+export interface KMeansOptions {
+  /** Number of clusters, 1 ≤ k ≤ n. */
+  k: number;
+  /** Features per row; required for Float32Array / Float64Array data, inferred from arrays of rows. */
+  dims?: number;
+  /** 'k-means++' (default; scikit-learn's greedy variant), 'random', or explicit k × dims centroids. */
+  init?: 'k-means++' | 'random' | Float32Array | Float64Array | ArrayLike<number>[];
+  /** Runs from different initialisations; the lowest inertia wins. Default 1 (10 for 'random'; 1 for explicit init). */
+  nInit?: number;
+  /** Lloyd iterations per run, default 300. */
+  maxIter?: number;
+  /** Relative tolerance (scikit-learn's): stop when Σ‖Δc‖² ≤ tol × mean per-feature variance. Default 1e-4. */
+  tol?: number;
+  /** Seed of the initialisation; the same seed gives the same result on every backend thread count. Default 0. */
+  seed?: number;
+  /** 'auto' (default), 'js', 'wasm' or 'webgpu'. */
+  backend?: 'auto' | BackendName;
+  /** Threads of the wasm backend; default: available parallelism (1 where shared memory is unavailable). */
+  threads?: number;
+  /** Per-row weights (n values ≥ 0), as scikit-learn's sample_weight. */
+  sampleWeight?: Float32Array | Float64Array | ArrayLike<number>;
+  /** Aborts the run: the promise rejects with an AbortError. */
+  signal?: AbortSignal;
+  /** Called after each iteration of each run. */
+  onProgress?: (progress: KMeansProgress) => void;
+}
+
+export interface KMeansResult {
+  /** k × dims, row-major. */
+  centroids: Float32Array;
+  /** Cluster of each row. */
+  labels: Int32Array;
+  /** Σ w·‖x − c(x)‖² for the returned centroids and labels. */
+  inertia: number;
+  iterations: number;
+  converged: boolean;
+  backend: BackendName;
+  /** Threads used (1 for js, 0 for webgpu). */
+  threads: number;
+}
+
+const KNOWN = ['k', 'dims', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'backend', 'threads', 'sampleWeight', 'signal', 'onProgress'] as const;
+const BACKENDS = ['auto', 'js', 'wasm', 'webgpu'];
+
+/** Clusters the rows of `data` into `options.k` groups with Lloyd's algorithm. */
+export async function kmeans(data: KMeansData, options: KMeansOptions): Promise<KMeansResult> {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', `must be an object with at least k, got ${describe(options)}`);
+  checkKeys(options, KNOWN);
+  const matrix = readMatrix(data, options.dims);
+  const { n, dims } = matrix;
+  if (options.k === undefined) throw new InvalidArgumentError('k', 'is required');
+  const k = checkInt(options.k, 'k', 1);
+  if (k > n) throw new InvalidArgumentError('k', `is ${k} but data has only ${n} rows`);
+  const maxIter = options.maxIter === undefined ? 300 : checkInt(options.maxIter, 'options.maxIter', 1);
+  const tol = options.tol === undefined ? 1e-4 : checkNumber(options.tol, 'options.tol', 0);
+  const seed = options.seed === undefined ? 0 : checkNumber(options.seed, 'options.seed');
+  const threads = options.threads === undefined ? undefined : checkInt(options.threads, 'options.threads', 1, 1024);
+  const backendName = options.backend ?? 'auto';
+  if (!BACKENDS.includes(backendName)) throw new InvalidArgumentError('options.backend', `must be one of ${BACKENDS.join(', ')}, got ${describe(backendName)}`);
+  const weights = options.sampleWeight === undefined ? null : readWeights(options.sampleWeight, n);
+  const signal = checkSignal(options.signal);
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidArgumentError('options.onProgress', `must be a function, got ${describe(onProgress)}`);
+
+  const init = options.init ?? 'k-means++';
+  let explicit: Float32Array | null = null;
+  if (init !== 'k-means++' && init !== 'random') {
+    if (typeof init === 'string' || typeof init !== 'object' || init === null) throw new InvalidArgumentError('options.init', `must be 'k-means++', 'random' or k × dims centroids, got ${describe(init)}`);
+    const m = readMatrix(init, dims, 'options.init', 'dims');
+    if (m.n !== k || m.dims !== dims) throw new InvalidArgumentError('options.init', `has ${m.n} × ${m.dims} values, expected k × dims = ${k} × ${dims}`);
+    explicit = Float32Array.from(m.values);
+  }
+  const nInit = options.nInit === undefined ? (init === 'random' ? 10 : 1) : checkInt(options.nInit, 'options.nInit', 1);
+
+  throwIfAborted(signal);
+  const { problem, mean, meanVariance } = prepare(matrix, k, weights);
+  const tolAbs = tol * meanVariance;
+  const centredInit = explicit ? centre(explicit, k, dims, mean) : null;
+  const backend = await selectBackend(backendName, problem, threads, signal);
+  try {
+    const rng = new Prng(seed);
+    let best: LloydResult | null = null;
+    const runs = explicit ? 1 : nInit;
+    for (let run = 0; run < runs; run++) {
+      throwIfAborted(signal);
+      const start = centredInit ?? (init === 'random' ? randomInit(problem, rng) : await kmeansPlusPlus(problem, rng, undefined, signal));
+      const result = await backend.lloyd(problem, start, {
+        maxIter,
+        tolAbs,
+        signal,
+        onIteration: onProgress ? (iteration, inertia, shift) => onProgress({ run, iteration, inertia, shift }) : undefined,
+      });
+      if (!best || result.inertia < best.inertia) best = result;
+    }
+    const r = best!;
+    return { centroids: uncentre(r.centroids, dims, mean), labels: r.labels, inertia: r.inertia, iterations: r.iterations, converged: r.converged, backend: backend.name, threads: backend.threads };
+  } finally {
+    backend.dispose();
+  }
+}
+
+/** Options of `predict`. */
+export interface PredictOptions {
+  /** Features per row; required when centroids or data are typed arrays. */
+  dims?: number;
+  backend?: 'auto' | BackendName;
+  threads?: number;
+  signal?: AbortSignal;
+}
+
+/** The nearest centroid of each row of `data` (first index among equal distances). */
+export async function predict(centroids: KMeansData, data: KMeansData, options: PredictOptions = {}): Promise<Int32Array> {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', `must be an object, got ${describe(options)}`);
+  checkKeys(options, ['dims', 'backend', 'threads', 'signal']);
+  const c = readMatrix(centroids, options.dims, 'centroids');
+  const m = readMatrix(data, c.dims, 'data');
+  const backendName = options.backend ?? 'auto';
+  if (!BACKENDS.includes(backendName)) throw new InvalidArgumentError('options.backend', `must be one of ${BACKENDS.join(', ')}, got ${describe(backendName)}`);
+  const threads = options.threads === undefined ? undefined : checkInt(options.threads, 'options.threads', 1, 1024);
+  const signal = checkSignal(options.signal);
+  // Both sides shifted by the centroids' mean: same distances, better float32 accuracy.
+  const mean = columnMeans(c.values, c.n, c.dims);
+  const problem: LloydProblem = { data: centre(m.values, m.n, m.dims, mean), n: m.n, dims: m.dims, k: c.n, weights: null };
+  const backend = await selectBackend(backendName, problem, threads, signal);
+  try {
+    return (await backend.assign(problem, centre(c.values, c.n, c.dims, mean), signal)).labels;
+  } finally {
+    backend.dispose();
+  }
+}
+
+function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal) return signal;
+  throw new InvalidArgumentError('options.signal', `must be an AbortSignal, got ${describe(signal)}`);
+}
+
+/**
+ * The backend for a problem. 'auto': WebGPU when the problem is large enough to win and a hardware adapter exists
+ * (the webgpu module is imported lazily, so Node without the `webgpu` package never loads it), else wasm, else js.
+ */
+export async function selectBackend(name: 'auto' | BackendName, problem: LloydProblem, threads: number | undefined, signal?: AbortSignal): Promise<KMeansBackend> {
+  if (name === 'js') return new JsBackend();
+  if (name === 'webgpu') return (await import('./webgpu.js')).createWebGpuBackend({ signal });
+  if (name === 'wasm') return (await import('./wasm.js')).createWasmBackend({ threads });
+  const gpu = await tryWebGpu(problem, signal);
+  if (gpu) return gpu;
+  if (typeof WebAssembly === 'undefined') return new JsBackend();
+  return (await import('./wasm.js')).createWasmBackend({ threads });
+}
+
+async function tryWebGpu(problem: LloydProblem, signal?: AbortSignal): Promise<KMeansBackend | null> {
+  try {
+    const gpu = await import('./webgpu.js');
+    if (!gpu.webGpuWorthIt(problem.n, problem.dims, problem.k)) return null;
+    if (!(await gpu.webGpuAvailable()) || !gpu.webGpuWorthIt(problem.n, problem.dims, problem.k)) return null;
+    return await gpu.createWebGpuBackend({ signal });
+  } catch {
+    return null;
+  }
+}

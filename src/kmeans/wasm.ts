@@ -1,0 +1,97 @@
+/**
+ * The wasm backend: the SIMD kernel of assembly/kmeans.ts on one shared WebAssembly.Memory, run by `threads` pool
+ * workers per step (one message each; the threads take 4096-row blocks from an atomic counter). Each block writes its
+ * own partial sums and the reduction adds them in block order, so results do not depend on the thread count.
+ */
+import type { KMeansBackend, LloydOptions, LloydProblem, LloydResult } from './backend.js';
+import { runLloyd, throwIfAborted, type LloydEngine, type StepResult } from './lloyd.js';
+import { layOut, setCentroids, type KMeansLayout } from './wasm-layout.js';
+import { WasmContext } from '../wasm/context.js';
+import type { Pool } from '../pool/pool.js';
+
+export interface WasmBackendOptions {
+  /** Threads; default: available parallelism. 1 where shared memory is unavailable. */
+  threads?: number;
+  /** Pool whose workers run the steps; default: poolkit's compute pool. */
+  pool?: Pool;
+}
+
+/** Creates the wasm backend (compiles the kernel once per process). */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const ctx = await WasmContext.create('kmeans', { threads: options.threads, pool: options.pool });
+  return new WasmBackend(ctx);
+}
+
+/** Offset of the descriptor's update flag and of the partial-sum fields (see wasm-layout.ts). */
+const UPDATE_FIELD = 17;
+
+class WasmEngine implements LloydEngine {
+  constructor(private readonly ctx: WasmContext, private readonly l: KMeansLayout) {}
+
+  reset(): void {
+    this.ctx.i32(this.l.labels, this.l.n).fill(-1);
+  }
+
+  async step(centroids: Float32Array, update: boolean, signal?: AbortSignal): Promise<StepResult> {
+    const { ctx, l } = this;
+    setCentroids(ctx, l, centroids);
+    ctx.i32(l.desc, 32)[UPDATE_FIELD] = update ? 1 : 0;
+    Atomics.store(ctx.i32(l.counter, 1), 0, 0);
+    const calls = Math.max(1, Math.min(ctx.threads, l.nblocks));
+    const changed = (await ctx.parallel('assign', Array.from({ length: calls }, () => [l.desc]), signal)).reduce((a, b) => a + b, 0);
+    let inertia: number;
+    if (update) {
+      inertia = Number(ctx.exports.reduce(l.desc, l.outSums, l.outCounts));
+    } else {
+      inertia = 0;
+      for (const v of ctx.f64(l.binertia, l.nblocks)) inertia += v;
+    }
+    return { changed, sums: ctx.f64(l.outSums, l.k * l.dp), stride: l.dp, counts: ctx.f64(l.outCounts, l.k), inertia };
+  }
+
+  labels(): Int32Array {
+    return this.ctx.i32(this.l.labels, this.l.n);
+  }
+
+  distances(): Float32Array {
+    return this.ctx.f32(this.l.mind, this.l.n);
+  }
+}
+
+export class WasmBackend implements KMeansBackend {
+  readonly name = 'wasm' as const;
+  readonly threads: number;
+  private cached: { problem: LloydProblem; layout: KMeansLayout } | null = null;
+
+  constructor(private readonly ctx: WasmContext) {
+    this.threads = ctx.threads;
+  }
+
+  /** The problem's layout, uploading its data unless it is the one already in memory (nInit restarts reuse it). */
+  private upload(problem: LloydProblem): KMeansLayout {
+    const c = this.cached;
+    if (c && c.problem.data === problem.data && c.problem.weights === problem.weights && c.problem.k === problem.k && c.problem.dims === problem.dims) return c.layout;
+    this.cached = null;
+    this.ctx.release();
+    const layout = layOut(this.ctx, problem);
+    this.cached = { problem, layout };
+    return layout;
+  }
+
+  lloyd(problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult> {
+    throwIfAborted(options.signal);
+    return runLloyd(new WasmEngine(this.ctx, this.upload(problem)), problem, init, options);
+  }
+
+  async assign(problem: LloydProblem, centroids: Float32Array, signal?: AbortSignal): Promise<{ labels: Int32Array; inertia: number }> {
+    throwIfAborted(signal);
+    const engine = new WasmEngine(this.ctx, this.upload(problem));
+    const s = await engine.step(centroids, false, signal);
+    return { labels: Int32Array.from(engine.labels()), inertia: s.inertia };
+  }
+
+  dispose(): void {
+    this.cached = null;
+    this.ctx.release();
+  }
+}
