@@ -4,6 +4,7 @@
  * clusters from the points farthest from their centres.
  */
 import type { LloydProblem } from '../kmeans/backend.js';
+import { farthestRows } from '../kmeans/lloyd.js';
 
 /** Sums and weights per cluster, in float64, as read from the GPU's totals. */
 export interface ClusterSums {
@@ -34,14 +35,16 @@ export function emptyClusters(s: ClusterSums): number[] {
 /**
  * Re-seeds each empty cluster with one of the points farthest from their centres (scikit-learn's
  * `_relocate_empty_clusters`): the i-th empty cluster gets the i-th farthest point (ties: lower index first), which
- * leaves its old cluster. Mutates `s`; returns, per re-seeded cluster, the row that now is its centre.
+ * leaves its old cluster. Nothing moves when every distance is 0 (as the js reference). Mutates `s`; returns, per
+ * re-seeded cluster, the row that now is its centre.
  */
 export function relocateEmpty(
   problem: LloydProblem, old: Float32Array, s: ClusterSums, empty: readonly number[], labels: Int32Array, distances: Float32Array,
 ): Map<number, number> {
   const { dims, n } = problem;
-  const far = farthest(distances, Math.min(empty.length, n));
+  const far = farthestRows(distances, n, empty.length);
   const seeds = new Map<number, number>();
+  if (far.length === 0 || !(distances[far[0]] > 0)) return seeds;
   for (let i = 0; i < far.length; i++) {
     const c = empty[i];
     const row = far[i];
@@ -53,20 +56,6 @@ export function relocateEmpty(
     seeds.set(c, row);
   }
   return seeds;
-}
-
-/** Indices of the `m` largest distances, largest first, ties by lower index. */
-function farthest(distances: Float32Array, m: number): number[] {
-  const top: number[] = [];
-  for (let i = 0; i < distances.length; i++) {
-    const d = distances[i];
-    if (top.length === m && !(d > distances[top[m - 1]])) continue;
-    let pos = top.length === m ? m - 1 : top.length;
-    while (pos > 0 && d > distances[top[pos - 1]]) pos--;
-    top.splice(pos, 0, i);
-    if (top.length > m) top.pop();
-  }
-  return top;
 }
 
 /**

@@ -121,3 +121,19 @@ export async function guard<T>(ctx: GpuContext, p: Promise<T>): Promise<T> {
     throw e;
   }
 }
+
+/**
+ * Destroys the shared device (if any) and forgets it: buffers of running calls become invalid and those calls fail
+ * with `WebGpuDeviceLostError`; the next `acquireGpu()` requests a new device through the current provider.
+ */
+export async function releaseGpu(): Promise<void> {
+  const pending = current;
+  current = null;
+  lastContext = null;
+  if (!pending) return;
+  try {
+    (await pending).device.destroy();
+  } catch {
+    // Acquisition had failed: nothing to release.
+  }
+}

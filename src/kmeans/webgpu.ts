@@ -6,7 +6,7 @@
  * read back once, at the end.
  */
 import type { KMeansBackend, LloydOptions, LloydProblem, LloydResult } from './backend.js';
-import { AbortError } from '../pool/errors.js';
+import { throwIfAborted } from './lloyd.js';
 import { acquireGpu, peekGpu, type GpuContext } from '../gpu/device.js';
 import { GpuKMeansProblem } from '../gpu/kmeans-problem.js';
 import type { LayoutCaps } from '../gpu/layout.js';
@@ -62,10 +62,6 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
   return new WebGpuBackend(options.layout ?? {});
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
-}
-
 class WebGpuBackend implements KMeansBackend {
   readonly name = 'webgpu' as const;
   readonly threads = 0;
@@ -96,6 +92,9 @@ class WebGpuBackend implements KMeansBackend {
       let centroids: Float32Array = Float32Array.from(init);
       let iterations = 0;
       let converged = false;
+      let strict = false;
+      let relocated = false;
+      let lastInertia = 0;
       while (iterations < maxIter) {
         throwIfAborted(signal);
         const step = await gpu.step(centroids, true);
@@ -108,20 +107,27 @@ class WebGpuBackend implements KMeansBackend {
           const distances = await gpu.readDistances();
           seeds = relocateEmpty(problem, centroids, sums, empty, labels, distances);
         }
+        relocated = seeds.size > 0;
+        lastInertia = step.inertia;
         const next = newCentroids(problem, centroids, sums, seeds);
         centroids = next.centroids;
         onIteration?.(iterations, step.inertia, next.shift);
         // scikit-learn's tests: labels unchanged (strict convergence), else the squared centre shift within tolerance.
-        if (!step.changed || next.shift <= tolAbs) {
+        if (!step.changed) {
+          strict = converged = true;
+          break;
+        }
+        if (next.shift <= tolAbs) {
           converged = true;
           break;
         }
       }
       throwIfAborted(signal);
-      // Final assignment, so that labels and inertia belong to the returned centroids.
-      const final = await gpu.step(centroids, false);
+      // As the js reference: after strict convergence without re-seeding, the last step's labels and inertia stand
+      // (its centroids are the means of unchanged labels); otherwise one more assignment for the returned centroids.
+      const inertia = strict && !relocated ? lastInertia : (await gpu.step(centroids, false)).inertia;
       const labels = await gpu.readLabels();
-      return { centroids, labels, inertia: final.inertia, iterations, converged };
+      return { centroids, labels, inertia, iterations, converged };
     } catch (e) {
       this.dispose();
       throw e;

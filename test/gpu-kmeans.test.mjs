@@ -1,0 +1,213 @@
+// k-means on WebGPU, for real: Dawn (the `webgpu` package) on a software Vulkan driver (SwiftShader from Debian's
+// chromium). No skipping: without an adapter these tests fail. Sizes stay small: SwiftShader runs WGSL on the CPU.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+
+const { createWebGpuBackend, webGpuAvailable, webGpuWorthIt, WebGpuUnavailableError, WebGpuDeviceLostError } = await import('../dist/kmeans/webgpu.js');
+const { acquireGpu, peekGpu, releaseGpu } = await import('../dist/gpu/device.js');
+const { setGpuProvider } = await import('../dist/gpu/provider.js');
+const { planLayout } = await import('../dist/gpu/layout.js');
+const { JsBackend } = await import('../dist/kmeans/js.js');
+
+/** Deterministic uniform numbers in [0, 1). */
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** n rows around k centres spread over [0, 100)^dims, noise ±1.5: well separated for small k. */
+function blobs(n, dims, k, seed) {
+  const r = rng(seed);
+  const centres = Array.from({ length: k }, () => Array.from({ length: dims }, () => r() * 100));
+  const data = new Float32Array(n * dims);
+  for (let i = 0; i < n; i++) for (let j = 0; j < dims; j++) data[i * dims + j] = centres[i % k][j] + (r() + r() + r() - 1.5);
+  return data;
+}
+
+function uniform(n, dims, seed) {
+  const r = rng(seed);
+  return Float32Array.from({ length: n * dims }, () => r() * 10);
+}
+
+/** Rows 0, step, 2·step, ... as initial centroids. */
+function pickInit(data, dims, k, step) {
+  const init = new Float32Array(k * dims);
+  for (let c = 0; c < k; c++) init.set(data.subarray(c * step * dims, (c * step + 1) * dims), c * dims);
+  return init;
+}
+
+const relErr = (a, b) => Math.abs(a - b) / Math.abs(b);
+const opts = (extra = {}) => ({ maxIter: 100, tolAbs: 1e-6, ...extra });
+
+describe('WebGPU k-means (Dawn on software Vulkan)', function () {
+  this.timeout(60000);
+  const js = new JsBackend();
+
+  before(async () => {
+    assert.ok(await webGpuAvailable(), `no WebGPU adapter: install 'webgpu' and a Vulkan driver (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES})`);
+  });
+
+  it('agrees with the js reference from the same init (labels, inertia, iterations)', async () => {
+    const n = 3000, dims = 6, k = 8;
+    const data = blobs(n, dims, k, 1);
+    const problem = { data, n, dims, k, weights: null };
+    const init = pickInit(data, dims, k, 1); // consecutive rows: one per blob
+    const gpu = await createWebGpuBackend();
+    try {
+      const inertias = [];
+      const g = await gpu.lloyd(problem, init, opts({ onIteration: (i, inertia) => inertias.push(inertia) }));
+      const r = await js.lloyd(problem, init, opts());
+      assert.deepEqual(Array.from(g.labels), Array.from(r.labels));
+      assert.ok(relErr(g.inertia, r.inertia) < 1e-4, `inertia ${g.inertia} vs ${r.inertia}`);
+      assert.equal(g.iterations, r.iterations);
+      assert.equal(g.converged, true);
+      assert.equal(inertias.length, g.iterations);
+      for (let i = 0; i < k * dims; i++) assert.ok(Math.abs(g.centroids[i] - r.centroids[i]) < 1e-3);
+      // Fixed reduction order: the same run gives the same bits.
+      const again = await gpu.lloyd(problem, init, opts());
+      assert.deepEqual(again.centroids, g.centroids);
+      assert.equal(again.inertia, g.inertia);
+    } finally {
+      gpu.dispose();
+    }
+  });
+
+  it('agrees with the js reference with sample weights and on overlapping data', async () => {
+    const n = 2000, dims = 3, k = 5;
+    const data = uniform(n, dims, 2);
+    const r = rng(3);
+    const weights = Float32Array.from({ length: n }, () => 0.5 + r() * 2);
+    const problem = { data, n, dims, k, weights };
+    const init = pickInit(data, dims, k, 13);
+    const gpu = await createWebGpuBackend();
+    try {
+      const g = await gpu.lloyd(problem, init, opts({ maxIter: 5, tolAbs: 0 }));
+      const ref = await js.lloyd(problem, init, opts({ maxIter: 5, tolAbs: 0 }));
+      assert.equal(g.iterations, 5);
+      assert.ok(relErr(g.inertia, ref.inertia) < 1e-4, `inertia ${g.inertia} vs ${ref.inertia}`);
+      let differ = 0;
+      for (let i = 0; i < n; i++) if (g.labels[i] !== ref.labels[i]) differ++;
+      assert.ok(differ <= n / 200, `${differ} labels differ`); // float32 vs float64 distances on near ties only
+      const a = await gpu.assign(problem, ref.centroids);
+      const b = await js.assign(problem, ref.centroids);
+      assert.ok(relErr(a.inertia, b.inertia) < 1e-5);
+    } finally {
+      gpu.dispose();
+    }
+  });
+
+  it('re-seeds an empty cluster from the farthest point, as the js reference', async () => {
+    const n = 1200, dims = 4, k = 6;
+    const data = blobs(n, dims, 5, 4);
+    const problem = { data, n, dims, k, weights: null };
+    const init = pickInit(data, dims, k, 1);
+    init.fill(1e4, 5 * dims, 6 * dims); // centroid 5 is far from everything: empty on the first step
+    const gpu = await createWebGpuBackend();
+    try {
+      const g = await gpu.lloyd(problem, init, opts());
+      const r = await js.lloyd(problem, init, opts());
+      assert.ok(g.centroids[5 * dims] < 1e3, 'empty cluster was re-seeded');
+      assert.deepEqual(Array.from(g.labels), Array.from(r.labels));
+      assert.ok(relErr(g.inertia, r.inertia) < 1e-4);
+      assert.equal(g.iterations, r.iterations);
+    } finally {
+      gpu.dispose();
+    }
+  });
+
+  it('splits data across storage bindings and 2-D dispatch grids with the same result', async () => {
+    const n = 2500, dims = 40, k = 7;
+    const caps = { maxRowsPerBinding: 600, maxWorkgroupsPerDimension: 4, maxPartialBytes: k * (dims + 1) * 4 * 5 };
+    const { limits } = await acquireGpu();
+    const layout = planLayout(n, dims, k, limits, caps);
+    assert.equal(layout.chunks.length, 5);
+    assert.ok(layout.chunks.every((c) => c.assignGrid[0] <= 4 && c.updateGrid[0] <= 4 && c.assignGrid[0] * c.assignGrid[1] * 64 >= c.rows));
+    assert.ok(layout.chunks[0].assignGrid[1] > 1, '2-D grid');
+    assert.equal(layout.blocks, 5); // one block per chunk: the partial-sum budget holds 5
+    assert.deepEqual(layout.reduceGrid, [4, 2]); // 287 cells in workgroups of 64
+    const data = blobs(n, dims, k, 5);
+    const problem = { data, n, dims, k, weights: Float32Array.from({ length: n }, (_, i) => 1 + (i % 3)) };
+    const init = pickInit(data, dims, k, 1);
+    const split = await createWebGpuBackend({ layout: caps });
+    const whole = await createWebGpuBackend();
+    try {
+      const a = await split.lloyd(problem, init, opts());
+      const b = await whole.lloyd(problem, init, opts());
+      const r = await js.lloyd(problem, init, opts());
+      assert.deepEqual(Array.from(a.labels), Array.from(r.labels));
+      assert.deepEqual(Array.from(a.labels), Array.from(b.labels));
+      assert.ok(relErr(a.inertia, r.inertia) < 1e-4 && relErr(a.inertia, b.inertia) < 1e-5);
+    } finally {
+      split.dispose();
+      whole.dispose();
+    }
+  });
+
+  it('plans layouts within the limits (pure)', () => {
+    const limits = { maxStorageBufferBindingSize: 4096, maxBufferSize: 8192, maxComputeWorkgroupStorageSize: 16384, maxComputeWorkgroupsPerDimension: 3, maxComputeInvocationsPerWorkgroup: 256 };
+    const l = planLayout(10000, 4, 3, limits);
+    assert.equal(l.rowsPerChunk, 256); // 4096-byte bindings of 16-byte rows
+    assert.equal(l.chunks.length, 40);
+    assert.equal(l.chunks.reduce((s, c) => s + c.rows, 0), 10000);
+    assert.ok(l.blocks * l.cells * 4 <= 4096);
+    assert.ok(l.chunks.every((c) => c.assignGrid[0] * c.assignGrid[1] * 64 >= c.rows && c.assignGrid[0] <= 3 && c.assignGrid[1] <= 3));
+    assert.throws(() => planLayout(10, 5000, 2, limits), { code: 'ERR_WEBGPU_LIMIT' });
+  });
+
+  it('stops between iterations when the signal aborts', async () => {
+    const n = 1500, dims = 3, k = 9;
+    const data = uniform(n, dims, 6);
+    const problem = { data, n, dims, k, weights: null };
+    const gpu = await createWebGpuBackend();
+    const ac = new AbortController();
+    let seen = 0;
+    try {
+      await assert.rejects(
+        gpu.lloyd(problem, pickInit(data, dims, k, 11), opts({ tolAbs: 0, signal: ac.signal, onIteration: (i) => { seen = i; if (i === 2) ac.abort(); } })),
+        { name: 'AbortError', code: 'ABORT_ERR' },
+      );
+      assert.equal(seen, 2);
+    } finally {
+      gpu.dispose();
+    }
+  });
+
+  it('turns a lost device into WebGpuDeviceLostError, then recovers on a new device', async () => {
+    const n = 1000, dims = 4, k = 4;
+    const data = blobs(n, dims, k, 7);
+    const problem = { data, n, dims, k, weights: null };
+    const init = pickInit(data, dims, k, 1);
+    const gpu = await createWebGpuBackend();
+    const before = peekGpu().device;
+    await assert.rejects(
+      gpu.lloyd(problem, init, opts({ tolAbs: 0, onIteration: (i) => { if (i === 1) before.destroy(); } })),
+      (e) => e instanceof WebGpuDeviceLostError && e.code === 'ERR_WEBGPU_DEVICE_LOST',
+    );
+    const g = await gpu.lloyd(problem, init, opts());
+    assert.notEqual(peekGpu().device, before);
+    const r = await js.lloyd(problem, init, opts());
+    assert.deepEqual(Array.from(g.labels), Array.from(r.labels));
+    gpu.dispose();
+  });
+
+  it('says WebGPU is unavailable, with a typed error, when the provider has no adapter', async () => {
+    await releaseGpu();
+    setGpuProvider({ name: 'no-adapter', requestAdapter: async () => null });
+    try {
+      assert.equal(await webGpuAvailable(), false);
+      await assert.rejects(createWebGpuBackend(), (e) => e instanceof WebGpuUnavailableError && e.code === 'ERR_WEBGPU_UNAVAILABLE' && /no GPU adapter/.test(e.message) && /webgpu/.test(e.message));
+    } finally {
+      setGpuProvider(null);
+    }
+    assert.equal(await webGpuAvailable(), true);
+  });
+
+  it('never picks a software adapter automatically; the threshold is n · k · dims', async () => {
+    await acquireGpu();
+    assert.equal(peekGpu().software, true, `SwiftShader reported as hardware: ${peekGpu().description}`);
+    assert.equal(webGpuWorthIt(10_000_000, 32, 1024), false);
+  });
+});
