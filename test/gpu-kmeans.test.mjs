@@ -11,6 +11,9 @@ const { acquireGpu, peekGpu, releaseGpu } = await import('../dist/gpu/device.js'
 const { setGpuProvider } = await import('../dist/gpu/provider.js');
 const { planLayout } = await import('../dist/gpu/layout.js');
 const { JsBackend } = await import('../dist/kmeans/js.js');
+// The public kmeans()/predict(); taken from the k-means module while the entry does not export them yet.
+const api = await import('../dist/index.js');
+const { kmeans, predict } = api.kmeans ? api : await import('../dist/kmeans/index.js');
 
 /** Deterministic uniform numbers in [0, 1). */
 function rng(seed) {
@@ -193,12 +196,29 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     gpu.dispose();
   });
 
+  it("runs through the public kmeans() and predict() with backend: 'webgpu'", async () => {
+    const n = 2000, dims = 4, k = 5;
+    const data = blobs(n, dims, k, 8);
+    const g = await kmeans(data, { k, dims, seed: 3, backend: 'webgpu' });
+    const r = await kmeans(data, { k, dims, seed: 3, backend: 'js' });
+    assert.equal(g.backend, 'webgpu');
+    assert.equal(g.threads, 0);
+    assert.deepEqual(Array.from(g.labels), Array.from(r.labels));
+    assert.ok(relErr(g.inertia, r.inertia) < 1e-4, `inertia ${g.inertia} vs ${r.inertia}`);
+    const labels = await predict(g.centroids, data, { dims, backend: 'webgpu' });
+    assert.deepEqual(Array.from(labels), Array.from(g.labels));
+  });
+
   it('says WebGPU is unavailable, with a typed error, when the provider has no adapter', async () => {
     await releaseGpu();
     setGpuProvider({ name: 'no-adapter', requestAdapter: async () => null });
     try {
       assert.equal(await webGpuAvailable(), false);
-      await assert.rejects(createWebGpuBackend(), (e) => e instanceof WebGpuUnavailableError && e.code === 'ERR_WEBGPU_UNAVAILABLE' && /no GPU adapter/.test(e.message) && /webgpu/.test(e.message));
+      const typed = (e) => e instanceof WebGpuUnavailableError && e.code === 'ERR_WEBGPU_UNAVAILABLE' && /no GPU adapter/.test(e.message) && /webgpu/.test(e.message);
+      await assert.rejects(createWebGpuBackend(), typed);
+      const data = blobs(100, 2, 3, 9);
+      await assert.rejects(kmeans(data, { k: 3, dims: 2, backend: 'webgpu' }), typed);
+      assert.notEqual((await kmeans(data, { k: 3, dims: 2, backend: 'auto' })).backend, 'webgpu');
     } finally {
       setGpuProvider(null);
     }
