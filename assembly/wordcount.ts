@@ -9,8 +9,17 @@ import { UNI_VERSION } from './generated/unicode';
 import { ASCII_CLASS, decodeAt, propOf, putUtf8 } from './lib/utf8';
 import {
   RAW, S_AEND, S_ATOP, S_LIMIT, S_MASK, S_ORDER, S_SLOTS, S_STATUS, S_TOTAL, S_USED,
-  findSlot, hashKey, partitionOf, rehashTable,
+  INLINE, findSlot, hashKey, keyOf, partitionOf, rehashTable,
 } from './lib/wordtable';
+
+/** 0xFF in each lane holding an ASCII letter or digit. */
+// @ts-ignore: decorator
+@inline
+function asciiWordLanes(v: v128): v128 {
+  const alpha = i8x16.lt_u(i8x16.sub(v128.or(v, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(26));
+  const digit = i8x16.lt_u(i8x16.sub(v, i8x16.splat(0x30)), i8x16.splat(10));
+  return v128.or(alpha, digit);
+}
 
 /** Where the host may start its own allocations. */
 export function heapBase(): usize {
@@ -25,7 +34,7 @@ export function unicodeVersion(): i32 {
 /** Sets up a table state: an empty slot array (zeroed here), its occupancy limit, a key arena and an order array. */
 export function initTable(st: usize, slots: usize, mask: u32, limit: u32, arena: usize, arenaEnd: usize, order: usize): void {
   memory.fill(st, 0, 64);
-  memory.fill(slots, 0, (<usize>mask + 1) << 4);
+  memory.fill(slots, 0, (<usize>mask + 1) << 5);
   store<u32>(st, <u32>slots, S_SLOTS);
   store<u32>(st, mask, S_MASK);
   store<u32>(st, limit, S_LIMIT);
@@ -43,7 +52,8 @@ export function rehash(st: usize, slots: usize, mask: u32, limit: u32): void {
 /**
  * Counts the words of the `len` bytes at `ptr` into the table at `st`. Returns the bytes consumed: `len` when done,
  * less when the table is full (status 1; the rest starts at a word) or the arena is low (status 2, returns 0).
- * The arena must have 4 * len + 64 free bytes (keys grow at most 1.5× when lower-cased, plus 4 bytes per key).
+ * Reads up to 15 bytes past the input and writes up to 15 past a key (the host leaves that slack).
+ * The arena must have 4 * len + 64 free bytes (keys grow at most 1.5× when lower-cased).
  */
 export function count(st: usize, ptr: usize, len: u32): u32 {
   const end = ptr + <usize>len;
@@ -60,35 +70,51 @@ export function count(st: usize, ptr: usize, len: u32): u32 {
   let status: u32 = 0;
   let i = ptr;
   while (i < end) {
-    let t = <u32>load<u8>(ASCII_CLASS + <usize>load<u8>(i));
-    if (t == 0) {
-      i++;
+    // Skip separators 16 bytes at a time: stop at an ASCII word byte or any non-ASCII byte.
+    const v = v128.load(i);
+    let m = <u32>(i8x16.bitmask(v128.or(asciiWordLanes(v), v)));
+    if (end - i < 16) m &= (<u32>1 << <u32>(end - i)) - 1;
+    if (m == 0) {
+      i += 16;
       continue;
     }
+    i += <usize>ctz(m);
     const start = i;
-    const kp = atop + 4;
+    const kp = atop;
     let w = kp;
     let raw: i32 = 0;
-    while (true) {
+    // ASCII fast path: lower-case and copy 16 bytes at a time until the first byte that is not an ASCII word byte.
+    while (i < end && load<u8>(i) < 0x80) {
+      const x = v128.load(i);
+      const alpha = i8x16.lt_u(i8x16.sub(v128.or(x, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(26));
+      const digit = i8x16.lt_u(i8x16.sub(x, i8x16.splat(0x30)), i8x16.splat(10));
+      v128.store(w, v128.or(x, v128.and(alpha, i8x16.splat(0x20))));
+      let run = <usize>ctz(~<u32>i8x16.bitmask(v128.or(alpha, digit)));
+      if (run > end - i) run = end - i;
+      w += run;
+      i += run;
+      if (run < 16) break;
+    }
+    // Scalar path from a non-ASCII byte: decode, classify, lower-case with the generated tables.
+    while (i < end) {
+      const t = <u32>load<u8>(ASCII_CLASS + <usize>load<u8>(i));
+      if (t == 0) break;
       if (t < 0x80) {
         store<u8>(w, t);
         w++;
         i++;
-      } else {
-        const d = decodeAt(i, end);
-        if (d == 0) break;
-        const p = propOf(d & 0x1fffff);
-        if ((p & 1) == 0) {
-          if (w == kp) i += <usize>(d >> 24);
-          break;
-        }
-        raw |= p & 2;
-        w = putUtf8(w, <u32>(<i32>(d & 0x1fffff) + (p >> 2)));
-        i += <usize>(d >> 24);
+        continue;
       }
-      if (i >= end) break;
-      t = <u32>load<u8>(ASCII_CLASS + <usize>load<u8>(i));
-      if (t == 0) break;
+      const d = decodeAt(i, end);
+      if (d == 0) break;
+      const p = propOf(d & 0x1fffff);
+      if ((p & 1) == 0) {
+        if (w == kp) i += <usize>(d >> 24);
+        break;
+      }
+      raw |= p & 2;
+      w = putUtf8(w, <u32>(<i32>(d & 0x1fffff) + (p >> 2)));
+      i += <usize>(d >> 24);
     }
     if (w == kp) {
       if (i == start) i++; // an invalid byte: one separator
@@ -109,17 +135,21 @@ export function count(st: usize, ptr: usize, len: u32): u32 {
         i = start;
         break;
       }
-      store<u32>(atop, lenField);
       store<u32>(s, h);
-      store<u32>(s, <u32>atop, 4);
+      store<u32>(s, lenField, 4);
       store<u64>(s, 1, 8);
-      atop = kp + <usize>n;
+      if (n <= INLINE) v128.store(s, v128.load(kp), 16);
+      else {
+        store<u32>(s, <u32>kp, 16);
+        atop = kp + <usize>n;
+      }
       used++;
     } else {
       store<u64>(s, load<u64>(s, 8) + 1, 8);
     }
     total++;
   }
+  if (i > end) i = end; // separator skipping steps 16 bytes at a time
   store<u32>(st, <u32>atop, S_ATOP);
   store<u32>(st, used, S_USED);
   store<u64>(st, load<u64>(st, S_TOTAL) + total, S_TOTAL);
@@ -132,12 +162,12 @@ export function stats(st: usize, parts: u32, out: usize): void {
   const slots = <usize>load<u32>(st, S_SLOTS);
   const mask = load<u32>(st, S_MASK);
   for (let i: u32 = 0; i <= mask; i++) {
-    const s = slots + (<usize>i << 4);
-    const key = <usize>load<u32>(s, 4);
-    if (key == 0) continue;
+    const s = slots + (<usize>i << 5);
+    const len = load<u32>(s, 4);
+    if (len == 0) continue;
     const o = out + (<usize>partitionOf(load<u32>(s), parts) << 3);
     store<u32>(o, load<u32>(o) + 1);
-    store<u32>(o, load<u32>(o, 4) + (load<u32>(key) & ~RAW) + 2, 4);
+    store<u32>(o, load<u32>(o, 4) + (len & ~RAW) + 2, 4);
   }
 }
 
@@ -158,20 +188,18 @@ export function merge(dst: usize, srcs: usize, nSrc: u32, parts: u32, p: u32, bl
     const sSlots = <usize>load<u32>(src, S_SLOTS);
     const sMask = load<u32>(src, S_MASK);
     for (let i: u32 = 0; i <= sMask; i++) {
-      const s = sSlots + (<usize>i << 4);
-      const key = <usize>load<u32>(s, 4);
-      if (key == 0) continue;
+      const s = sSlots + (<usize>i << 5);
+      const lenField = load<u32>(s, 4);
+      if (lenField == 0) continue;
       const h = load<u32>(s);
       if (partitionOf(h, parts) != p) continue;
       const c = load<u64>(s, 8);
       total += c;
-      const lenField = load<u32>(key);
-      const d = findSlot(slots, mask, h, key + 4, lenField);
+      const d = findSlot(slots, mask, h, keyOf(s), lenField);
       if (load<u32>(d, 4) == 0) {
-        store<u32>(d, h);
-        store<u32>(d, <u32>key, 4);
-        store<u64>(d, c, 8);
-        store<u32>(order + (<usize>used << 2), <u32>((d - slots) >> 4));
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+        store<u32>(order + (<usize>used << 2), <u32>((d - slots) >> 5));
         used++;
       } else {
         store<u64>(d, load<u64>(d, 8) + c, 8);
@@ -182,15 +210,14 @@ export function merge(dst: usize, srcs: usize, nSrc: u32, parts: u32, p: u32, bl
   store<u64>(dst, total, S_TOTAL);
   let w = blob;
   for (let j: u32 = 0; j < used; j++) {
-    const d = slots + (<usize>load<u32>(order + (<usize>j << 2)) << 4);
-    const key = <usize>load<u32>(d, 4);
-    const lenField = load<u32>(key);
+    const d = slots + (<usize>load<u32>(order + (<usize>j << 2)) << 5);
+    const lenField = load<u32>(d, 4);
     const n = <usize>(lenField & ~RAW);
     if (lenField & RAW) {
       store<u8>(w, 1);
       w++;
     }
-    memory.copy(w, key + 4, n);
+    memory.copy(w, keyOf(d), n);
     w += n;
     store<u8>(w, 10);
     w++;

@@ -1,9 +1,10 @@
 // Open-addressing hash tables of byte keys in host-assigned memory (the kernel allocates nothing).
 //
 // A table state (64 bytes at an offset the host assigns) points at a slot array and a key arena:
-//   slot (16 bytes): hash u32 | key u32 (address of the key record; 0 = empty) | count u64
-//   key record: length u32 (bit 31 = raw: the original bytes, lower-cased by the host) | bytes
-// Linear probing on the low hash bits; the host sizes slots and arena and grows them when a call reports so.
+//   slot (32 bytes): hash u32 | length u32 (0 = empty; bit 31 = raw: the original bytes, lower-cased by the host)
+//                    | count u64 | the key's bytes when it has at most 16, else the u32 address of its bytes
+// A lookup touches one cache line for the common short keys. Linear probing on the low hash bits; the host sizes
+// slots and arena and grows them when a call reports so.
 
 export const S_SLOTS = 0; // u32 address of the slot array
 export const S_MASK = 4; // u32 slot count - 1 (a power of two minus one)
@@ -16,7 +17,8 @@ export const S_ORDER = 32; // u32 merge tables: address of the insertion-order a
 export const S_STATUS = 36; // u32 why the last call stopped: 0 done, 1 table full, 2 arena low
 export const STATE_BYTES = 64;
 
-export const SLOT_BYTES = 16;
+export const SLOT_BYTES = 32;
+export const INLINE: u32 = 16;
 export const RAW: u32 = 0x80000000;
 
 const M1: u64 = 0x9e3779b97f4a7c15;
@@ -63,6 +65,13 @@ export function keysEqual(a: usize, b: usize, n: u32): bool {
   return ((load<u64>(x) ^ load<u64>(y)) & mask) == 0;
 }
 
+/** Address of the key bytes of an occupied slot. */
+// @ts-ignore: decorator
+@inline
+export function keyOf(s: usize): usize {
+  return (load<u32>(s, 4) & ~RAW) <= INLINE ? s + 16 : <usize>load<u32>(s, 16);
+}
+
 /** Partition of a hash among `parts` (high bits; slots use the low bits). */
 // @ts-ignore: decorator
 @inline
@@ -70,40 +79,36 @@ export function partitionOf(h: u32, parts: u32): u32 {
   return <u32>((<u64>h * <u64>parts) >> 32);
 }
 
-/**
- * Finds the slot for a key: the matching one, or the empty one where it belongs.
- * `rec` is a key record address, or 0 with `kp` pointing at bare key bytes (length `lenField`).
- */
+/** Finds the slot for a key (bytes at `kp`, length field `lenField`): the matching one, or the empty one. */
 // @ts-ignore: decorator
 @inline
 export function findSlot(slots: usize, mask: u32, h: u32, kp: usize, lenField: u32): usize {
   const n = lenField & ~RAW;
   let i = h & mask;
   while (true) {
-    const s = slots + (<usize>i << 4);
-    const key = <usize>load<u32>(s, 4);
-    if (key == 0) return s;
-    if (load<u32>(s) == h && load<u32>(key) == lenField && keysEqual(key + 4, kp, n)) return s;
+    const s = slots + (<usize>i << 5);
+    const len = load<u32>(s, 4);
+    if (len == 0) return s;
+    if (load<u32>(s) == h && len == lenField) {
+      if (n <= INLINE ? keysEqual(s + 16, kp, n) : keysEqual(<usize>load<u32>(s, 16), kp, n)) return s;
+    }
     i = (i + 1) & mask;
   }
 }
 
 /** Re-inserts every entry of the table at `st` into a new slot array (`slots`, `mask`), and switches to it. */
 export function rehashTable(st: usize, slots: usize, mask: u32): void {
-  memory.fill(slots, 0, (<usize>mask + 1) << 4);
+  memory.fill(slots, 0, (<usize>mask + 1) << 5);
   const old = <usize>load<u32>(st, S_SLOTS);
   const oldMask = load<u32>(st, S_MASK);
   for (let i: u32 = 0; i <= oldMask; i++) {
-    const s = old + (<usize>i << 4);
-    const key = load<u32>(s, 4);
-    if (key == 0) continue;
-    const h = load<u32>(s);
-    let j = h & mask;
-    while (load<u32>(slots + (<usize>j << 4), 4) != 0) j = (j + 1) & mask;
-    const d = slots + (<usize>j << 4);
-    store<u32>(d, h);
-    store<u32>(d, key, 4);
-    store<u64>(d, load<u64>(s, 8), 8);
+    const s = old + (<usize>i << 5);
+    if (load<u32>(s, 4) == 0) continue;
+    let j = load<u32>(s) & mask;
+    while (load<u32>(slots + (<usize>j << 5), 4) != 0) j = (j + 1) & mask;
+    const d = slots + (<usize>j << 5);
+    v128.store(d, v128.load(s));
+    v128.store(d, v128.load(s, 16), 16);
   }
   store<u32>(st, <u32>slots, S_SLOTS);
   store<u32>(st, mask, S_MASK);

@@ -23,7 +23,7 @@ const S_AEND = 20;
 const S_TOTAL = 24;
 const S_STATUS = 36;
 const STATE_BYTES = 64;
-const SLOT_BYTES = 16;
+const SLOT_BYTES = 32;
 const INITIAL_SLOTS = 1 << 15;
 const LOAD = 0.5;
 

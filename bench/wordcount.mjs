@@ -1,0 +1,142 @@
+// bench/wordcount: the whole `poolkit wordcount` command (2 threads, 1 thread) against the DESIGN.md §3 reference
+// program, an ASCII-only [a-z]+ regex with a Map, and `LC_ALL=C tr | sort | uniq -c`, in one run on the same file:
+// 200 MB (--quick: 8 MB) of Zipf-distributed words from Debian's wamerican dictionary, fixed seed, generated once and
+// cached in the system temp directory. Every contender is a separate process, timed wall-clock.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, writeSync, closeSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compare, table, save, quick, log } from './lib/harness.mjs';
+
+const DICT = '/usr/share/dict/american-english';
+const MB = quick ? 8 : 200;
+const SEED = 20240611;
+const reps = quick ? 3 : 5;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist', 'cli', 'main.js');
+
+/** Writes `bytes` of text: words drawn with Zipf weights 1/rank (s = 1) from the dictionary, 12 words per line. */
+export function generateZipf(path, bytes, seed = SEED) {
+  const words = readFileSync(DICT, 'utf8').split('\n').filter(Boolean);
+  // Shuffle the dictionary with the seed, so rank does not follow alphabetical order.
+  let s = seed >>> 0;
+  const rnd = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  for (let i = words.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [words[i], words[j]] = [words[j], words[i]];
+  }
+  const cdf = new Float64Array(words.length);
+  let acc = 0;
+  for (let i = 0; i < words.length; i++) cdf[i] = acc += 1 / (i + 1);
+  const tmp = `${path}.part`;
+  const fd = openSync(tmp, 'w');
+  let written = 0;
+  const enc = new TextEncoder();
+  while (written < bytes) {
+    const lines = [];
+    for (let l = 0; l < 2000; l++) {
+      const line = [];
+      for (let k = 0; k < 12; k++) {
+        const x = rnd() * acc;
+        let lo = 0;
+        let hi = cdf.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (cdf[mid] < x) lo = mid + 1;
+          else hi = mid;
+        }
+        line.push(words[lo]);
+      }
+      lines.push(line.join(' '));
+    }
+    let buf = enc.encode(`${lines.join('\n')}\n`);
+    if (written + buf.length > bytes) {
+      let cut = bytes - written;
+      while (cut > 0 && buf[cut - 1] !== 0x0a) cut--;
+      buf = buf.subarray(0, cut || buf.length);
+    }
+    writeSync(fd, buf);
+    written += buf.length;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+}
+
+function dataFile() {
+  const dir = join(tmpdir(), 'poolkit-bench');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `zipf-wamerican-${MB}MB-seed${SEED}.txt`);
+  if (!existsSync(path)) {
+    log(`generating ${path}`);
+    generateZipf(path, MB * 1e6);
+  }
+  return path;
+}
+
+const file = dataFile();
+if (process.argv.includes('--generate-only')) {
+  console.log(file);
+  process.exit(0);
+}
+const bytes = statSync(file).size;
+const node = process.execPath;
+
+// The DESIGN.md §3 reference program, as a stand-alone script over the whole file.
+const REFERENCE = `
+const bytes = require('fs').readFileSync(process.argv[1]);
+const words = new TextDecoder().decode(bytes).match(/[\\p{L}\\p{M}\\p{N}]+/gu)?.map(w => w.toLowerCase()) ?? [];
+const m = new Map(); for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
+const top = [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, 20);
+console.log(JSON.stringify({ total: words.length, unique: m.size, top }));`;
+
+// ASCII-only: [a-z]+ over lower-cased text with a Map, streamed in 4 MB chunks (cut at a newline).
+const ASCII = `
+const fs = require('fs'); const fd = fs.openSync(process.argv[1], 'r'); const buf = Buffer.alloc(1 << 22);
+const m = new Map(); let carry = '', total = 0, n;
+const count = (t) => { for (const w of t.toLowerCase().match(/[a-z]+/g) ?? []) { m.set(w, (m.get(w) ?? 0) + 1); total++; } };
+while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) {
+  const s = carry + buf.toString('latin1', 0, n); const cut = s.lastIndexOf('\\n') + 1;
+  count(s.slice(0, cut)); carry = s.slice(cut);
+}
+count(carry);
+const top = [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 20);
+console.log(JSON.stringify({ total, unique: m.size, top }));`;
+
+function runProcess(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}: ${(r.stderr || '').slice(0, 300)}`);
+  return r.stdout;
+}
+
+const results = {};
+const contenders = [
+  { name: 'poolkit wordcount --threads 2', run: () => (results.t2 = JSON.parse(runProcess(node, [cli, 'wordcount', file, '--threads', '2', '--json']))) && undefined },
+  { name: 'poolkit wordcount --threads 1', run: () => (results.t1 = JSON.parse(runProcess(node, [cli, 'wordcount', file, '--threads', '1', '--json']))) && undefined },
+  { name: 'reference (DESIGN §3)', run: () => (results.ref = JSON.parse(runProcess(node, ['--max-old-space-size=8192', '-e', REFERENCE, file]))) && undefined },
+  { name: 'ASCII [a-z]+ regex + Map', run: () => void runProcess(node, ['-e', ASCII, file]) },
+  {
+    name: 'LC_ALL=C tr | sort | uniq -c',
+    run: () => void runProcess('sh', ['-c', 'tr -cs "A-Za-z" "\\n" < "$1" | tr "A-Z" "a-z" | sort | uniq -c > /dev/null', 'sh', file], { env: { ...process.env, LC_ALL: 'C' } }),
+  },
+];
+
+log(`wordcount: ${(bytes / 1e6).toFixed(0)} MB of Zipf words (${file}), ${reps} interleaved reps after a warm-up`);
+const measured = await compare(contenders, { reps, warmup: 1 });
+if (results.t2 && results.ref) {
+  const same = results.t2.total === results.ref.total && results.t2.unique === results.ref.unique && JSON.stringify(results.t2.top) === JSON.stringify(results.ref.top);
+  log(`poolkit agrees with the reference: ${same} (total ${results.t2.total}, unique ${results.t2.unique})`);
+  if (!same) process.exitCode = 1;
+}
+const mbps = (r, s) => bytes / 1e6 / s;
+const t = table(`Word count: ${(bytes / 1e6).toFixed(0)} MB Zipf text, whole commands`, measured, { baseline: 'reference (DESIGN §3)', label: 'MB/s', metric: mbps });
+const t2 = measured.find((r) => r.name.endsWith('--threads 2'));
+const t1 = measured.find((r) => r.name.endsWith('--threads 1'));
+if (t1 && t2) log(`2 threads vs 1 thread: ${(t1.median / t2.median).toFixed(2)}×`);
+save('wordcount', { bytes, file, seed: SEED, cases: [t], scaling2v1: t1 && t2 ? t1.median / t2.median : null });
