@@ -1,7 +1,11 @@
 // Assignment step of Lloyd's algorithm for one chunk of rows: for every row, the index of the nearest centroid and
 // the squared distance to it. Centroids are staged through workgroup memory in tiles; the running argmin is fused
 // into the distance loop, so the n × k distance matrix is never written. Ties go to the lowest centroid index.
-// Also counts (per workgroup, not per row) whether any label changed, for Lloyd's strict convergence test.
+// Also flags whether any label changed, for Lloyd's strict convergence test (an atomicOr on one word: GPUs
+// aggregate same-address atomics per subgroup).
+// TILED = false reads centroids straight from the storage buffer instead: on CPU implementations of WebGPU
+// (SwiftShader, lavapipe) workgroup memory and barriers only add cost (measured about 5× slower there), since the
+// centroids sit in the CPU's caches anyway.
 
 struct Params {
   rows: u32,         // rows in this chunk
@@ -17,6 +21,7 @@ struct Params {
 override WG: u32 = 64u;
 // Floats of workgroup memory for one centroid tile; the host guarantees TILE_FLOATS >= dims.
 override TILE_FLOATS: u32 = 4096u;
+override TILED: bool = true;
 
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
@@ -26,7 +31,6 @@ override TILE_FLOATS: u32 = 4096u;
 @group(0) @binding(5) var<storage, read_write> changed: array<atomic<u32>>;
 
 var<workgroup> tile: array<f32, TILE_FLOATS>;
-var<workgroup> anyChanged: atomic<u32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -39,38 +43,49 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let perTile = TILE_FLOATS / d;
   var best = 3.402823e38;
   var bestj = 0u;
-  for (var c0 = 0u; c0 < P.k; c0 += perTile) {
-    let cnt = min(perTile, P.k - c0);
-    workgroupBarrier();
-    let cb = c0 * d;
-    for (var i = li; i < cnt * d; i += WG) {
-      tile[i] = C[cb + i];
+  if (TILED) {
+    for (var c0 = 0u; c0 < P.k; c0 += perTile) {
+      let cnt = min(perTile, P.k - c0);
+      workgroupBarrier();
+      let cb = c0 * d;
+      for (var i = li; i < cnt * d; i += WG) {
+        tile[i] = C[cb + i];
+      }
+      workgroupBarrier();
+      if (inRange) {
+        for (var c = 0u; c < cnt; c++) {
+          let tb = c * d;
+          var s = 0.0;
+          for (var j = 0u; j < d; j++) {
+            let t = X[xb + j] - tile[tb + j];
+            s += t * t;
+          }
+          if (s < best) {
+            best = s;
+            bestj = c0 + c;
+          }
+        }
+      }
     }
-    workgroupBarrier();
-    if (inRange) {
-      for (var c = 0u; c < cnt; c++) {
-        let tb = c * d;
-        var s = 0.0;
-        for (var j = 0u; j < d; j++) {
-          let t = X[xb + j] - tile[tb + j];
-          s += t * t;
-        }
-        if (s < best) {
-          best = s;
-          bestj = c0 + c;
-        }
+  } else if (inRange) {
+    for (var c = 0u; c < P.k; c++) {
+      let cb = c * d;
+      var s = 0.0;
+      for (var j = 0u; j < d; j++) {
+        let t = X[xb + j] - C[cb + j];
+        s += t * t;
+      }
+      if (s < best) {
+        best = s;
+        bestj = c;
       }
     }
   }
   if (inRange) {
     if (labels[row] != bestj) {
-      atomicStore(&anyChanged, 1u);
+      atomicOr(&changed[0], 1u);
     }
     labels[row] = bestj;
     mind[row] = best;
-  }
-  workgroupBarrier();
-  if (li == 0u && atomicLoad(&anyChanged) != 0u) {
-    atomicAdd(&changed[0], 1u);
   }
 }

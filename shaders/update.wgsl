@@ -1,8 +1,8 @@
 // Update step, first stage: per block of rows, the weighted sums of (x − c_old[label]) per cluster and the summed
 // weight per cluster, written to the block's own region of the partial-sum buffer (k × (dims + 1) floats: dims
 // centred sums then the weight). Sums are centred on the old centroid so that they stay small and keep float32
-// precision. Rows are visited in order; thread t owns columns t, t + WG, ...: no two threads write one cell, no
-// atomics, and the result is the same on every run.
+// precision. Rows are visited in order; thread t owns columns t, t + WG, ... of every cluster (and zeroes them
+// first): no two threads write one cell, no atomics, no barriers, and the result is the same on every run.
 
 struct Params {
   rows: u32,
@@ -36,10 +36,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let d = P.dims;
   let stride = P.k * (d + 1u);
   let base = (P.blockBase + b) * stride;
-  for (var i = li; i < stride; i += WG) {
-    partials[base + i] = 0.0;
+  for (var l = 0u; l < P.k; l++) {
+    for (var j = li; j <= d; j += WG) {
+      partials[base + l * (d + 1u) + j] = 0.0;
+    }
   }
-  storageBarrier();
   for (var r = r0; r < r1; r++) {
     let l = labels[r];
     var w = 1.0;

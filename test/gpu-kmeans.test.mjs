@@ -78,6 +78,27 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     }
   });
 
+  it('gives the same result with centroid tiles in workgroup memory (the hardware-GPU path), tiles smaller than k', async () => {
+    const n = 800, dims = 256, k = 20; // 4096-float tiles hold 16 centroids of 256 floats: 2 tiles
+    const data = blobs(n, dims, k, 10);
+    const problem = { data, n, dims, k, weights: null };
+    const init = pickInit(data, dims, k, 1);
+    const tiled = await createWebGpuBackend({ layout: { tiledAssign: true } });
+    const direct = await createWebGpuBackend({ layout: { tiledAssign: false } });
+    try {
+      const a = await tiled.lloyd(problem, init, opts());
+      const b = await direct.lloyd(problem, init, opts());
+      const r = await js.lloyd(problem, init, opts());
+      assert.deepEqual(Array.from(a.labels), Array.from(r.labels));
+      assert.deepEqual(a.centroids, b.centroids);
+      assert.equal(a.inertia, b.inertia);
+      assert.ok(relErr(a.inertia, r.inertia) < 1e-4);
+    } finally {
+      tiled.dispose();
+      direct.dispose();
+    }
+  });
+
   it('agrees with the js reference with sample weights and on overlapping data', async () => {
     const n = 2000, dims = 3, k = 5;
     const data = uniform(n, dims, 2);

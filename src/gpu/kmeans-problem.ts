@@ -62,7 +62,7 @@ export class GpuKMeansProblem {
     const layout = planLayout(problem.n, problem.dims, problem.k, ctx.limits, caps);
     const { device } = ctx;
     const [assign, update, reduce, inertia] = await guard(ctx, Promise.all([
-      assignPipeline(device, layout.tileFloats),
+      assignPipeline(device, layout.tileFloats, caps?.tiledAssign ?? !ctx.software),
       updatePipeline(device),
       reducePipeline(device),
       inertiaPipeline(device),

@@ -15,6 +15,8 @@ export interface LayoutCaps {
   maxWorkgroupsPerDimension?: number;
   /** Bytes for the update pass's per-block partial sums (default 64 MiB, never above one binding). */
   maxPartialBytes?: number;
+  /** Centroid tiles in workgroup memory in the assignment shader (default: on hardware GPUs, off on CPU implementations). */
+  tiledAssign?: boolean;
 }
 
 export const ASSIGN_WG = 64;
@@ -124,8 +126,8 @@ export function planLayout(n: number, dims: number, k: number, limits: GpuLimits
     inertiaBase += inertiaGroups;
   }
 
-  // Workgroup memory: the centroid tile plus one atomic flag.
-  const tileCapacity = Math.floor((limits.maxComputeWorkgroupStorageSize - 16) / 4);
+  // Workgroup memory: the centroid tile.
+  const tileCapacity = Math.floor(limits.maxComputeWorkgroupStorageSize / 4);
   if (dims > tileCapacity) throw new WebGpuLimitError('maxComputeWorkgroupStorageSize', `dims = ${dims} exceeds the ${tileCapacity} floats of workgroup memory one centroid needs`);
   const tileFloats = Math.max(Math.min(DEFAULT_TILE_FLOATS, tileCapacity), dims);
 
