@@ -4,7 +4,7 @@
 // Also flags whether any label changed, for Lloyd's strict convergence test (an atomicOr on one word: GPUs
 // aggregate same-address atomics per subgroup).
 // TILED = false reads centroids straight from the storage buffer instead: on CPU implementations of WebGPU
-// (SwiftShader, lavapipe) workgroup memory and barriers only add cost (measured about 5× slower there), since the
+// (SwiftShader, lavapipe) workgroup memory and barriers only add cost (2–6× slower on SwiftShader here), since the
 // centroids sit in the CPU's caches anyway.
 
 struct Params {
