@@ -1,0 +1,162 @@
+// bench/kmeans: Lloyd iterations, one run, same float32 data and same initial centroids for every contender:
+// poolkit wasm (2 threads, 1 thread), poolkit js, ml-kmeans, and scikit-learn (when /usr/bin/python3 imports it).
+// Cases: (a) n = 1,000,000, d = 16, k = 64; (b) n = 200,000, d = 128, k = 256 (--quick: n / 20). Gaussian blobs,
+// fixed seed, 20 iterations (tol 0); slow contenders (js, ml-kmeans) run fewer and are reported per iteration.
+// Each timing covers the whole call (validation, copies, final assignment) divided by the iterations it ran; the
+// poolkit rows also record the steady per-iteration time between progress callbacks.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compare, table, save, quick, log } from './lib/harness.mjs';
+import { kmeans as mlKmeans } from 'ml-kmeans';
+
+const poolkit = await import('../dist/index.js');
+const { kmeans } = poolkit.kmeans ? poolkit : { ...(await import('../dist/kmeans/index.js')) };
+
+const PYTHON = '/usr/bin/python3';
+const ITER = 20;
+const reps = quick ? 3 : 5;
+const scale = quick ? 20 : 1;
+const CASES = [
+  { id: 'a', n: 1_000_000 / scale, dims: 16, k: 64, slowIters: quick ? 2 : 3 },
+  { id: 'b', n: 200_000 / scale, dims: 128, k: 256, slowIters: quick ? 1 : 2 },
+];
+
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Overlapping Gaussian blobs (k centres, spread 2, unit noise), so labels keep moving for all 20 iterations. */
+function makeCase({ n, dims, k }, seed = 20240611) {
+  const random = rng(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const centres = Float64Array.from({ length: k * dims }, () => gauss() * 2);
+  const data = new Float32Array(n * dims);
+  for (let i = 0; i < n; i++) {
+    const c = Math.floor(random() * k) * dims;
+    for (let j = 0; j < dims; j++) data[i * dims + j] = centres[c + j] + gauss();
+  }
+  const init = new Float32Array(k * dims);
+  const used = new Set();
+  for (let c = 0; c < k; c++) {
+    let r;
+    do r = Math.floor(random() * n); while (used.has(r));
+    used.add(r);
+    init.set(data.subarray(r * dims, r * dims + dims), c * dims);
+  }
+  return { data, init };
+}
+
+function npy(values, n, dims) {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${dims}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = Buffer.alloc(10 + header.length + values.byteLength);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  out.writeUInt16LE(header.length, 8);
+  out.write(header, 10, 'latin1');
+  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 10 + header.length);
+  return out;
+}
+
+const SKLEARN = String.raw`
+import json, sys, time, warnings
+import numpy as np
+from sklearn.cluster import KMeans
+warnings.filterwarnings('ignore')
+X = np.load(sys.argv[1]); C = np.load(sys.argv[2]); it = int(sys.argv[3])
+km = KMeans(n_clusters=C.shape[0], init=C, n_init=1, max_iter=it, tol=0, algorithm='lloyd')
+t = time.perf_counter(); km.fit(X); s = time.perf_counter() - t
+print(json.dumps({'seconds': s, 'iterations': int(km.n_iter_), 'inertia': float(km.inertia_)}))
+`;
+
+function sklearnAvailable() {
+  try {
+    execFileSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function poolkitContender(name, data, init, c, options, iters) {
+  return {
+    name,
+    async run() {
+      const stamps = [];
+      const t0 = performance.now();
+      const r = await kmeans(data, { k: c.k, dims: c.dims, init, maxIter: iters, tol: 0, ...options, onProgress: () => stamps.push(performance.now()) });
+      const seconds = (performance.now() - t0) / 1000;
+      const steps = stamps.slice(1).map((t, i) => t - stamps[i]).sort((a, b) => a - b);
+      return { seconds, iterations: r.iterations, inertia: r.inertia, threads: r.threads, steadyMsPerIter: steps.length ? steps[steps.length >> 1] : NaN };
+    },
+  };
+}
+
+const results = [];
+const dir = mkdtempSync(join(tmpdir(), 'poolkit-bench-kmeans-'));
+try {
+  const haveSklearn = sklearnAvailable();
+  if (!haveSklearn) log(`scikit-learn not importable by ${PYTHON}: skipped`);
+  for (const c of CASES) {
+    log(`case (${c.id}): n=${c.n} dims=${c.dims} k=${c.k}: generating data`);
+    const { data, init } = makeCase(c);
+    const rows = Array.from({ length: c.n }, (_, i) => Array.from(data.subarray(i * c.dims, (i + 1) * c.dims)));
+    const initRows = Array.from({ length: c.k }, (_, i) => Array.from(init.subarray(i * c.dims, (i + 1) * c.dims)));
+    const xPath = join(dir, `x-${c.id}.npy`);
+    const cPath = join(dir, `c-${c.id}.npy`);
+    writeFileSync(xPath, npy(data, c.n, c.dims));
+    writeFileSync(cPath, npy(init, c.k, c.dims));
+    const contenders = [
+      poolkitContender('poolkit wasm (2 threads)', data, init, c, { backend: 'wasm', threads: 2 }, ITER),
+      poolkitContender('poolkit wasm (1 thread)', data, init, c, { backend: 'wasm', threads: 1 }, ITER),
+      poolkitContender('poolkit js', data, init, c, { backend: 'js' }, c.slowIters),
+      {
+        name: 'ml-kmeans',
+        run() {
+          const t0 = performance.now();
+          const r = mlKmeans(rows, c.k, { initialization: initRows.map((r) => r.slice()), maxIterations: c.slowIters, tolerance: 0 });
+          return { seconds: (performance.now() - t0) / 1000, iterations: r.iterations };
+        },
+      },
+    ];
+    if (haveSklearn) {
+      contenders.push({
+        name: 'scikit-learn (lloyd, 2 threads)',
+        run() {
+          return JSON.parse(execFileSync(PYTHON, ['-c', SKLEARN, xPath, cPath, String(ITER)], { encoding: 'utf8' }));
+        },
+      });
+    }
+    const r = await compare(contenders, { reps, warmup: 1 });
+    const msPerIter = (x, seconds) => (seconds * 1000) / (x.extra.iterations || 1);
+    const baseline = haveSklearn ? 'scikit-learn (lloyd, 2 threads)' : 'ml-kmeans';
+    const t = table(`k-means (${c.id}): n=${c.n.toLocaleString('en-US')} d=${c.dims} k=${c.k}, ms per iteration (lower is better)`, r, { baseline, metric: msPerIter, label: 'ms/iter', higherIsBetter: false });
+    const get = (name) => r.find((x) => x.name === name);
+    const per = (name) => (get(name) ? msPerIter(get(name), get(name).median) : NaN);
+    const flops = 2 * c.n * c.k * c.dims; // one multiply and one add per (row, centroid, feature)
+    const w2 = per('poolkit wasm (2 threads)');
+    const summary = {
+      wasm2MsPerIter: w2,
+      wasm2Gflops: flops / (w2 / 1000) / 1e9,
+      wasm2SteadyMsPerIter: get('poolkit wasm (2 threads)')?.extra.steadyMsPerIter,
+      vsSklearn: per('scikit-learn (lloyd, 2 threads)') / w2,
+      vsMlKmeans: per('ml-kmeans') / w2,
+      threadScaling: per('poolkit wasm (1 thread)') / w2,
+    };
+    log(`  wasm 2 threads: ${w2.toFixed(1)} ms/iter (${summary.wasm2Gflops.toFixed(1)} GFLOP/s; steady ${summary.wasm2SteadyMsPerIter?.toFixed(1)} ms), ` +
+      `${summary.vsSklearn.toFixed(2)}× scikit-learn, ${summary.vsMlKmeans.toFixed(1)}× ml-kmeans, ${summary.threadScaling.toFixed(2)}× 1 thread`);
+    results.push({ case: c.id, n: c.n, dims: c.dims, k: c.k, iterations: ITER, table: t, results: r, summary });
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+save('kmeans', { cases: results });
+process.exit(0);
