@@ -43,6 +43,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let perTile = TILE_FLOATS / d;
   var best = 3.402823e38;
   var bestj = 0u;
+  // Four centroids at a time (a vec4 of running sums): each data value is loaded once per four centroids. Lanes
+  // past the last centroid repeat it, and a repeat never wins (strict <, earlier index first).
   if (TILED) {
     for (var c0 = 0u; c0 < P.k; c0 += perTile) {
       let cnt = min(perTile, P.k - c0);
@@ -53,31 +55,43 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       }
       workgroupBarrier();
       if (inRange) {
-        for (var c = 0u; c < cnt; c++) {
-          let tb = c * d;
-          var s = 0.0;
+        for (var c = 0u; c < cnt; c += 4u) {
+          let last = cnt - 1u;
+          let t0 = c * d;
+          let t1 = min(c + 1u, last) * d;
+          let t2 = min(c + 2u, last) * d;
+          let t3 = min(c + 3u, last) * d;
+          var s = vec4f(0.0);
           for (var j = 0u; j < d; j++) {
-            let t = X[xb + j] - tile[tb + j];
+            let t = vec4f(X[xb + j]) - vec4f(tile[t0 + j], tile[t1 + j], tile[t2 + j], tile[t3 + j]);
             s += t * t;
           }
-          if (s < best) {
-            best = s;
-            bestj = c0 + c;
+          for (var q = 0u; q < 4u; q++) {
+            if (s[q] < best) {
+              best = s[q];
+              bestj = c0 + min(c + q, last);
+            }
           }
         }
       }
     }
   } else if (inRange) {
-    for (var c = 0u; c < P.k; c++) {
-      let cb = c * d;
-      var s = 0.0;
+    let last = P.k - 1u;
+    for (var c = 0u; c < P.k; c += 4u) {
+      let t0 = c * d;
+      let t1 = min(c + 1u, last) * d;
+      let t2 = min(c + 2u, last) * d;
+      let t3 = min(c + 3u, last) * d;
+      var s = vec4f(0.0);
       for (var j = 0u; j < d; j++) {
-        let t = X[xb + j] - C[cb + j];
+        let t = vec4f(X[xb + j]) - vec4f(C[t0 + j], C[t1 + j], C[t2 + j], C[t3 + j]);
         s += t * t;
       }
-      if (s < best) {
-        best = s;
-        bestj = c;
+      for (var q = 0u; q < 4u; q++) {
+        if (s[q] < best) {
+          best = s[q];
+          bestj = min(c + q, last);
+        }
       }
     }
   }

@@ -79,7 +79,7 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
   });
 
   it('gives the same result with centroid tiles in workgroup memory (the hardware-GPU path), tiles smaller than k', async () => {
-    const n = 800, dims = 256, k = 20; // 4096-float tiles hold 16 centroids of 256 floats: 2 tiles
+    const n = 400, dims = 256, k = 21; // 4096-float tiles hold 16 centroids of 256 floats: 2 tiles, the last partial
     const data = blobs(n, dims, k, 10);
     const problem = { data, n, dims, k, weights: null };
     const init = pickInit(data, dims, k, 1);
@@ -96,6 +96,24 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     } finally {
       tiled.dispose();
       direct.dispose();
+    }
+  });
+
+  it('handles k below the four centroids one thread compares at once (k = 1, 2, 3)', async () => {
+    const gpu = await createWebGpuBackend();
+    try {
+      for (const k of [1, 2, 3]) {
+        const n = 300, dims = 3;
+        const data = blobs(n, dims, k, 20 + k);
+        const problem = { data, n, dims, k, weights: null };
+        const init = pickInit(data, dims, k, 1);
+        const g = await gpu.lloyd(problem, init, opts());
+        const r = await js.lloyd(problem, init, opts());
+        assert.deepEqual(Array.from(g.labels), Array.from(r.labels), `k = ${k}`);
+        assert.ok(relErr(g.inertia, r.inertia) < 1e-4, `k = ${k}: inertia ${g.inertia} vs ${r.inertia}`);
+      }
+    } finally {
+      gpu.dispose();
     }
   });
 
