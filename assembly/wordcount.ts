@@ -9,7 +9,7 @@ import { UNI_VERSION } from './generated/unicode';
 import { ASCII_CLASS, decodeAt, propOf, putUtf8 } from './lib/utf8';
 import {
   RAW, S_AEND, S_ATOP, S_LIMIT, S_MASK, S_ORDER, S_SLOTS, S_STATUS, S_TOTAL, S_USED,
-  INLINE, findSlot, hashKey, keyOf, partitionOf, rehashTable,
+  INLINE, findLong, findShort, hashKey, hashShort, shortMask, keyOf, partitionOf, rehashTable,
 } from './lib/wordtable';
 
 /** 0xFF in each lane holding an ASCII letter or digit. */
@@ -81,54 +81,82 @@ export function count(st: usize, ptr: usize, len: u32): u32 {
     i += <usize>ctz(m);
     const start = i;
     const kp = atop;
-    let w = kp;
-    let raw: i32 = 0;
-    // ASCII fast path: lower-case and copy 16 bytes at a time until the first byte that is not an ASCII word byte.
-    while (i < end && load<u8>(i) < 0x80) {
+    let lenField: u32 = 0;
+    let kv = i64x2.splat(0);
+    let fast = false;
+    if (load<u8>(i) < 0x80) {
+      // ASCII fast path: a word of at most 15 bytes ended by an ASCII byte is lower-cased and keyed in registers.
       const x = v128.load(i);
       const alpha = i8x16.lt_u(i8x16.sub(v128.or(x, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(26));
       const digit = i8x16.lt_u(i8x16.sub(x, i8x16.splat(0x30)), i8x16.splat(10));
-      v128.store(w, v128.or(x, v128.and(alpha, i8x16.splat(0x20))));
       let run = <usize>ctz(~<u32>i8x16.bitmask(v128.or(alpha, digit)));
       if (run > end - i) run = end - i;
-      w += run;
-      i += run;
-      if (run < 16) break;
+      if (run < 16 && (i + run >= end || load<u8>(i + run) < 0x80)) {
+        fast = true;
+        lenField = <u32>run;
+        kv = v128.and(v128.or(x, v128.and(alpha, i8x16.splat(0x20))), shortMask(<u32>run));
+        i += run;
+      }
     }
-    // Scalar path from a non-ASCII byte: decode, classify, lower-case with the generated tables.
-    while (i < end) {
-      const t = <u32>load<u8>(ASCII_CLASS + <usize>load<u8>(i));
-      if (t == 0) break;
-      if (t < 0x80) {
-        store<u8>(w, t);
-        w++;
-        i++;
+    if (!fast) {
+      let w = kp;
+      let raw: i32 = 0;
+      // ASCII bytes, 16 at a time, lower-cased into the arena.
+      while (i < end && load<u8>(i) < 0x80) {
+        const x = v128.load(i);
+        const alpha = i8x16.lt_u(i8x16.sub(v128.or(x, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(26));
+        const digit = i8x16.lt_u(i8x16.sub(x, i8x16.splat(0x30)), i8x16.splat(10));
+        v128.store(w, v128.or(x, v128.and(alpha, i8x16.splat(0x20))));
+        let run = <usize>ctz(~<u32>i8x16.bitmask(v128.or(alpha, digit)));
+        if (run > end - i) run = end - i;
+        w += run;
+        i += run;
+        if (run < 16) break;
+      }
+      // Scalar path from a non-ASCII byte: decode, classify, lower-case with the generated tables.
+      while (i < end) {
+        const t = <u32>load<u8>(ASCII_CLASS + <usize>load<u8>(i));
+        if (t == 0) break;
+        if (t < 0x80) {
+          store<u8>(w, t);
+          w++;
+          i++;
+          continue;
+        }
+        const d = decodeAt(i, end);
+        if (d == 0) break;
+        const p = propOf(d & 0x1fffff);
+        if ((p & 1) == 0) {
+          if (w == kp) i += <usize>(d >> 24);
+          break;
+        }
+        raw |= p & 2;
+        w = putUtf8(w, <u32>(<i32>(d & 0x1fffff) + (p >> 2)));
+        i += <usize>(d >> 24);
+      }
+      if (w == kp) {
+        if (i == start) i++; // an invalid byte: one separator
         continue;
       }
-      const d = decodeAt(i, end);
-      if (d == 0) break;
-      const p = propOf(d & 0x1fffff);
-      if ((p & 1) == 0) {
-        if (w == kp) i += <usize>(d >> 24);
-        break;
+      let n = <u32>(w - kp);
+      if (raw) {
+        // Σ or İ: keep the original bytes; the host applies toLowerCase (final sigma, multi-character mappings).
+        n = <u32>(i - start);
+        memory.copy(kp, start, n);
       }
-      raw |= p & 2;
-      w = putUtf8(w, <u32>(<i32>(d & 0x1fffff) + (p >> 2)));
-      i += <usize>(d >> 24);
+      lenField = raw ? n | RAW : n;
+      if (n <= INLINE) kv = v128.and(v128.load(kp), shortMask(n));
     }
-    if (w == kp) {
-      if (i == start) i++; // an invalid byte: one separator
-      continue;
+    const n = lenField & ~RAW;
+    let s: usize;
+    let h: u32;
+    if (n <= INLINE) {
+      h = hashShort(kv, lenField);
+      s = findShort(slots, mask, h, kv, lenField);
+    } else {
+      h = hashKey(kp, n, lenField);
+      s = findLong(slots, mask, h, kp, lenField);
     }
-    let n = <u32>(w - kp);
-    if (raw) {
-      // Σ or İ: keep the original bytes; the host applies toLowerCase (final sigma, multi-character mappings).
-      n = <u32>(i - start);
-      memory.copy(kp, start, n);
-    }
-    const lenField = raw ? n | RAW : n;
-    const h = hashKey(kp, n, lenField);
-    const s = findSlot(slots, mask, h, kp, lenField);
     if (load<u32>(s, 4) == 0) {
       if (used >= limit) {
         status = 1;
@@ -138,7 +166,7 @@ export function count(st: usize, ptr: usize, len: u32): u32 {
       store<u32>(s, h);
       store<u32>(s, lenField, 4);
       store<u64>(s, 1, 8);
-      if (n <= INLINE) v128.store(s, v128.load(kp), 16);
+      if (n <= INLINE) v128.store(s, kv, 16);
       else {
         store<u32>(s, <u32>kp, 16);
         atop = kp + <usize>n;
@@ -195,7 +223,7 @@ export function merge(dst: usize, srcs: usize, nSrc: u32, parts: u32, p: u32, bl
       if (partitionOf(h, parts) != p) continue;
       const c = load<u64>(s, 8);
       total += c;
-      const d = findSlot(slots, mask, h, keyOf(s), lenField);
+      const d = (lenField & ~RAW) <= INLINE ? findShort(slots, mask, h, v128.load(s, 16), lenField) : findLong(slots, mask, h, keyOf(s), lenField);
       if (load<u32>(d, 4) == 0) {
         v128.store(d, v128.load(s));
         v128.store(d, v128.load(s, 16), 16);

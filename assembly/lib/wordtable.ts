@@ -65,6 +65,41 @@ export function keysEqual(a: usize, b: usize, n: u32): bool {
   return ((load<u64>(x) ^ load<u64>(y)) & mask) == 0;
 }
 
+/** 0xFF in the first `n` lanes (n <= 16). */
+// @ts-ignore: decorator
+@inline
+export function shortMask(n: u32): v128 {
+  return i8x16.lt_u(i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), i8x16.splat(<i8>n));
+}
+
+/** Hash of a key of at most 16 bytes, zero-padded in `kv`. */
+// @ts-ignore: decorator
+@inline
+export function hashShort(kv: v128, lenField: u32): u32 {
+  let h: u64 = (<u64>i64x2.extract_lane(kv, 0) ^ (<u64>lenField * M2)) * M1;
+  h ^= h >> 32;
+  h = (h ^ <u64>i64x2.extract_lane(kv, 1)) * M1;
+  h ^= h >> 33;
+  h *= M2;
+  h ^= h >> 29;
+  return <u32>h;
+}
+
+/** Finds the slot for a key of at most 16 bytes (zero-padded in `kv`): the matching one, or the empty one. */
+// @ts-ignore: decorator
+@inline
+export function findShort(slots: usize, mask: u32, h: u32, kv: v128, lenField: u32): usize {
+  const tag = (<u64>lenField << 32) | <u64>h;
+  let i = h & mask;
+  while (true) {
+    const s = slots + (<usize>i << 5);
+    const head = load<u64>(s);
+    if (head == tag && !v128.any_true(v128.xor(v128.load(s, 16), kv))) return s;
+    if ((head >> 32) == 0) return s;
+    i = (i + 1) & mask;
+  }
+}
+
 /** Address of the key bytes of an occupied slot. */
 // @ts-ignore: decorator
 @inline
@@ -79,19 +114,17 @@ export function partitionOf(h: u32, parts: u32): u32 {
   return <u32>((<u64>h * <u64>parts) >> 32);
 }
 
-/** Finds the slot for a key (bytes at `kp`, length field `lenField`): the matching one, or the empty one. */
+/** Finds the slot for a key of more than 16 bytes at `kp`: the matching one, or the empty one. */
 // @ts-ignore: decorator
 @inline
-export function findSlot(slots: usize, mask: u32, h: u32, kp: usize, lenField: u32): usize {
+export function findLong(slots: usize, mask: u32, h: u32, kp: usize, lenField: u32): usize {
   const n = lenField & ~RAW;
   let i = h & mask;
   while (true) {
     const s = slots + (<usize>i << 5);
     const len = load<u32>(s, 4);
     if (len == 0) return s;
-    if (load<u32>(s) == h && len == lenField) {
-      if (n <= INLINE ? keysEqual(s + 16, kp, n) : keysEqual(<usize>load<u32>(s, 16), kp, n)) return s;
-    }
+    if (load<u32>(s) == h && len == lenField && keysEqual(<usize>load<u32>(s, 16), kp, n)) return s;
     i = (i + 1) & mask;
   }
 }

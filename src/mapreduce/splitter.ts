@@ -2,44 +2,76 @@
  * Cuts a stream of byte chunks into splits of about `size` bytes, each ending just after a cut byte (a record
  * delimiter, or an ASCII separator for word count), so no record, word or multi-byte character straddles two splits.
  * A split grows past `size` only when no cut byte appears (one enormous word or record).
+ *
+ * Splits come as lists of pieces (views of the input chunks, or of a small copied carry) so a consumer copies each
+ * byte once, straight to where it is processed.
  */
 
 /** Finds a cut in `buf[from, to)`: the index just after the last cut byte, or -1 when there is none. */
 export type CutFinder = (buf: Uint8Array, from: number, to: number) => number;
 
+/** One split: its pieces in order and their total length. */
+export interface Split {
+  pieces: Uint8Array[];
+  length: number;
+}
+
 /**
- * Yields splits as views of an internal buffer, valid until the next iteration step (copy what you keep).
- * The last split is whatever remains at the end of input.
+ * Yields splits of the chunks. Pieces may view the chunks themselves: a source must not reuse a chunk's memory
+ * until the split holding it has been consumed (the next iteration step).
  */
-export async function* splitBytes(chunks: AsyncIterable<Uint8Array>, size: number, findCut: CutFinder): AsyncGenerator<Uint8Array> {
-  let buf = new Uint8Array(Math.max(size * 2, 1024));
-  let len = 0;
-  let searched = 0; // buf[0, searched) holds no cut
+export async function* splitBytes(chunks: AsyncIterable<Uint8Array>, size: number, findCut: CutFinder): AsyncGenerator<Split> {
+  let pieces: Uint8Array[] = [];
+  let length = 0;
   for await (const chunk of chunks) {
-    let off = 0;
-    while (off < chunk.length) {
-      if (len === buf.length) {
-        const bigger = new Uint8Array(buf.length * 2);
-        bigger.set(buf.subarray(0, len));
-        buf = bigger;
+    let pos = 0;
+    while (pos < chunk.length) {
+      const want = size - length; // bytes of this chunk that would complete the split
+      if (chunk.length - pos < want) {
+        pieces.push(chunk.subarray(pos));
+        length += chunk.length - pos;
+        break;
       }
-      const n = Math.min(chunk.length - off, buf.length - len);
-      buf.set(chunk.subarray(off, off + n), len);
-      len += n;
-      off += n;
-      if (len < size) continue;
-      const cut = findCut(buf, searched, len);
-      if (cut <= 0) {
-        searched = Math.max(0, len - 64); // a multi-byte delimiter may end in the bytes still to come
-        continue;
+      // Last cut at or before the target, else the first one after it.
+      let cut = findCut(chunk, pos, pos + Math.max(want, 1));
+      if (cut < 0) cut = firstCut(chunk, pos + Math.max(want, 1), findCut);
+      if (cut < 0) {
+        pieces.push(chunk.subarray(pos));
+        length += chunk.length - pos;
+        break;
       }
-      yield buf.subarray(0, cut);
-      buf.copyWithin(0, cut, len);
-      len -= cut;
-      searched = 0;
+      pieces.push(chunk.subarray(pos, cut));
+      length += cut - pos;
+      pos = cut;
+      yield { pieces, length };
+      pieces = [];
+      length = 0;
     }
+    // Keep only small tails by reference; copy them so the source may recycle its chunk.
+    if (pieces.length && length < size / 4) pieces = [concat(pieces, length)];
   }
-  if (len > 0) yield buf.subarray(0, len);
+  if (length > 0) yield { pieces, length };
+}
+
+/** The first cut in `buf[from, end)`, scanning forward in steps. */
+function firstCut(buf: Uint8Array, from: number, findCut: CutFinder): number {
+  for (let a = from; a < buf.length; a += 4096) {
+    const cut = findCut(buf, a, Math.min(buf.length, a + 4096));
+    if (cut >= 0) return cut;
+  }
+  return -1;
+}
+
+/** Copies pieces into one new array. */
+export function concat(pieces: Uint8Array[], length: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!.slice();
+  const out = new Uint8Array(length);
+  let o = 0;
+  for (const p of pieces) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 /** Cut after the last ASCII byte that is not [0-9A-Za-z]: always a whole character and a word separator. */
@@ -51,17 +83,13 @@ export const cutAtAsciiSeparator: CutFinder = (buf, from, to) => {
   return -1;
 };
 
-/** Cut after the last occurrence of `delimiter` (bytes). */
-export function cutAtDelimiter(delimiter: Uint8Array): CutFinder {
-  const d = delimiter;
-  const last = d[d.length - 1]!;
+/**
+ * Cut after the last delimiter byte. The delimiter is one byte (newline by default), so a cut never falls inside
+ * a multi-byte character when the delimiter is ASCII.
+ */
+export function cutAtByte(delimiter: number): CutFinder {
   return (buf, from, to) => {
-    for (let i = to - 1; i >= Math.max(from, d.length - 1); i--) {
-      if (buf[i] !== last) continue;
-      let ok = true;
-      for (let k = 1; k < d.length && ok; k++) ok = buf[i - k] === d[d.length - 1 - k];
-      if (ok) return i + 1;
-    }
-    return -1;
+    const i = buf.lastIndexOf(delimiter, to - 1);
+    return i >= from ? i + 1 : -1;
   };
 }

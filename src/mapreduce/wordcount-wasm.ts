@@ -9,6 +9,7 @@
  */
 import type { WasmContext } from '../wasm/context.js';
 import { throwIfAborted } from './source.js';
+import type { Split } from './splitter.js';
 
 /** Runs one kernel export on some worker (or the main thread) and resolves with its return value. */
 export type KernelCall = (fn: string, args: number[], signal?: AbortSignal) => Promise<number>;
@@ -25,7 +26,7 @@ const S_STATUS = 36;
 const STATE_BYTES = 64;
 const SLOT_BYTES = 32;
 const INITIAL_SLOTS = 1 << 15;
-const LOAD = 0.5;
+const LOAD = 0.75;
 
 interface Table {
   state: number;
@@ -37,7 +38,7 @@ interface InputBuffer {
 }
 
 export interface WasmCountOptions {
-  /** Target split size in bytes (default 1 MiB). */
+  /** Target split size in bytes (default 2 MiB). */
   splitBytes?: number;
   signal?: AbortSignal;
 }
@@ -59,7 +60,7 @@ export class WasmWordCounter {
     private readonly call: KernelCall,
     private readonly options: WasmCountOptions = {},
   ) {
-    this.splitBytes = options.splitBytes ?? 1 << 20;
+    this.splitBytes = options.splitBytes ?? 2 << 20;
     this.arenaChunk = Math.max(8 << 20, 8 * this.splitBytes);
     for (let t = 0; t < ctx.threads; t++) {
       const state = ctx.reserve(STATE_BYTES, 64, 'word-count tables');
@@ -77,7 +78,7 @@ export class WasmWordCounter {
   }
 
   /** Queues one split (bytes that start and end at separators); resolves once it is copied into shared memory. */
-  async add(split: Uint8Array): Promise<void> {
+  async add(split: Split): Promise<void> {
     if (this.failure) throw this.failure;
     throwIfAborted(this.options.signal);
     while (this.freeBuffers.length === 0) {
@@ -85,12 +86,17 @@ export class WasmWordCounter {
       if (this.failure) throw this.failure;
     }
     let buf = this.freeBuffers.pop()!;
-    if (buf.capacity < split.length) {
+    if (buf.capacity < split.length + 64) {
       // One enormous word: a bigger buffer for this and later splits.
       const capacity = split.length + 4096;
       buf = { ptr: this.ctx.reserve(capacity, 64, 'word-count input'), capacity };
     }
-    this.ctx.u8(buf.ptr, split.length).set(split);
+    const view = this.ctx.u8(buf.ptr, split.length);
+    let o = 0;
+    for (const piece of split.pieces) {
+      view.set(piece, o);
+      o += piece.length;
+    }
     this.jobs.push({ buf, len: split.length });
     this.pump();
   }

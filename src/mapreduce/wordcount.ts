@@ -31,7 +31,7 @@ export interface WordCountOptions {
   pool?: Pool;
   signal?: AbortSignal;
   onProgress?: (progress: WordCountProgress) => void;
-  /** Target split size in bytes for the wasm backend (default 1 MiB). */
+  /** Target split size in bytes for the wasm backend (default 2 MiB). */
   splitBytes?: number;
 }
 
@@ -70,7 +70,7 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
     ctx.threads > 1 && pool
       ? (fn, args, sig) => pool.apply(ref, [ctx.handle, fn, args], { signal: sig }) as Promise<number>
       : async (fn, args) => Number((ctx.exports[fn] as (...a: number[]) => number)(...args));
-  const splitSize = options.splitBytes ?? 1 << 20;
+  const splitSize = options.splitBytes ?? 2 << 20;
   const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal });
   let bytes = 0;
   for await (const split of splitBytes(source.chunks, splitSize, cutAtAsciiSeparator)) {
