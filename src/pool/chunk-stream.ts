@@ -6,7 +6,8 @@
 import { createRecord, type TaskRecord } from './task-record.js';
 import { AbortError } from './errors.js';
 import { findTransferables } from './options.js';
-import type { Mode } from './protocol.js';
+import { Mode } from './protocol.js';
+import { packNumbers } from './chunks.js';
 import type { ResolvedTask } from './task-ref.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -147,8 +148,15 @@ export class ChunkStream implements AsyncIterableIterator<unknown> {
       return;
     }
     const index = this.submitted++;
-    const items = r.value;
-    const transfer = this.o.transfer ? findTransferables(items) : undefined;
+    let items: unknown[] = r.value;
+    let transfer = this.o.transfer ? findTransferables(items) : undefined;
+    if (this.o.mode === Mode.Map && !transfer?.length) {
+      const packed = packNumbers(items);
+      if (packed instanceof Float64Array) {
+        items = packed as unknown as unknown[];
+        transfer = [packed.buffer];
+      }
+    }
     const rec = createRecord(this.o.task, this.o.mode, items, transfer, this.o.pipelined, (err, values) => {
       this.live.delete(rec);
       this.results.set(index, { err, values: values as unknown[] | undefined });

@@ -38,3 +38,14 @@ export function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
 export function isIterable(v: unknown): v is Iterable<unknown> {
   return v != null && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
 }
+
+/**
+ * A chunk of plain numbers travels as a Float64Array (transferred, no per-element cloning); anything else as is.
+ * Indexing and `length` behave the same on both, so task code sees the same numbers.
+ */
+export function packNumbers(items: ArrayLike<unknown>): unknown[] | Float64Array {
+  const n = items.length;
+  if (n < 16) return items as unknown[];
+  for (let i = 0; i < n; i++) if (typeof items[i] !== 'number') return items as unknown[];
+  return Float64Array.from(items as ArrayLike<number>);
+}

@@ -11,7 +11,7 @@ import { createRecord, type TaskRecord } from './task-record.js';
 import { Mode } from './protocol.js';
 import { platform } from './platform.js';
 import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
-import { autoChunksize, chunksOf, chunksOfAsync, isAsyncIterable, isIterable } from './chunks.js';
+import { autoChunksize, chunksOf, chunksOfAsync, isAsyncIterable, isIterable, packNumbers } from './chunks.js';
 import { AbortError, InvalidArgumentError, PoolClosedError, PoolkitError, QueueFullError } from './errors.js';
 import {
   checkCallOptions, findTransferables, resolvePoolOptions,
@@ -192,9 +192,11 @@ export class Pool {
         const at = start;
         const single = size === 1;
         // A chunk of one is sent as a plain call: no array around the item or the result.
-        const payload = single ? (mode === Mode.Map ? [list[at]] : (list[at] as unknown[])) : list.slice(at, at + size);
-        const transfer = transferAll ? findTransferables(payload) : explicit ? findTransferables(payload).filter((t) => explicit.includes(t)) : undefined;
-        const rec = createRecord(task, single ? Mode.Apply : mode, payload, transfer, pipelined, (err, value) => {
+        const slice = single ? (mode === Mode.Map ? [list[at]] : (list[at] as unknown[])) : list.slice(at, at + size);
+        let transfer = transferAll ? findTransferables(slice) : explicit ? findTransferables(slice).filter((t) => explicit.includes(t)) : undefined;
+        const payload = !single && mode === Mode.Map && !transfer?.length ? packNumbers(slice) : slice;
+        if (payload instanceof Float64Array) transfer = [payload.buffer];
+        const rec = createRecord(task, single ? Mode.Apply : mode, payload as unknown[], transfer, pipelined, (err, value) => {
           if (failed) return;
           if (err) return fail(err);
           if (single) out[at] = value;

@@ -70,13 +70,21 @@ export interface ResolvedTask {
 let nextKey = 1;
 const byFunction = new WeakMap<Function, ResolvedTask>();
 const byRef = new Map<string, ResolvedTask>();
+const bySource = new Map<string, ResolvedTask>();
 
 /** Validates a task argument and returns its cached wire identity. */
 export function resolveTask(fn: unknown, argument = 'fn'): ResolvedTask {
   if (typeof fn === 'function') {
     let r = byFunction.get(fn);
     if (!r) {
-      r = { key: nextKey++, timing: { ms: -1, async: false }, def: { src: functionSource(fn, argument) }, isSource: true, label: fn.name || 'anonymous function' };
+      // A new closure with the same source (an inline arrow in a loop) is the same task: compiled once per worker.
+      const src = functionSource(fn, argument);
+      r = bySource.get(src);
+      if (!r) {
+        if (bySource.size >= 10_000) bySource.clear();
+        r = { key: nextKey++, timing: { ms: -1, async: false }, def: { src }, isSource: true, label: fn.name || 'anonymous function' };
+        bySource.set(src, r);
+      }
       byFunction.set(fn, r);
     }
     return r;

@@ -4,12 +4,12 @@ import type { HostMessage, WorkerMessage } from '../protocol.js';
 import './kernels.js';
 
 interface WorkerScope {
-  postMessage(msg: unknown): void;
+  postMessage(msg: unknown, transfer?: Transferable[]): void;
   close(): void;
   addEventListener(type: 'message', fn: (e: MessageEvent<HostMessage>) => void): void;
 }
 const scope = globalThis as unknown as WorkerScope;
-const handle = createRuntime({ post: (msg: WorkerMessage) => scope.postMessage(msg) });
+const handle = createRuntime({ post: (msg: WorkerMessage, transfer?: Transferable[]) => scope.postMessage(msg, transfer ?? []) });
 scope.addEventListener('message', (e) => handle(e.data));
 
 // Browsers report nothing when a worker closes itself; tell the host first so it can treat it like a Node exit.

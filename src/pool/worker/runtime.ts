@@ -6,11 +6,12 @@ import { Mode, STATUS_RUNNING, type HostMessage, type TaskResult, type WireTask,
 import { serializeError } from '../errors.js';
 import type { FnDef } from '../task-ref.js';
 import { lookupBuiltin } from './builtins.js';
+import { packNumbers } from '../chunks.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
 export interface WorkerSide {
-  post(msg: WorkerMessage): void;
+  post(msg: WorkerMessage, transfer?: Transferable[]): void;
 }
 
 export function createRuntime(side: WorkerSide): (msg: HostMessage) => void {
@@ -39,7 +40,12 @@ export function createRuntime(side: WorkerSide): (msg: HostMessage) => void {
   };
 
   const finish = (_id: number, r: TaskResult) => {
-    side.post({ type: 'result', r: r });
+    // A chunk's all-number results go back as one transferred Float64Array.
+    const v = r[1] === 0 && Array.isArray(r[2]) ? packNumbers(r[2]) : undefined;
+    if (v instanceof Float64Array) {
+      r[2] = v;
+      side.post({ type: 'result', r }, [v.buffer]);
+    } else side.post({ type: 'result', r });
     if (status) Atomics.store(status, STATUS_RUNNING, 0);
   };
 

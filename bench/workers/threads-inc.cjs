@@ -1,0 +1,2 @@
+const { expose } = require('threads/worker');
+expose((x) => x + 1);

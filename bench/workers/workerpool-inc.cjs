@@ -1,0 +1,2 @@
+const workerpool = require('workerpool');
+workerpool.worker({ inc: (x) => x + 1 });
