@@ -3,6 +3,8 @@
 // centred sums then the weight). Sums are centred on the old centroid so that they stay small and keep float32
 // precision. Rows are visited in order; thread t owns columns t, t + WG, ... of every cluster (and zeroes them
 // first): no two threads write one cell, no atomics, no barriers, and the result is the same on every run.
+// LOCAL_SUMS: when k × (dims + 1) floats fit in workgroup memory, the running sums live there (cheap read-modify-
+// writes) and are copied to the block's region at the end, by the same threads that own them.
 
 struct Params {
   rows: u32,
@@ -16,6 +18,9 @@ struct Params {
 }
 
 override WG: u32 = 64u;
+override LOCAL_SUMS: bool = false;
+// Floats of workgroup memory for the running sums (k × (dims + 1) when LOCAL_SUMS, else 1).
+override LOCAL_FLOATS: u32 = 1u;
 
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
@@ -23,6 +28,8 @@ override WG: u32 = 64u;
 @group(0) @binding(3) var<storage, read> labels: array<u32>;
 @group(0) @binding(4) var<storage, read> C: array<f32>;
 @group(0) @binding(5) var<storage, read_write> partials: array<f32>;
+
+var<workgroup> local: array<f32, LOCAL_FLOATS>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -36,6 +43,30 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let d = P.dims;
   let stride = P.k * (d + 1u);
   let base = (P.blockBase + b) * stride;
+  if (LOCAL_SUMS) {
+    // Workgroup memory starts zeroed.
+    for (var r = r0; r < r1; r++) {
+      let l = labels[r];
+      var w = 1.0;
+      if (P.hasWeights != 0u) {
+        w = W[r];
+      }
+      let pb = l * (d + 1u);
+      for (var j = li; j <= d; j += WG) {
+        if (j < d) {
+          local[pb + j] += w * (X[r * d + j] - C[l * d + j]);
+        } else {
+          local[pb + j] += w;
+        }
+      }
+    }
+    for (var l = 0u; l < P.k; l++) {
+      for (var j = li; j <= d; j += WG) {
+        partials[base + l * (d + 1u) + j] = local[l * (d + 1u) + j];
+      }
+    }
+    return;
+  }
   for (var l = 0u; l < P.k; l++) {
     for (var j = li; j <= d; j += WG) {
       partials[base + l * (d + 1u) + j] = 0.0;

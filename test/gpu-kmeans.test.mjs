@@ -170,20 +170,27 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     assert.ok(layout.chunks[0].assignGrid[1] > 1, '2-D grid');
     assert.equal(layout.blocks, 5); // one block per chunk: the partial-sum budget holds 5
     assert.deepEqual(layout.reduceGrid, [4, 2]); // 287 cells in workgroups of 64
+    assert.equal(layout.localSumFloats, 287);
+    assert.equal(planLayout(n, dims, k, limits, { ...caps, localSums: false }).localSumFloats, 0);
+    assert.equal(planLayout(n, dims, 1000, limits).localSumFloats, 0); // 41,000 floats: more than workgroup memory
     const data = blobs(n, dims, k, 5);
     const problem = { data, n, dims, k, weights: Float32Array.from({ length: n }, (_, i) => 1 + (i % 3)) };
     const init = pickInit(data, dims, k, 1);
     const split = await createWebGpuBackend({ layout: caps });
+    const global = await createWebGpuBackend({ layout: { ...caps, localSums: false } }); // sums in the partial buffer
     const whole = await createWebGpuBackend();
     try {
       const a = await split.lloyd(problem, init, opts());
+      const g = await global.lloyd(problem, init, opts());
       const b = await whole.lloyd(problem, init, opts());
       const r = await js.lloyd(problem, init, opts());
       assert.deepEqual(Array.from(a.labels), Array.from(r.labels));
       assert.deepEqual(Array.from(a.labels), Array.from(b.labels));
       assert.ok(relErr(a.inertia, r.inertia) < 1e-4 && relErr(a.inertia, b.inertia) < 1e-5);
+      assert.deepEqual(g.centroids, a.centroids); // same sums in the same order, wherever they are kept
     } finally {
       split.dispose();
+      global.dispose();
       whole.dispose();
     }
   });

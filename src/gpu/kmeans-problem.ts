@@ -63,7 +63,7 @@ export class GpuKMeansProblem {
     const { device } = ctx;
     const [assign, update, reduce, inertia] = await guard(ctx, Promise.all([
       assignPipeline(device, layout.tileFloats, caps?.tiledAssign ?? !ctx.software),
-      updatePipeline(device),
+      updatePipeline(device, layout.updateWorkgroupSize, layout.localSumFloats),
       reducePipeline(device),
       inertiaPipeline(device),
     ]));

@@ -17,10 +17,13 @@ export interface LayoutCaps {
   maxPartialBytes?: number;
   /** Centroid tiles in workgroup memory in the assignment shader (default: on hardware GPUs, off on CPU implementations). */
   tiledAssign?: boolean;
+  /** Running sums of the update pass in workgroup memory when k × (dims + 1) floats fit there (default true). */
+  localSums?: boolean;
 }
 
 export const ASSIGN_WG = 64;
-export const UPDATE_WG = 64;
+/** Most threads of an update workgroup: one per column (dims + 1), rounded up to a power of two. */
+export const UPDATE_WG_MAX = 64;
 export const REDUCE_WG = 64;
 export const INERTIA_WG = 256;
 export const INERTIA_ROWS_PER_THREAD = 64;
@@ -67,6 +70,10 @@ export interface Layout {
   readonly inertiaPartials: number;
   /** Floats of workgroup memory for one centroid tile in the assignment shader. */
   readonly tileFloats: number;
+  /** Floats of workgroup memory for the update pass's running sums (k × (dims + 1)), or 0 to sum in the partial buffer. */
+  readonly localSumFloats: number;
+  /** Threads per update workgroup: one per column (dims + 1) up to UPDATE_WG_MAX, a power of two. */
+  readonly updateWorkgroupSize: number;
 }
 
 /** Smallest 2-D grid holding `groups` workgroups with at most `maxPerDim` per dimension. */
@@ -136,5 +143,7 @@ export function planLayout(n: number, dims: number, k: number, limits: GpuLimits
     reduceGrid: grid2d(Math.ceil(cells / REDUCE_WG), maxPerDim),
     inertiaPartials: inertiaBase,
     tileFloats,
+    localSumFloats: caps.localSums !== false && cellBytes <= limits.maxComputeWorkgroupStorageSize ? cells : 0,
+    updateWorkgroupSize: Math.min(UPDATE_WG_MAX, 2 ** Math.ceil(Math.log2(dims + 1))),
   };
 }
