@@ -1,0 +1,233 @@
+/**
+ * `mapReduce(input, { map, combine, reduce, partitions, ... })`: MapReduce on one machine's cores.
+ *
+ * The input is cut into splits (batches of records, or byte ranges cut at a record delimiter); each split is one
+ * pool task that maps its records, groups the pairs by key, applies `combine` per key, and partitions the groups by
+ * key hash. The host merges split outputs in split order (so results never depend on timing or thread count),
+ * re-combines buffered values when they pile up, then runs `reduce` per partition in parallel.
+ * A split whose worker dies is re-run once. At most `maxInFlight` splits are read ahead, so memory stays bounded
+ * by the window plus the distinct keys (and, without `combine`, their values).
+ */
+import { AbortError, InvalidArgumentError, WorkerCrashedError } from '../pool/errors.js';
+import type { Pool } from '../pool/pool.js';
+import { builtin, resolveTask, type TaskLike } from '../pool/task-ref.js';
+import { platform } from '../pool/platform.js';
+import { computePool } from '../wasm/compute-pool.js';
+import { isByteInput, openByteSource, throwIfAborted, type ByteInput } from './source.js';
+import { splitBytes, cutAtByte, concat } from './splitter.js';
+import type { FnSpec, MapOutput, SplitPayload } from './worker.js';
+import type { MapReduceKey } from './partition.js';
+
+export type { MapReduceKey } from './partition.js';
+
+/** What mapReduce counted. */
+export interface MapReduceCounters {
+  /** Records mapped. */
+  records: number;
+  /** Input bytes (byte inputs only; 0 for record iterables). */
+  bytes: number;
+  /** [key, value] pairs the map function produced. */
+  pairs: number;
+  /** Distinct keys in the result. */
+  keys: number;
+  /** Splits (map tasks). */
+  splits: number;
+  /** Splits run a second time because their worker died. */
+  reExecutedSplits: number;
+  /** Reduce partitions. */
+  partitions: number;
+}
+
+export interface MapReduceProgress {
+  phase: 'map' | 'reduce';
+  splits: number;
+  records: number;
+  bytes: number;
+}
+
+export interface MapReduceOptions<K extends MapReduceKey, V, R> {
+  /** `map(record)` returns or yields [key, value] pairs (an array, a generator, or a promise of one). */
+  map: TaskLike<[record: any], Iterable<readonly [K, V]> | AsyncIterable<readonly [K, V]> | Promise<Iterable<readonly [K, V]>>>;
+  /** `combine(key, values)` → one value; runs in the workers on each split's output and on buffered values. */
+  combine?: TaskLike<[key: K, values: V[]], V | Promise<V>>;
+  /** `reduce(key, values)` → the key's result; default: the values array. */
+  reduce?: TaskLike<[key: K, values: V[]], R | Promise<R>>;
+  /** Reduce partitions (default: the pool's size). */
+  partitions?: number;
+  /** Records per split for record iterables (default 1000). */
+  chunksize?: number;
+  /** Bytes per split for byte inputs (default 1 MiB); splits end at a delimiter. */
+  splitBytes?: number;
+  /** Record delimiter for byte inputs: one ASCII character (default '\n'). Records are decoded as UTF-8 text. */
+  delimiter?: string;
+  /** Splits mapped or buffered at once (default: 2 × workers). */
+  maxInFlight?: number;
+  /** The pool to run on (default: poolkit's shared compute pool). */
+  pool?: Pool;
+  signal?: AbortSignal;
+  onProgress?: (progress: MapReduceProgress) => void;
+}
+
+/** The result: a Map from key to reduced value, with counters. */
+export class MapReduceResult<K, R> extends Map<K, R> {
+  counters!: MapReduceCounters;
+}
+
+/** Input of mapReduce: records (any iterable or async iterable), or a byte input cut into text records. */
+export type MapReduceInput = Iterable<unknown> | AsyncIterable<unknown> | ByteInput;
+
+const REDUCE_BATCH = 4096;
+
+/**
+ * Runs a MapReduce job on the pool's workers.
+ * @throws InvalidArgumentError for bad options or input; the map/combine/reduce error if one throws; AbortError
+ */
+export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapReduceInput, options: MapReduceOptions<K, V, R>): Promise<MapReduceResult<K, R>> {
+  if (!options || typeof options !== 'object') throw new InvalidArgumentError('options', 'expected an object with at least { map }');
+  const { signal, onProgress } = options;
+  const mapSpec = spec(options.map, 'map');
+  const combineSpec = options.combine === undefined ? null : spec(options.combine, 'combine');
+  const reduceSpec = options.reduce === undefined ? null : spec(options.reduce, 'reduce');
+  const pool = options.pool ?? computePool(platform().defaultConcurrency());
+  const parts = positiveInt('partitions', options.partitions ?? pool.size);
+  const chunksize = positiveInt('chunksize', options.chunksize ?? 1000);
+  const splitSize = positiveInt('splitBytes', options.splitBytes ?? 1 << 20);
+  const window = positiveInt('maxInFlight', options.maxInFlight ?? 2 * pool.size);
+  const delimiter = options.delimiter ?? '\n';
+  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter.charCodeAt(0) > 0x7f) {
+    throw new InvalidArgumentError('delimiter', `expected one ASCII character, got ${JSON.stringify(delimiter)}`);
+  }
+  throwIfAborted(signal);
+
+  const counters: MapReduceCounters = { records: 0, bytes: 0, pairs: 0, keys: 0, splits: 0, reExecutedSplits: 0, partitions: parts };
+  const buffers: Array<Map<unknown, unknown[]>> = Array.from({ length: parts }, () => new Map());
+  let buffered = 0; // values held in `buffers`
+  const progress = (phase: 'map' | 'reduce') => onProgress?.({ phase, splits: counters.splits, records: counters.records, bytes: counters.bytes });
+  const mapRef = builtin('mapreduce.map');
+
+  const runSplit = async (payload: SplitPayload): Promise<MapOutput> => {
+    try {
+      return (await pool.apply(mapRef, [mapSpec, combineSpec, parts, payload], { signal })) as MapOutput;
+    } catch (e) {
+      if (!(e instanceof WorkerCrashedError) || signal?.aborted) throw e;
+      counters.reExecutedSplits++;
+      return (await pool.apply(mapRef, [mapSpec, combineSpec, parts, payload], { signal })) as MapOutput;
+    }
+  };
+
+  const absorb = async (out: MapOutput) => {
+    counters.records += out.records;
+    counters.pairs += out.pairs;
+    for (let p = 0; p < parts; p++) {
+      const buf = buffers[p]!;
+      for (const [k, vs] of out.parts[p]!) {
+        const have = buf.get(k);
+        if (have) for (const v of vs) have.push(v);
+        else buf.set(k, vs);
+        buffered += vs.length;
+      }
+    }
+    // With a combiner, fold piled-up values so memory follows the number of keys, not of splits.
+    const keys = buffers.reduce((a, b) => a + b.size, 0);
+    if (combineSpec && buffered > 2 * keys + 100_000) {
+      await Promise.all(buffers.map((buf) => compact(buf)));
+      buffered = buffers.reduce((a, b) => a + b.size, 0);
+    }
+  };
+
+  const compact = async (buf: Map<unknown, unknown[]>) => {
+    const pile = [...buf].filter(([, vs]) => vs.length > 1);
+    for (let i = 0; i < pile.length; i += REDUCE_BATCH) {
+      const done = (await pool.apply(builtin('mapreduce.combine'), [combineSpec, pile.slice(i, i + REDUCE_BATCH)], { signal })) as Array<[unknown, unknown[]]>;
+      for (const [k, vs] of done) buf.set(k, vs);
+    }
+  };
+
+  // Map phase: a window of splits in flight, merged in split order.
+  const inflight: Array<Promise<MapOutput>> = [];
+  let failed: unknown;
+  const settle = async () => {
+    const out = await inflight.shift()!;
+    counters.splits++;
+    await absorb(out);
+    progress('map');
+  };
+  try {
+    for await (const payload of splits(input, { chunksize, splitSize, delimiter: delimiter.charCodeAt(0), signal, onBytes: (n) => (counters.bytes += n) })) {
+      throwIfAborted(signal);
+      const p = runSplit(payload);
+      p.catch(() => undefined); // observed in settle; avoids an unhandled rejection while earlier splits finish
+      inflight.push(p);
+      if (inflight.length >= window) await settle();
+    }
+    while (inflight.length) await settle();
+  } catch (e) {
+    failed = e;
+  }
+  if (failed !== undefined) {
+    await Promise.allSettled(inflight);
+    if (signal?.aborted && !(failed instanceof AbortError)) throw new AbortError(undefined, { cause: signal.reason });
+    throw failed;
+  }
+
+  // Reduce phase: each partition in batches, in parallel.
+  const result = new MapReduceResult<K, R>();
+  const tasks: Array<Promise<Array<[unknown, unknown]>>> = [];
+  for (const buf of buffers) {
+    const entries = [...buf];
+    buf.clear();
+    for (let i = 0; i < entries.length; i += REDUCE_BATCH) {
+      tasks.push(pool.apply(builtin('mapreduce.reduce'), [reduceSpec, entries.slice(i, i + REDUCE_BATCH)], { signal }) as Promise<Array<[unknown, unknown]>>);
+    }
+  }
+  for (const t of tasks) t.catch(() => undefined);
+  for (const t of tasks) for (const [k, r] of await t) result.set(k as K, r as R);
+  counters.keys = result.size;
+  result.counters = counters;
+  progress('reduce');
+  return result;
+}
+
+function spec(fn: unknown, argument: string): FnSpec {
+  const r = resolveTask(fn, argument);
+  return { key: r.key, def: r.def };
+}
+
+function positiveInt(argument: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new InvalidArgumentError(argument, `expected a positive integer, got ${String(v)}`);
+  return v;
+}
+
+interface SplitOptions {
+  chunksize: number;
+  splitSize: number;
+  delimiter: number;
+  signal: AbortSignal | undefined;
+  onBytes: (n: number) => void;
+}
+
+/** The input as split payloads: byte ranges cut at the delimiter, or batches of records. */
+async function* splits(input: MapReduceInput, o: SplitOptions): AsyncGenerator<SplitPayload> {
+  if (isByteInput(input)) {
+    const source = await openByteSource(input as ByteInput, o.signal);
+    let first = true;
+    for await (const s of splitBytes(source.chunks, o.splitSize, cutAtByte(o.delimiter))) {
+      o.onBytes(s.length);
+      yield { bytes: concat(s.pieces, s.length), delimiter: o.delimiter, first };
+      first = false;
+    }
+    return;
+  }
+  if (input === null || typeof input !== 'object' || !(Symbol.iterator in input || Symbol.asyncIterator in input)) {
+    throw new InvalidArgumentError('input', `expected an iterable of records or a byte input (string, Uint8Array, Blob, ReadableStream, { path }); got ${input === null ? 'null' : typeof input}`);
+  }
+  let batch: unknown[] = [];
+  for await (const rec of input as AsyncIterable<unknown>) {
+    batch.push(rec);
+    if (batch.length >= o.chunksize) {
+      yield { records: batch };
+      batch = [];
+    }
+  }
+  if (batch.length) yield { records: batch };
+}
