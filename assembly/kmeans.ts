@@ -106,7 +106,9 @@ function assignBlock(desc: usize, b: i32): i32 {
       if (update) {
         const cp = counts + (<usize>label << 3);
         store<f64>(cp, load<f64>(cp) + w);
-        addRow(sums + (<usize>label * <usize>dp << 3), x, rowBytes, w);
+        const sp = sums + (<usize>label * <usize>dp << 3);
+        if (weights) addRowWeighted(sp, x, rowBytes, w);
+        else addRow(sp, x, rowBytes);
       }
     }
   }
@@ -168,17 +170,14 @@ export function argmin4(x0: usize, rowBytes: usize, ct: usize, cnorm: usize, gro
   store<i32>(out, lanesArgmin(best3, bi3), 12);
 }
 
-/** The lane with the smallest value; among equal values the smallest index. */
+/** The lane with the smallest value; among equal values the smallest index (branch-free). */
 @inline function lanesArgmin(best: v128, bi: v128): i32 {
-  let v = f32x4.extract_lane(best, 0);
-  let l = i32x4.extract_lane(bi, 0);
-  const v1 = f32x4.extract_lane(best, 1), l1 = i32x4.extract_lane(bi, 1);
-  if (v1 < v || (v1 == v && l1 < l)) { v = v1; l = l1; }
-  const v2 = f32x4.extract_lane(best, 2), l2 = i32x4.extract_lane(bi, 2);
-  if (v2 < v || (v2 == v && l2 < l)) { v = v2; l = l2; }
-  const v3 = f32x4.extract_lane(best, 3), l3 = i32x4.extract_lane(bi, 3);
-  if (v3 < v || (v3 == v && l3 < l)) { v = v3; l = l3; }
-  return l;
+  let m = f32x4.min(best, v128.shuffle<f32>(best, best, 2, 3, 0, 1));
+  m = f32x4.min(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2));
+  let idx = v128.bitselect(bi, i32x4.splat(i32.MAX_VALUE), f32x4.eq(best, m));
+  idx = i32x4.min_s(idx, v128.shuffle<i32>(idx, idx, 2, 3, 0, 1));
+  idx = i32x4.min_s(idx, v128.shuffle<i32>(idx, idx, 1, 0, 3, 2));
+  return i32x4.extract_lane(idx, 0);
 }
 
 /** ‖x − c‖² by direct differences (padding lanes are zero in both). */
@@ -191,16 +190,24 @@ export function argmin4(x0: usize, rowBytes: usize, ct: usize, cnorm: usize, gro
   return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
 }
 
+/** sums[j] += x[j] in f64. */
+@inline function addRow(sums: usize, x: usize, rowBytes: usize): void {
+  for (let j: usize = 0; j < rowBytes; j += 16) {
+    const v = v128.load(x + j);
+    const s = sums + (j << 1);
+    v128.store(s, f64x2.add(v128.load(s), f64x2.promote_low_f32x4(v)));
+    v128.store(s, f64x2.add(v128.load(s, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1))), 16);
+  }
+}
+
 /** sums[j] += w · x[j] in f64. */
-@inline function addRow(sums: usize, x: usize, rowBytes: usize, w: f64): void {
+@inline function addRowWeighted(sums: usize, x: usize, rowBytes: usize, w: f64): void {
   const wv = f64x2.splat(w);
   for (let j: usize = 0; j < rowBytes; j += 16) {
     const v = v128.load(x + j);
-    const lo = f64x2.promote_low_f32x4(v);
-    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
     const s = sums + (j << 1);
-    v128.store(s, f64x2.add(v128.load(s), f64x2.mul(lo, wv)));
-    v128.store(s, f64x2.add(v128.load(s, 16), f64x2.mul(hi, wv)), 16);
+    v128.store(s, f64x2.add(v128.load(s), f64x2.mul(f64x2.promote_low_f32x4(v), wv)));
+    v128.store(s, f64x2.add(v128.load(s, 16), f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), wv)), 16);
   }
 }
 
