@@ -9,12 +9,14 @@ interface WorkerScope {
   addEventListener(type: 'message', fn: (e: MessageEvent<HostMessage>) => void): void;
 }
 const scope = globalThis as unknown as WorkerScope;
-const handle = createRuntime({ post: (msg: WorkerMessage, transfer?: Transferable[]) => scope.postMessage(msg, transfer ?? []) });
-scope.addEventListener('message', (e) => handle(e.data));
+const runtime = createRuntime({ post: (msg: WorkerMessage, transfer?: Transferable[]) => scope.postMessage(msg, transfer ?? []) });
+scope.addEventListener('message', (e) => runtime.onMessage(e.data));
 
 // Browsers report nothing when a worker closes itself; tell the host first so it can treat it like a Node exit.
 const close = scope.close.bind(scope);
 scope.close = () => {
+  // Like process.exit in Node: the task that called it never reports, and nothing queued behind it runs.
+  runtime.halt();
   scope.postMessage({ type: 'closing', code: 0 } satisfies WorkerMessage);
   close();
 };

@@ -6,5 +6,5 @@ import './kernels.js';
 
 if (!parentPort) throw new Error('poolkit worker entry must run in a worker thread');
 const port = parentPort;
-const handle = createRuntime({ post: (msg: WorkerMessage, transfer?: Transferable[]) => port.postMessage(msg, transfer as never) });
-port.on('message', (msg: HostMessage) => handle(msg));
+const runtime = createRuntime({ post: (msg: WorkerMessage, transfer?: Transferable[]) => port.postMessage(msg, transfer as never) });
+port.on('message', (msg: HostMessage) => runtime.onMessage(msg));

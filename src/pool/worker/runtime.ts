@@ -14,8 +14,15 @@ export interface WorkerSide {
   post(msg: WorkerMessage, transfer?: Transferable[]): void;
 }
 
-export function createRuntime(side: WorkerSide): (msg: HostMessage) => void {
+export interface Runtime {
+  onMessage(msg: HostMessage): void;
+  /** The worker is exiting (a browser worker's self.close()): run nothing more, post nothing more. */
+  halt(): void;
+}
+
+export function createRuntime(side: WorkerSide): Runtime {
   const fns = new Map<number, Fn | Promise<Fn>>();
+  let halted = false;
   let status: Int32Array | null = null;
   /** Tasks wait here while an async task or module import is pending, so order is kept. */
   const backlog: WireTask[] = [];
@@ -40,6 +47,7 @@ export function createRuntime(side: WorkerSide): (msg: HostMessage) => void {
   };
 
   const finish = (_id: number, r: TaskResult) => {
+    if (halted) return;
     // A chunk's all-number results go back as one transferred Float64Array.
     const v = r[1] === 0 && Array.isArray(r[2]) ? packNumbers(r[2]) : undefined;
     if (v instanceof Float64Array) {
@@ -77,7 +85,7 @@ export function createRuntime(side: WorkerSide): (msg: HostMessage) => void {
   };
 
   const drain = () => {
-    while (backlog.length) {
+    while (backlog.length && !halted) {
       const p = runOne(backlog.shift()!);
       if (p) {
         busy = true;
@@ -90,7 +98,7 @@ export function createRuntime(side: WorkerSide): (msg: HostMessage) => void {
     }
   };
 
-  return (msg: HostMessage) => {
+  const onMessage = (msg: HostMessage) => {
     if (msg.type === 'init') {
       status = msg.status ? new Int32Array(msg.status) : null;
       if (msg.initializer) {
@@ -109,6 +117,12 @@ export function createRuntime(side: WorkerSide): (msg: HostMessage) => void {
     }
     for (const t of msg.tasks) backlog.push(t);
     if (!busy) drain();
+  };
+  return {
+    onMessage,
+    halt: () => {
+      halted = true;
+    },
   };
 }
 
