@@ -79,11 +79,14 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
   });
 
   it('gives the same result with centroid tiles in workgroup memory (the hardware-GPU path), tiles smaller than k', async () => {
-    const n = 400, dims = 256, k = 21; // 4096-float tiles hold 16 centroids of 256 floats: 2 tiles, the last partial
+    const { limits } = await acquireGpu();
+    assert.equal(planLayout(400, 64, 21, limits, { maxTileFloats: 1024 }).tileFloats, 1024);
+    const n = 400, dims = 64, k = 21; // 1024-float tiles hold 16 centroids of 64 floats: 2 tiles, the last partial
     const data = blobs(n, dims, k, 10);
     const problem = { data, n, dims, k, weights: null };
     const init = pickInit(data, dims, k, 1);
-    const tiled = await createWebGpuBackend({ layout: { tiledAssign: true } });
+    // Small tiles: SwiftShader's compile time grows with workgroup memory (4096 floats: about 2 s).
+    const tiled = await createWebGpuBackend({ layout: { tiledAssign: true, maxTileFloats: 1024 } });
     const direct = await createWebGpuBackend({ layout: { tiledAssign: false } });
     try {
       const a = await tiled.lloyd(problem, init, opts());
@@ -176,7 +179,7 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     const data = blobs(n, dims, k, 5);
     const problem = { data, n, dims, k, weights: Float32Array.from({ length: n }, (_, i) => 1 + (i % 3)) };
     const init = pickInit(data, dims, k, 1);
-    const split = await createWebGpuBackend({ layout: caps });
+    const split = await createWebGpuBackend({ layout: { ...caps, localSums: true } }); // sums in workgroup memory
     const global = await createWebGpuBackend({ layout: { ...caps, localSums: false } }); // sums in the partial buffer
     const whole = await createWebGpuBackend();
     try {

@@ -59,7 +59,8 @@ export class GpuKMeansProblem {
 
   /** Uploads `problem` and prepares every buffer and bind group. */
   static async create(ctx: GpuContext, problem: LloydProblem, caps?: LayoutCaps): Promise<GpuKMeansProblem> {
-    const layout = planLayout(problem.n, problem.dims, problem.k, ctx.limits, caps);
+    // Workgroup-memory optimisations (centroid tiles, local sums) pay on GPUs only; CPU implementations skip them.
+    const layout = planLayout(problem.n, problem.dims, problem.k, ctx.limits, { ...caps, localSums: caps?.localSums ?? !ctx.software });
     const { device } = ctx;
     const [assign, update, reduce, inertia] = await guard(ctx, Promise.all([
       assignPipeline(device, layout.tileFloats, caps?.tiledAssign ?? !ctx.software),

@@ -17,8 +17,14 @@ export interface LayoutCaps {
   maxPartialBytes?: number;
   /** Centroid tiles in workgroup memory in the assignment shader (default: on hardware GPUs, off on CPU implementations). */
   tiledAssign?: boolean;
-  /** Running sums of the update pass in workgroup memory when k × (dims + 1) floats fit there (default true). */
+  /**
+   * Running sums of the update pass in workgroup memory when k × (dims + 1) floats fit there (default here: true;
+   * the backend turns it off on CPU implementations, where it only costs: SwiftShader compiles a shader with 8,000
+   * floats of workgroup memory in about 6 s).
+   */
   localSums?: boolean;
+  /** At most this many floats per centroid tile (default 4,096: 16 KiB). */
+  maxTileFloats?: number;
 }
 
 export const ASSIGN_WG = 64;
@@ -136,7 +142,7 @@ export function planLayout(n: number, dims: number, k: number, limits: GpuLimits
   // Workgroup memory: the centroid tile.
   const tileCapacity = Math.floor(limits.maxComputeWorkgroupStorageSize / 4);
   if (dims > tileCapacity) throw new WebGpuLimitError('maxComputeWorkgroupStorageSize', `dims = ${dims} exceeds the ${tileCapacity} floats of workgroup memory one centroid needs`);
-  const tileFloats = Math.max(Math.min(DEFAULT_TILE_FLOATS, tileCapacity), dims);
+  const tileFloats = Math.max(Math.min(DEFAULT_TILE_FLOATS, tileCapacity, caps.maxTileFloats ?? Infinity), dims);
 
   return {
     n, dims, k, chunks, rowsPerChunk, blockRows, blocks: blockBase, cells,
