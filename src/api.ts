@@ -9,3 +9,12 @@ export {
   PoolkitError, InvalidArgumentError, AbortError, TimeoutError, WorkerCrashedError, PoolClosedError, QueueFullError,
   InitializerError, NotSelfContainedError, ResultTimeoutError, WasmMemoryError,
 } from './pool/errors.js';
+
+export { kmeans, predict } from './kmeans/index.js';
+export type { KMeansData, KMeansOptions, KMeansResult, KMeansProgress, PredictOptions, BackendName } from './kmeans/index.js';
+export { mapReduce, MapReduceResult, wordCount } from './mapreduce/index.js';
+export type {
+  MapReduceOptions, MapReduceCounters, MapReduceProgress, MapReduceInput, MapReduceKey, WordCountOptions, WordCountBackend,
+  WordCountProgress, WordCounts, ByteInput, FileInput,
+} from './mapreduce/index.js';
+export { WebGpuUnavailableError, WebGpuDeviceLostError, WebGpuLimitError } from './gpu/errors.js';

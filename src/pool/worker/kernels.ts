@@ -1,2 +1,3 @@
 /** Built-in kernel steps bundled into every worker (each file registers itself with registerBuiltin). */
 import '../../wasm/worker.js';
+import '../../mapreduce/worker.js';
