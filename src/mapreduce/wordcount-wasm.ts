@@ -40,6 +40,10 @@ interface InputBuffer {
 export interface WasmCountOptions {
   /** Target split size in bytes (default 2 MiB). */
   splitBytes?: number;
+  /** Key arena chunk per thread (default max(8 MiB, 8 × splitBytes)); small values exercise arena growth. */
+  arenaBytes?: number;
+  /** Initial slots per thread table (a power of two; default 32768); small values exercise table growth. */
+  initialSlots?: number;
   signal?: AbortSignal;
 }
 
@@ -61,12 +65,13 @@ export class WasmWordCounter {
     private readonly options: WasmCountOptions = {},
   ) {
     this.splitBytes = options.splitBytes ?? 2 << 20;
-    this.arenaChunk = Math.max(8 << 20, 8 * this.splitBytes);
+    this.arenaChunk = options.arenaBytes ?? Math.max(8 << 20, 8 * this.splitBytes);
+    const initial = options.initialSlots ?? INITIAL_SLOTS;
     for (let t = 0; t < ctx.threads; t++) {
       const state = ctx.reserve(STATE_BYTES, 64, 'word-count tables');
-      const slots = ctx.reserve(INITIAL_SLOTS * SLOT_BYTES, 64, 'word-count tables');
+      const slots = ctx.reserve(initial * SLOT_BYTES, 64, 'word-count tables');
       const arena = ctx.reserve(this.arenaChunk, 64, 'word-count keys');
-      ctx.exports.initTable(state, slots, INITIAL_SLOTS - 1, INITIAL_SLOTS * LOAD, arena, arena + this.arenaChunk, 0);
+      ctx.exports.initTable(state, slots, initial - 1, Math.floor(initial * LOAD), arena, arena + this.arenaChunk, 0);
       const table = { state };
       this.tables.push(table);
       this.freeTables.push(table);

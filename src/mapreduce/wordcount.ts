@@ -33,6 +33,8 @@ export interface WordCountOptions {
   onProgress?: (progress: WordCountProgress) => void;
   /** Target split size in bytes for the wasm backend (default 2 MiB). */
   splitBytes?: number;
+  /** @internal Testing: wasm table and arena sizes (small values exercise growth). */
+  tuning?: { initialSlots?: number; arenaBytes?: number };
 }
 
 const SMALL = 64 << 10;
@@ -71,7 +73,7 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
       ? (fn, args, sig) => pool.apply(ref, [ctx.handle, fn, args], { signal: sig }) as Promise<number>
       : async (fn, args) => Number((ctx.exports[fn] as (...a: number[]) => number)(...args));
   const splitSize = options.splitBytes ?? 2 << 20;
-  const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal });
+  const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal, ...options.tuning });
   let bytes = 0;
   for await (const split of splitBytes(source.chunks, splitSize, cutAtAsciiSeparator)) {
     bytes += split.length;
