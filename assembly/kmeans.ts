@@ -242,19 +242,45 @@ export function reduce(desc: usize, outSums: usize, outCounts: usize): f64 {
 }
 
 /**
- * k-means++ step: for rows [r0, r1), closest[r] = min(closest[r], ‖x_r − p‖²) where p is the row `point` (dp f32);
- * writes the new values to `out` (which may be `closest` itself) and returns Σ w_r · out[r] over the range.
+ * k-means++ trials for blocks [b0, b1): for each of `trials` candidate rows (i32 row indices at `cand`) and each row
+ * r, out[t·n4 + r] = min(closest[r], ‖x_r − x_cand[t]‖²) (no minimum when `closest` is 0), and pots[t·nblocks + b] =
+ * Σ w_r · out[t·n4 + r] over block b. Per-block potentials keep the result independent of how blocks are split.
  */
-export function minDist(data: usize, dp: i32, point: usize, closest: usize, out: usize, weights: usize, r0: i32, r1: i32): f64 {
+export function kppTrials(desc: usize, closest: usize, cand: usize, trials: i32, out: usize, n4: i32, pots: usize, b0: i32, b1: i32): void {
+  const data = <usize>field(desc, D_DATA);
+  const n = field(desc, D_N);
+  const dp = field(desc, D_DP);
+  const weights = <usize>field(desc, D_WEIGHTS);
+  const blockRows = field(desc, D_BLOCKROWS);
+  const nblocks = field(desc, D_NBLOCKS);
   const rowBytes = <usize>dp << 2;
-  let pot: f64 = 0;
-  for (let r = r0; r < r1; r++) {
-    const d2 = sqDist(data + <usize>r * rowBytes, point, rowBytes);
-    const p = closest + (<usize>r << 2);
-    const c = load<f32>(p);
-    const m = d2 < c ? d2 : c;
-    store<f32>(out + (<usize>r << 2), m);
-    pot += weights ? <f64>m * <f64>load<f32>(weights + (<usize>r << 2)) : <f64>m;
+  const slotBytes = <usize>n4 << 2;
+  for (let b = b0; b < b1; b++) {
+    const r0 = b * blockRows;
+    const r1 = min(n, r0 + blockRows);
+    for (let t = 0; t < trials; t++) {
+      const p = data + <usize>load<i32>(cand + (<usize>t << 2)) * rowBytes;
+      const o = out + <usize>t * slotBytes;
+      let pot: f64 = 0;
+      for (let r = r0; r < r1; r++) {
+        let d2 = sqDist(data + <usize>r * rowBytes, p, rowBytes);
+        if (closest) d2 = min(d2, load<f32>(closest + (<usize>r << 2)));
+        store<f32>(o + (<usize>r << 2), d2);
+        pot += weights ? <f64>d2 * <f64>load<f32>(weights + (<usize>r << 2)) : <f64>d2;
+      }
+      store<f64>(pots + ((<usize>t * <usize>nblocks + <usize>b) << 3), pot);
+    }
   }
-  return pot;
+}
+
+/** out[r] = Σ_{i ≤ r} w_i · closest[i] in float64, rows in order (k-means++ samples rows from it). */
+export function cumulative(desc: usize, closest: usize, out: usize): void {
+  const n = field(desc, D_N);
+  const weights = <usize>field(desc, D_WEIGHTS);
+  let acc: f64 = 0;
+  for (let r = 0; r < n; r++) {
+    const d = <f64>load<f32>(closest + (<usize>r << 2));
+    acc += weights ? d * <f64>load<f32>(weights + (<usize>r << 2)) : d;
+    store<f64>(out + (<usize>r << 3), acc);
+  }
 }

@@ -7,7 +7,7 @@
  */
 import type { BackendName, KMeansBackend, LloydProblem, LloydResult } from './backend.js';
 import { JsBackend } from './js.js';
-import { kmeansPlusPlus, randomInit } from './init.js';
+import { jsKppEngine, kmeansPlusPlus, randomInit, type KppEngine } from './init.js';
 import { Prng } from './prng.js';
 import { prepare, uncentre, columnMeans, centre } from './prepare.js';
 import { checkInt, checkKeys, checkNumber, describe, readMatrix, readWeights, type KMeansData } from './validate.js';
@@ -114,7 +114,7 @@ export async function kmeans(data: KMeansData, options: KMeansOptions): Promise<
     const runs = explicit ? 1 : nInit;
     for (let run = 0; run < runs; run++) {
       throwIfAborted(signal);
-      const start = centredInit ?? (init === 'random' ? randomInit(problem, rng) : await kmeansPlusPlus(problem, rng, undefined, signal));
+      const start = centredInit ?? (init === 'random' ? randomInit(problem, rng) : await kmeansPlusPlus(problem, rng, kppEngineFor(backend, problem), signal));
       const result = await backend.lloyd(problem, start, {
         maxIter,
         tolAbs,
@@ -158,6 +158,12 @@ export async function predict(centroids: KMeansData, data: KMeansData, options: 
   } finally {
     backend.dispose();
   }
+}
+
+/** The backend's own k-means++ engine when it has one (wasm), else the js one. */
+function kppEngineFor(backend: KMeansBackend, problem: LloydProblem): KppEngine {
+  const b = backend as KMeansBackend & { kppEngine?: (p: LloydProblem) => KppEngine };
+  return typeof b.kppEngine === 'function' ? b.kppEngine(problem) : jsKppEngine(problem);
 }
 
 function checkSignal(signal: unknown): AbortSignal | undefined {

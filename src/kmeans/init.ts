@@ -1,44 +1,75 @@
 /**
- * Initial centroids: k-means++ (scikit-learn's greedy variant with 2 + ⌊ln k⌋ local trials per centre), 'random'
- * (k distinct rows, drawn with probability proportional to their weight), or the caller's explicit k × dims array.
- * All draws come from one seeded `Prng`, so the same seed gives the same centroids.
+ * Initial centroids: k-means++ (scikit-learn's greedy variant with 2 + ⌊ln k⌋ local trials per centre) or 'random'
+ * (k distinct rows, drawn with probability proportional to their weight). All draws come from one seeded `Prng`, so
+ * the same seed gives the same centroids on a given backend (the wasm backend measures k-means++ distances in float32,
+ * the js one in float64: a near tie can then be sampled differently).
  */
 import type { LloydProblem } from './backend.js';
 import type { Prng } from './prng.js';
+import { throwIfAborted } from './lloyd.js';
 
 /**
- * The distance pass k-means++ repeats 2 + ln k times per centre: out[r] = min(closest[r], ‖x_r − x_point‖²) (closest
- * null: no minimum), returning Σ w_r · out[r] in row order. The js version is below; the wasm backend supplies a
- * faster one with the same contract.
+ * The distance work of k-means++, done by a backend: the js version is below; the wasm backend runs the same steps
+ * on its kernel and threads. `closest` is each row's squared distance to its nearest chosen centre.
  */
-export interface DistancePass {
-  minDist(point: number, closest: Float64Array | null, out: Float64Array): number | Promise<number>;
+export interface KppEngine {
+  /** closest := squared distances to row `first`; returns Σ w · closest. */
+  start(first: number): Promise<number>;
+  /** Running sums of w · closest, rows in order (float64, n values). */
+  cumulative(): Promise<Float64Array>;
+  /** For each candidate row: Σ w · min(closest, distance to the candidate). */
+  trial(rows: readonly number[]): Promise<number[]>;
+  /** Makes the i-th candidate of the last `trial` a centre: closest := min(closest, its distances). */
+  accept(i: number): void;
+  /** Frees the engine's buffers. */
+  release(): void;
 }
 
-/** The plain TypeScript distance pass (float64 arithmetic). */
-export function jsDistancePass(problem: LloydProblem): DistancePass {
+/** The plain TypeScript k-means++ engine (float64 arithmetic). */
+export function jsKppEngine(problem: LloydProblem): KppEngine {
   const { data, n, dims, weights } = problem;
-  return {
-    minDist(point, closest, out) {
-      const p = point * dims;
-      let pot = 0;
-      for (let r = 0, x = 0; r < n; r++, x += dims) {
-        let d2 = 0;
-        for (let j = 0; j < dims; j++) {
-          const d = data[x + j] - data[p + j];
-          d2 += d * d;
-        }
-        if (closest && closest[r] < d2) d2 = closest[r];
-        out[r] = d2;
-        pot += weights ? weights[r] * d2 : d2;
+  let closest: Float64Array = new Float64Array(n);
+  let slots: Float64Array[] = [];
+  const cum = new Float64Array(n);
+  const pass = (point: number, min: Float64Array | null, out: Float64Array): number => {
+    const p = point * dims;
+    let pot = 0;
+    for (let r = 0, x = 0; r < n; r++, x += dims) {
+      let d2 = 0;
+      for (let j = 0; j < dims; j++) {
+        const d = data[x + j] - data[p + j];
+        d2 += d * d;
       }
-      return pot;
+      if (min && min[r] < d2) d2 = min[r];
+      out[r] = d2;
+      pot += weights ? weights[r] * d2 : d2;
+    }
+    return pot;
+  };
+  return {
+    async start(first) {
+      return pass(first, null, closest);
+    },
+    async cumulative() {
+      let acc = 0;
+      for (let r = 0; r < n; r++) cum[r] = acc += weights ? weights[r] * closest[r] : closest[r];
+      return cum;
+    },
+    async trial(rows) {
+      while (slots.length < rows.length) slots.push(new Float64Array(n));
+      return rows.map((row, t) => pass(row, closest, slots[t]));
+    },
+    accept(i) {
+      [closest, slots[i]] = [slots[i], closest];
+    },
+    release() {
+      slots = [];
     },
   };
 }
 
 /** scikit-learn's `_kmeans_plusplus`: returns k × dims centroids (rows of the data). */
-export async function kmeansPlusPlus(problem: LloydProblem, rng: Prng, pass: DistancePass = jsDistancePass(problem), signal?: AbortSignal): Promise<Float32Array> {
+export async function kmeansPlusPlus(problem: LloydProblem, rng: Prng, engine: KppEngine = jsKppEngine(problem), signal?: AbortSignal): Promise<Float32Array> {
   const { data, n, dims, k, weights } = problem;
   const trials = 2 + Math.floor(Math.log(k));
   const centroids = new Float32Array(k * dims);
@@ -50,32 +81,30 @@ export async function kmeansPlusPlus(problem: LloydProblem, rng: Prng, pass: Dis
   for (let r = 0; r < n; r++) cumw[r] = acc += weights ? weights[r] : 1;
   const first = searchRight(cumw, rng.random() * acc);
   take(0, first);
-
-  let closest = new Float64Array(n);
-  let pot = await pass.minDist(first, null, closest);
-  let scratch = new Float64Array(n);
-  let best = new Float64Array(n);
-  const cum = cumw; // reused: cumulative Σ w · closest
-  for (let c = 1; c < k; c++) {
-    signal?.throwIfAborted();
-    acc = 0;
-    for (let r = 0; r < n; r++) cum[r] = acc += weights ? weights[r] * closest[r] : closest[r];
-    let bestPot = Infinity;
-    let bestRow = -1;
-    for (let t = 0; t < trials; t++) {
-      const row = Math.min(searchLeft(cum, rng.random() * pot), n - 1);
-      const p = await pass.minDist(row, closest, scratch);
-      if (p < bestPot) {
-        bestPot = p;
-        bestRow = row;
-        [best, scratch] = [scratch, best];
-      }
-    }
-    take(c, bestRow);
-    [closest, best] = [best, closest];
-    pot = bestPot;
+  try {
+    await choose(problem, rng, engine, centroids, first, trials, signal);
+  } finally {
+    engine.release();
   }
   return centroids;
+}
+
+async function choose(problem: LloydProblem, rng: Prng, engine: KppEngine, centroids: Float32Array, first: number, trials: number, signal?: AbortSignal): Promise<void> {
+  const { data, n, dims, k } = problem;
+  const take = (c: number, row: number) => centroids.set(data.subarray(row * dims, row * dims + dims), c * dims);
+  let pot = await engine.start(first);
+  for (let c = 1; c < k; c++) {
+    throwIfAborted(signal);
+    const cum = await engine.cumulative();
+    const rows: number[] = [];
+    for (let t = 0; t < trials; t++) rows.push(Math.min(searchLeft(cum, rng.random() * pot), n - 1));
+    const pots = await engine.trial(rows);
+    let best = 0;
+    for (let t = 1; t < trials; t++) if (pots[t] < pots[best]) best = t;
+    engine.accept(best);
+    take(c, rows[best]);
+    pot = pots[best];
+  }
 }
 
 /** k distinct rows, drawn without replacement with probability proportional to weight (all ones: uniformly). */

@@ -8,6 +8,7 @@ import { runLloyd, throwIfAborted, type LloydEngine, type StepResult } from './l
 import { layOut, setCentroids, type KMeansLayout } from './wasm-layout.js';
 import { WasmContext } from '../wasm/context.js';
 import type { Pool } from '../pool/pool.js';
+import type { KppEngine } from './init.js';
 
 export interface WasmBackendOptions {
   /** Threads; default: available parallelism. 1 where shared memory is unavailable. */
@@ -88,6 +89,52 @@ export class WasmBackend implements KMeansBackend {
     const engine = new WasmEngine(this.ctx, this.upload(problem));
     const s = await engine.step(centroids, false, signal);
     return { labels: Int32Array.from(engine.labels()), inertia: s.inertia };
+  }
+
+  /**
+   * k-means++'s distance work on the kernel: all candidates of a centre in one parallel step (threads take
+   * contiguous runs of blocks; per-block potentials are added in block order, so the thread count never matters).
+   */
+  kppEngine(problem: LloydProblem): KppEngine {
+    const l = this.upload(problem);
+    const ctx = this.ctx;
+    const n4 = Math.ceil(l.n / 4) * 4;
+    const maxTrials = 2 + Math.floor(Math.log(l.k));
+    const mark = ctx.mark();
+    const what = 'k-means++ distances';
+    const closest = ctx.reserve(n4 * 4, 64, what);
+    const slots = ctx.reserve(maxTrials * n4 * 4, 64, what);
+    const cand = ctx.reserve(maxTrials * 4, 64, what);
+    const pots = ctx.reserve(maxTrials * l.nblocks * 8, 64, what);
+    const cum = ctx.reserve(l.n * 8, 64, what);
+    const calls = Math.max(1, Math.min(ctx.threads, l.nblocks));
+    const run = async (out: number, min: number, rows: readonly number[]): Promise<number[]> => {
+      ctx.i32(cand, rows.length).set(rows);
+      const args: number[][] = [];
+      for (let t = 0; t < calls; t++) {
+        args.push([l.desc, min, cand, rows.length, out, n4, pots, Math.floor((t * l.nblocks) / calls), Math.floor(((t + 1) * l.nblocks) / calls)]);
+      }
+      await ctx.parallel('kppTrials', args);
+      const p = ctx.f64(pots, rows.length * l.nblocks);
+      return rows.map((_, t) => {
+        let s = 0;
+        for (let b = 0; b < l.nblocks; b++) s += p[t * l.nblocks + b];
+        return s;
+      });
+    };
+    return {
+      start: async (first) => (await run(closest, 0, [first]))[0],
+      cumulative: async () => {
+        ctx.exports.cumulative(l.desc, closest, cum);
+        return ctx.f64(cum, l.n);
+      },
+      trial: (rows) => run(slots, closest, rows),
+      accept: (i) => {
+        const all = ctx.f32(0, ctx.memory.buffer.byteLength >> 2);
+        all.copyWithin(closest >> 2, (slots >> 2) + i * n4, (slots >> 2) + i * n4 + l.n);
+      },
+      release: () => ctx.release(mark),
+    };
   }
 
   dispose(): void {
