@@ -23,6 +23,8 @@ for (const f of readdirSync(join(root, 'assembly')).filter((f) => f.endsWith('.t
   const name = f.slice(0, -3);
   step(`asc ${f}`);
   run(bin('asc'), [join('assembly', f), '--config', 'asconfig.json', '--target', 'release', '--outFile', join('dist', 'kernels', `${name}.wasm`)]);
+  // The same kernel over unshared memory, for pages without cross-origin isolation (single-threaded).
+  run(bin('asc'), [join('assembly', f), '--config', 'asconfig.json', '--target', 'single', '--outFile', join('dist', 'kernels', `${name}.single.wasm`)]);
 }
 
 // 3. TypeScript → dist/ (Node entry, types, CLI).

@@ -67,8 +67,9 @@ export class WasmContext {
 
   /** Loads kernel `name` into a new context. */
   static async create(name: string, options: WasmContextOptions = {}): Promise<WasmContext> {
-    const module = await loadKernelModule(name);
     const shared = platform().sharedMemoryAvailable();
+    // A module declares its memory shared or not; without shared memory, load the unshared build.
+    const module = await loadKernelModule(shared ? name : `${name}.single`);
     const wanted = options.threads ?? options.pool?.size ?? platform().defaultConcurrency();
     const threads = shared ? Math.max(1, Math.floor(wanted)) : 1;
     const memory = new WebAssembly.Memory(shared ? { initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true } : { initial: INITIAL_PAGES, maximum: MAX_PAGES });
