@@ -209,6 +209,24 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     assert.throws(() => planLayout(10, 5000, 2, limits), { code: 'ERR_WEBGPU_LIMIT' });
   });
 
+  it('runs concurrent calls on one backend one after the other', async () => {
+    const gpu = await createWebGpuBackend();
+    try {
+      const problems = [1, 2, 3].map((seed) => {
+        const n = 500, dims = 3, k = 4;
+        const data = blobs(n, dims, k, 30 + seed);
+        return { problem: { data, n, dims, k, weights: null }, init: pickInit(data, dims, k, 1) };
+      });
+      const got = await Promise.all(problems.map(({ problem, init }) => gpu.lloyd(problem, init, opts())));
+      for (let i = 0; i < problems.length; i++) {
+        const r = await js.lloyd(problems[i].problem, problems[i].init, opts());
+        assert.deepEqual(Array.from(got[i].labels), Array.from(r.labels));
+      }
+    } finally {
+      gpu.dispose();
+    }
+  });
+
   it('stops between iterations when the signal aborts', async () => {
     const n = 1500, dims = 3, k = 9;
     const data = uniform(n, dims, 6);

@@ -5,6 +5,7 @@
  */
 import type { LloydProblem } from '../kmeans/backend.js';
 import { checkLost, guard, type GpuContext } from './device.js';
+import { WebGpuLimitError } from './errors.js';
 import { BufferUsage, MapMode } from './flags.js';
 import { createBuffer, readBuffer, storageBuffer, uniformBuffer, upload } from './buffers.js';
 import { planLayout, type Chunk, type Layout, type LayoutCaps } from './layout.js';
@@ -69,11 +70,21 @@ export class GpuKMeansProblem {
       inertiaPipeline(device),
     ]));
     const p = new GpuKMeansProblem(ctx, layout, { assign, update, reduce, inertia });
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let thrown: unknown = null;
     try {
       p.allocate(problem);
     } catch (e) {
+      thrown = e;
+    }
+    const [invalid, oom] = await guard(ctx, Promise.all([device.popErrorScope(), device.popErrorScope()]));
+    if (thrown || invalid || oom) {
       p.destroy();
-      throw e;
+      if (thrown) throw thrown;
+      const bytes = problem.n * problem.dims * 4;
+      if (oom) throw new WebGpuLimitError('memory', `the GPU has not enough memory for ${problem.n} × ${problem.dims} floats (${bytes} bytes) and their labels: ${oom.message}`);
+      throw new Error(`poolkit: WebGPU rejected the k-means buffers: ${invalid!.message}`);
     }
     return p;
   }

@@ -68,7 +68,16 @@ class WebGpuBackend implements KMeansBackend {
   /** The last problem uploaded, reused while the same data is run again (nInit restarts). */
   private cached: { problem: LloydProblem; ctx: GpuContext; gpu: GpuKMeansProblem } | null = null;
 
+  /** Calls run one at a time: they share the uploaded problem and its read-back buffer. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly caps: LayoutCaps) {}
+
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(f, f);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
 
   private async upload(problem: LloydProblem, signal?: AbortSignal): Promise<GpuKMeansProblem> {
     const ctx = await acquireGpu(signal);
@@ -84,7 +93,15 @@ class WebGpuBackend implements KMeansBackend {
     return gpu;
   }
 
-  async lloyd(problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult> {
+  lloyd(problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult> {
+    return this.serial(() => this.runLloyd(problem, init, options));
+  }
+
+  assign(problem: LloydProblem, centroids: Float32Array, signal?: AbortSignal): Promise<{ labels: Int32Array; inertia: number }> {
+    return this.serial(() => this.runAssign(problem, centroids, signal));
+  }
+
+  private async runLloyd(problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult> {
     const { signal, onIteration, maxIter, tolAbs } = options;
     throwIfAborted(signal);
     const gpu = await this.upload(problem, signal);
@@ -134,7 +151,7 @@ class WebGpuBackend implements KMeansBackend {
     }
   }
 
-  async assign(problem: LloydProblem, centroids: Float32Array, signal?: AbortSignal): Promise<{ labels: Int32Array; inertia: number }> {
+  private async runAssign(problem: LloydProblem, centroids: Float32Array, signal?: AbortSignal): Promise<{ labels: Int32Array; inertia: number }> {
     throwIfAborted(signal);
     const gpu = await this.upload(problem, signal);
     try {
