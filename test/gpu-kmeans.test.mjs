@@ -278,7 +278,7 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
 
   it('says WebGPU is unavailable, with a typed error, when the provider has no adapter', async () => {
     await releaseGpu();
-    setGpuProvider({ name: 'no-adapter', requestAdapter: async () => null });
+    const previous = setGpuProvider({ name: 'no-adapter', requestAdapter: async () => null });
     try {
       assert.equal(await webGpuAvailable(), false);
       const typed = (e) => e instanceof WebGpuUnavailableError && e.code === 'ERR_WEBGPU_UNAVAILABLE' && /no GPU adapter/.test(e.message) && /webgpu/.test(e.message);
@@ -287,7 +287,7 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
       await assert.rejects(kmeans(data, { k: 3, dims: 2, backend: 'webgpu' }), typed);
       assert.notEqual((await kmeans(data, { k: 3, dims: 2, backend: 'auto' })).backend, 'webgpu');
     } finally {
-      setGpuProvider(null);
+      setGpuProvider(previous);
     }
     assert.equal(await webGpuAvailable(), true);
   });

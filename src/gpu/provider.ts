@@ -13,9 +13,14 @@ export interface GpuProvider {
 
 let installed: GpuProvider | null = null;
 
-/** Installs the provider used for every later device acquisition (null: back to the default lookup). */
-export function setGpuProvider(provider: GpuProvider | null): void {
+/**
+ * Installs the provider used for every later device acquisition (null: back to the default lookup) and returns the
+ * previous one. A device already acquired stays in use until it is lost or released (`releaseGpu`).
+ */
+export function setGpuProvider(provider: GpuProvider | null): GpuProvider | null {
+  const previous = installed;
   installed = provider;
+  return previous;
 }
 
 /** The installed provider, or the platform default. */
