@@ -229,6 +229,8 @@ describe('Pool: lifecycle and options', function () {
     const pool = new Pool({ workers: 1 });
     const p = pool.apply(() => new Promise(() => {}));
     const q = pool.apply(() => 2);
+    p.catch(() => {});
+    q.catch(() => {});
     await new Promise((r) => setTimeout(r, 50));
     await pool.terminate();
     await assert.rejects(p, PoolClosedError);

@@ -27,5 +27,8 @@ export type WorkerMessage =
   | { type: 'closing'; code: number };
 
 /** Slots of the per-worker status array (Int32Array over a SharedArrayBuffer). */
+/** The id of the task the worker is running, 0 when idle: tells the host which task a dead worker was running. */
 export const STATUS_RUNNING = 0;
-export const STATUS_WORDS = 1;
+/** Bumped (and notified) by the host after each message, so an idle worker blocked in Atomics.wait wakes at once. */
+export const STATUS_WAKE = 1;
+export const STATUS_WORDS = 2;

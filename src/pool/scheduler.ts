@@ -191,6 +191,7 @@ export class Scheduler {
   private post(slot: WorkerSlot, msg: HostMessage, transfer?: Transferable[]): void {
     try {
       slot.port.post(msg, transfer);
+      slot.wake();
     } catch (e) {
       // The payload could not be cloned: fail those tasks, the worker is fine.
       if (msg.type !== 'run') throw e;

@@ -1,6 +1,6 @@
 /** The host's view of one worker: its port, the tasks sent to it (in order), and what it already knows. */
 import { Deque } from './deque.js';
-import { STATUS_RUNNING, STATUS_WORDS } from './protocol.js';
+import { STATUS_RUNNING, STATUS_WAKE, STATUS_WORDS } from './protocol.js';
 import type { WorkerPort } from './platform.js';
 import type { TaskRecord } from './task-record.js';
 
@@ -32,6 +32,14 @@ export class WorkerSlot {
   /** The id of the task the worker is running now, or 0; undefined when the platform has no shared memory. */
   runningId(): number | undefined {
     return this.status ? Atomics.load(this.status, STATUS_RUNNING) : undefined;
+  }
+
+  /** Wakes the worker if it is blocked waiting for work (Node workers idle in Atomics.wait). */
+  wake(): void {
+    if (this.status) {
+      Atomics.add(this.status, STATUS_WAKE, 1);
+      Atomics.notify(this.status, STATUS_WAKE, 1);
+    }
   }
 
   /** Only tasks that may be pipelined are in flight here. */

@@ -18,6 +18,10 @@ export interface Runtime {
   onMessage(msg: HostMessage): void;
   /** The worker is exiting (a browser worker's self.close()): run nothing more, post nothing more. */
   halt(): void;
+  /** Nothing queued and nothing running (no pending async task or module import). */
+  idle(): boolean;
+  /** The shared status words, once the init message has arrived. */
+  status(): Int32Array | null;
 }
 
 export function createRuntime(side: WorkerSide): Runtime {
@@ -123,6 +127,8 @@ export function createRuntime(side: WorkerSide): Runtime {
     halt: () => {
       halted = true;
     },
+    idle: () => !busy && backlog.length === 0,
+    status: () => status,
   };
 }
 
