@@ -284,3 +284,49 @@ export function cumulative(desc: usize, closest: usize, out: usize): void {
     store<f64>(out + (<usize>r << 3), acc);
   }
 }
+
+/**
+ * Per-feature mean and Σ(x − mean)² of n rows of `dims` values at `src` (float32, or float64 when `f64` is set), in
+ * float64 with rows in order: the same arithmetic as the host's reference, so both give the same centred data.
+ */
+export function columnStats(src: usize, n: i32, dims: i32, f64: i32, mean: usize, m2: usize): void {
+  memory.fill(mean, 0, <usize>dims << 3);
+  memory.fill(m2, 0, <usize>dims << 3);
+  const size: usize = f64 ? 8 : 4;
+  let p = src;
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < dims; j++) {
+      const q = mean + (<usize>j << 3);
+      store<f64>(q, load<f64>(q) + (f64 ? load<f64>(p) : <f64>load<f32>(p)));
+      p += size;
+    }
+  }
+  for (let j = 0; j < dims; j++) {
+    const q = mean + (<usize>j << 3);
+    store<f64>(q, load<f64>(q) / <f64>n);
+  }
+  p = src;
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < dims; j++) {
+      const d = (f64 ? load<f64>(p) : <f64>load<f32>(p)) - load<f64>(mean + (<usize>j << 3));
+      const q = m2 + (<usize>j << 3);
+      store<f64>(q, load<f64>(q) + d * d);
+      p += size;
+    }
+  }
+}
+
+/** dst rows (stride floats apart) = float32(x − mean); columns dims..stride are zeroed. */
+export function centreRows(src: usize, n: i32, dims: i32, f64: i32, mean: usize, dst: usize, stride: i32): void {
+  const size: usize = f64 ? 8 : 4;
+  let p = src;
+  for (let r = 0; r < n; r++) {
+    const row = dst + (<usize>r * <usize>stride << 2);
+    for (let j = 0; j < dims; j++) {
+      const x = f64 ? load<f64>(p) : <f64>load<f32>(p);
+      store<f32>(row + (<usize>j << 2), <f32>(x - load<f64>(mean + (<usize>j << 3))));
+      p += size;
+    }
+    for (let j = dims; j < stride; j++) store<f32>(row + (<usize>j << 2), 0);
+  }
+}

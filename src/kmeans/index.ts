@@ -9,8 +9,8 @@ import type { BackendName, KMeansBackend, LloydProblem, LloydResult } from './ba
 import { JsBackend } from './js.js';
 import { jsKppEngine, kmeansPlusPlus, randomInit, type KppEngine } from './init.js';
 import { Prng } from './prng.js';
-import { prepare, uncentre, columnMeans, centre } from './prepare.js';
-import { checkInt, checkKeys, checkNumber, describe, readMatrix, readWeights, type KMeansData } from './validate.js';
+import { prepare, uncentre, columnMeans, centre, type Prepared } from './prepare.js';
+import { checkInt, checkKeys, checkNumber, describe, readMatrix, readWeights, type KMeansData, type Matrix } from './validate.js';
 import { throwIfAborted } from './lloyd.js';
 import { InvalidArgumentError } from '../pool/errors.js';
 
@@ -104,11 +104,11 @@ export async function kmeans(data: KMeansData, options: KMeansOptions): Promise<
   const nInit = options.nInit === undefined ? (init === 'random' ? 10 : 1) : checkInt(options.nInit, 'options.nInit', 1);
 
   throwIfAborted(signal);
-  const { problem, mean, meanVariance } = prepare(matrix, k, weights);
-  const tolAbs = tol * meanVariance;
-  const centredInit = explicit ? centre(explicit, k, dims, mean) : null;
-  const backend = await selectBackend(backendName, problem, threads, signal);
+  const backend = await selectBackend(backendName, { n, dims, k }, threads, signal);
   try {
+    const { problem, mean, meanVariance } = prepareFor(backend, matrix, k, weights);
+    const tolAbs = tol * meanVariance;
+    const centredInit = explicit ? centre(explicit, k, dims, mean) : null;
     const rng = new Prng(seed);
     let best: LloydResult | null = null;
     const runs = explicit ? 1 : nInit;
@@ -160,6 +160,14 @@ export async function predict(centroids: KMeansData, data: KMeansData, options: 
   }
 }
 
+type ProblemSize = Pick<LloydProblem, 'n' | 'dims' | 'k'>;
+
+/** Centred float32 problem: on the wasm kernel when the backend can (no host-side copies), else on the host. */
+function prepareFor(backend: KMeansBackend, matrix: Matrix, k: number, weights: Float64Array | null): Prepared {
+  const b = backend as KMeansBackend & { prepare?: (m: Matrix, k: number, w: Float64Array | null) => Prepared | null };
+  return (typeof b.prepare === 'function' ? b.prepare(matrix, k, weights) : null) ?? prepare(matrix, k, weights);
+}
+
 /** The backend's own k-means++ engine when it has one (wasm), else the js one. */
 function kppEngineFor(backend: KMeansBackend, problem: LloydProblem): KppEngine {
   const b = backend as KMeansBackend & { kppEngine?: (p: LloydProblem) => KppEngine };
@@ -176,7 +184,7 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
  * The backend for a problem. 'auto': WebGPU when the problem is large enough to win and a hardware adapter exists
  * (the webgpu module is imported lazily, so Node without the `webgpu` package never loads it), else wasm, else js.
  */
-export async function selectBackend(name: 'auto' | BackendName, problem: LloydProblem, threads: number | undefined, signal?: AbortSignal): Promise<KMeansBackend> {
+export async function selectBackend(name: 'auto' | BackendName, problem: ProblemSize, threads: number | undefined, signal?: AbortSignal): Promise<KMeansBackend> {
   if (name === 'js') return new JsBackend();
   if (name === 'webgpu') return (await import('./webgpu.js')).createWebGpuBackend({ signal });
   if (name === 'wasm') return (await import('./wasm.js')).createWasmBackend({ threads });
@@ -186,7 +194,7 @@ export async function selectBackend(name: 'auto' | BackendName, problem: LloydPr
   return (await import('./wasm.js')).createWasmBackend({ threads });
 }
 
-async function tryWebGpu(problem: LloydProblem, signal?: AbortSignal): Promise<KMeansBackend | null> {
+async function tryWebGpu(problem: ProblemSize, signal?: AbortSignal): Promise<KMeansBackend | null> {
   try {
     const gpu = await import('./webgpu.js');
     if (!gpu.webGpuWorthIt(problem.n, problem.dims, problem.k)) return null;

@@ -22,8 +22,9 @@ class JsEngine implements LloydEngine {
     this.labelArr.fill(-1);
   }
 
-  async step(centroids: Float32Array, update: boolean): Promise<StepResult> {
+  async step(centroids32: Float32Array, update: boolean): Promise<StepResult> {
     const { data, n, dims, k, weights } = this.problem;
+    const centroids = Float64Array.from(centroids32);
     const { labelArr, dist, sums, counts } = this;
     if (update) {
       sums.fill(0);

@@ -47,9 +47,8 @@ export function blockRowsFor(n: number, k: number, dp: number): number {
   return Math.ceil(rows / 4) * 4;
 }
 
-/** Reserves memory for `problem` in `ctx` and copies its data and weights in. */
-export function layOut(ctx: WasmContext, problem: LloydProblem): KMeansLayout {
-  const { n, dims, k, data: src, weights: w } = problem;
+/** Reserves memory for an n × dims problem with k clusters and fills in the descriptor (data not written yet). */
+function reserveLayout(ctx: WasmContext, n: number, dims: number, k: number, hasWeights: boolean): KMeansLayout {
   const dp = Math.ceil(dims / 4) * 4;
   const kp = Math.ceil(k / 8) * 8;
   const n4 = Math.ceil(n / 4) * 4;
@@ -58,7 +57,7 @@ export function layOut(ctx: WasmContext, problem: LloydProblem): KMeansLayout {
   const what = `k-means on ${n} × ${dims} values`;
   const desc = ctx.reserve(32 * 4, 64, what);
   const data = ctx.reserve(n4 * dp * 4, 64, what);
-  const weights = w ? ctx.reserve(n * 4, 64, what) : 0;
+  const weights = hasWeights ? ctx.reserve(n * 4, 64, what) : 0;
   const labels = ctx.reserve(n4 * 4, 64, what);
   const mind = ctx.reserve(n4 * 4, 64, what);
   const ct = ctx.reserve(kp * dp * 4, 64, what);
@@ -71,13 +70,8 @@ export function layOut(ctx: WasmContext, problem: LloydProblem): KMeansLayout {
   const outSums = ctx.reserve(k * dp * 8, 64, what);
   const outCounts = ctx.reserve(k * 8, 64, what);
   // Fresh views only after the last reserve (growing memory replaces its buffer).
-  const x = ctx.f32(data, n4 * dp);
-  if (dp === dims) x.set(src);
-  else for (let r = 0; r < n; r++) x.set(src.subarray(r * dims, r * dims + dims), r * dp);
-  x.fill(0, n * dp);
-  if (w) ctx.f32(weights, n).set(w);
+  ctx.f32(data + n * dp * 4, (n4 - n) * dp).fill(0);
   ctx.i32(labels, n4).fill(-1);
-  const layout: KMeansLayout = { n, dims, k, dp, kp, blockRows, nblocks, desc, data, labels, mind, ct, cnorm, cent, sums, counts, binertia, counter, outSums, outCounts };
   const d = ctx.i32(desc, 32);
   d[Field.Data] = data;
   d[Field.N] = n;
@@ -97,7 +91,57 @@ export function layOut(ctx: WasmContext, problem: LloydProblem): KMeansLayout {
   d[Field.NBlocks] = nblocks;
   d[Field.Counter] = counter;
   d[Field.Update] = 0;
-  return layout;
+  return { n, dims, k, dp, kp, blockRows, nblocks, desc, data, labels, mind, ct, cnorm, cent, sums, counts, binertia, counter, outSums, outCounts };
+}
+
+/** Reserves memory for `problem` in `ctx` and copies its (already centred) data and weights in. */
+export function layOut(ctx: WasmContext, problem: LloydProblem): KMeansLayout {
+  const { n, dims, k, data: src, weights: w } = problem;
+  const l = reserveLayout(ctx, n, dims, k, w !== null);
+  const x = ctx.f32(l.data, n * l.dp);
+  if (l.dp === dims) x.set(src);
+  else for (let r = 0; r < n; r++) x.set(src.subarray(r * dims, r * dims + dims), r * l.dp);
+  if (w) ctx.f32(ctx.i32(l.desc, 32)[Field.Weights], n).set(w);
+  return l;
+}
+
+/** What `layOutCentred` leaves: the layout, the centred float32 rows (a view over the memory), and the statistics. */
+export interface CentredLayout {
+  layout: KMeansLayout;
+  /** n × dims centred rows, float32: the layout's data itself when dims is a multiple of 4, else a compact copy. */
+  data: Float32Array;
+  weights: Float32Array | null;
+  mean: Float64Array;
+  /** Σ (x − mean)² per feature. */
+  m2: Float64Array;
+}
+
+/**
+ * Lays out raw (uncentred) values: copies them into scratch memory once, and the kernel computes per-feature means
+ * and squared deviations and writes the centred float32 rows, with the same float64 arithmetic as the host's
+ * `prepare` (so both give identical data). Views stay valid only on shared memory (it never detaches on growth).
+ */
+export function layOutCentred(ctx: WasmContext, values: Float32Array | Float64Array, n: number, dims: number, k: number, weights: ArrayLike<number> | null): CentredLayout {
+  const l = reserveLayout(ctx, n, dims, k, weights !== null);
+  const what = `k-means on ${n} × ${dims} values`;
+  const compact = l.dp === dims ? l.data : ctx.reserve(n * dims * 4, 64, what);
+  const mean = ctx.reserve(dims * 8, 64, what);
+  const m2 = ctx.reserve(dims * 8, 64, what);
+  const mark = ctx.mark();
+  const f64 = values instanceof Float64Array;
+  const raw = ctx.reserve(values.byteLength, 64, 'k-means input copy');
+  (f64 ? ctx.f64(raw, values.length) : ctx.f32(raw, values.length)).set(values);
+  const ex = ctx.exports as { columnStats: (...a: number[]) => void; centreRows: (...a: number[]) => void };
+  ex.columnStats(raw, n, dims, f64 ? 1 : 0, mean, m2);
+  ex.centreRows(raw, n, dims, f64 ? 1 : 0, mean, l.data, l.dp);
+  if (compact !== l.data) ex.centreRows(raw, n, dims, f64 ? 1 : 0, mean, compact, dims);
+  ctx.release(mark);
+  let w: Float32Array | null = null;
+  if (weights) {
+    w = ctx.f32(ctx.i32(l.desc, 32)[Field.Weights], n);
+    w.set(weights);
+  }
+  return { layout: l, data: ctx.f32(compact, n * dims), weights: w, mean: Float64Array.from(ctx.f64(mean, dims)), m2: Float64Array.from(ctx.f64(m2, dims)) };
 }
 
 /** Writes centroids (k × dims) in the three forms the kernel reads: −2c grouped by 8 and transposed, ‖c‖², rows. */

@@ -5,7 +5,9 @@
  */
 import type { KMeansBackend, LloydOptions, LloydProblem, LloydResult } from './backend.js';
 import { runLloyd, throwIfAborted, type LloydEngine, type StepResult } from './lloyd.js';
-import { layOut, setCentroids, type KMeansLayout } from './wasm-layout.js';
+import { layOut, layOutCentred, setCentroids, type KMeansLayout } from './wasm-layout.js';
+import type { Prepared } from './prepare.js';
+import type { Matrix } from './validate.js';
 import { WasmContext } from '../wasm/context.js';
 import type { Pool } from '../pool/pool.js';
 import type { KppEngine } from './init.js';
@@ -77,6 +79,22 @@ export class WasmBackend implements KMeansBackend {
     const layout = layOut(this.ctx, problem);
     this.cached = { problem, layout };
     return layout;
+  }
+
+  /**
+   * `prepare` (centring, variances) on the kernel, writing the centred rows straight into this backend's memory.
+   * Null where memory is not shared (a grown non-shared memory detaches views): the caller then prepares on the host.
+   */
+  prepare(m: Matrix, k: number, weights: Float64Array | null): Prepared | null {
+    if (!this.ctx.shared) return null;
+    this.cached = null;
+    this.ctx.release();
+    const c = layOutCentred(this.ctx, m.values, m.n, m.dims, k, weights);
+    const problem: LloydProblem = { data: c.data, n: m.n, dims: m.dims, k, weights: c.weights };
+    this.cached = { problem, layout: c.layout };
+    let meanVariance = 0;
+    for (let j = 0; j < m.dims; j++) meanVariance += c.m2[j] / m.n;
+    return { problem, mean: c.mean, meanVariance: meanVariance / m.dims };
   }
 
   lloyd(problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult> {
