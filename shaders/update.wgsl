@@ -1,7 +1,7 @@
 // Update step, first stage: per block of rows, the weighted sums of (x − c_old[label]) per cluster and the summed
 // weight per cluster, written to the block's own region of the partial-sum buffer (k × (dims + 1) floats: dims
-// centred sums then the weight). Sums are centred on the old centroid so that they stay small and keep float32
-// precision. Rows are visited in order; thread t owns columns t, t + WG, ... of every cluster (and zeroes them
+// centred sums then the weight). Data is column-major within the chunk (X[j * rows + r]). Sums are centred on the
+// old centroid so that they stay small and keep float32 precision. Rows are visited in order; thread t owns columns t, t + WG, ... of every cluster (and zeroes them
 // first): no two threads write one cell, no atomics, no barriers, and the result is the same on every run.
 // LOCAL_SUMS: when k × (dims + 1) floats fit in workgroup memory, the running sums live there (cheap read-modify-
 // writes) and are copied to the block's region at the end, by the same threads that own them.
@@ -54,7 +54,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       let pb = l * (d + 1u);
       for (var j = li; j <= d; j += WG) {
         if (j < d) {
-          local[pb + j] += w * (X[r * d + j] - C[l * d + j]);
+          local[pb + j] += w * (X[j * P.rows + r] - C[l * d + j]);
         } else {
           local[pb + j] += w;
         }
@@ -81,7 +81,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     let pb = base + l * (d + 1u);
     for (var j = li; j <= d; j += WG) {
       if (j < d) {
-        partials[pb + j] += w * (X[r * d + j] - C[l * d + j]);
+        partials[pb + j] += w * (X[j * P.rows + r] - C[l * d + j]);
       } else {
         partials[pb + j] += w;
       }

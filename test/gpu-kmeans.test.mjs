@@ -80,8 +80,9 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
 
   it('gives the same result with centroid tiles in workgroup memory (the hardware-GPU path), tiles smaller than k', async () => {
     const { limits } = await acquireGpu();
-    assert.equal(planLayout(400, 64, 21, limits, { maxTileFloats: 1024 }).tileFloats, 1024);
-    const n = 400, dims = 64, k = 21; // 1024-float tiles hold 16 centroids of 64 floats: 2 tiles, the last partial
+    assert.equal(planLayout(400, 64, 21, limits, { maxTileFloats: 1024 }).tileVec4s, 256); // 4 groups of 4 centroids
+    assert.equal(planLayout(400, 2000, 21, limits).tileVec4s, 0); // one group of 2000 dims does not fit: direct reads
+    const n = 400, dims = 64, k = 21; // 1024-float tiles hold 16 centroids of 64 floats: 2 tiles, the last partial (5 = 4 + 1)
     const data = blobs(n, dims, k, 10);
     const problem = { data, n, dims, k, weights: null };
     const init = pickInit(data, dims, k, 1);
@@ -179,7 +180,8 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     const data = blobs(n, dims, k, 5);
     const problem = { data, n, dims, k, weights: Float32Array.from({ length: n }, (_, i) => 1 + (i % 3)) };
     const init = pickInit(data, dims, k, 1);
-    const split = await createWebGpuBackend({ layout: { ...caps, localSums: true } }); // sums in workgroup memory
+    // Sums in workgroup memory and centroid tiles: the hardware-GPU paths, here over split chunks.
+    const split = await createWebGpuBackend({ layout: { ...caps, localSums: true, tiledAssign: true, maxTileFloats: 512 } });
     const global = await createWebGpuBackend({ layout: { ...caps, localSums: false } }); // sums in the partial buffer
     const whole = await createWebGpuBackend();
     try {

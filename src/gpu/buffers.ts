@@ -39,6 +39,23 @@ export function upload(device: GPUDevice, dst: GPUBuffer, dstOffset: number, src
   }
 }
 
+const COLUMN_SLICE = 1 << 20;
+
+/**
+ * Writes rows row0 .. row0 + rows − 1 of the row-major `data` (dims columns) into `dst` column-major:
+ * dst[j · rows + r] = data[(row0 + r) · dims + j]. Gathers at most 1 Mi floats at a time.
+ */
+export function uploadColumns(device: GPUDevice, dst: GPUBuffer, data: Float32Array, row0: number, rows: number, dims: number): void {
+  const slice = new Float32Array(Math.min(rows, COLUMN_SLICE));
+  for (let j = 0; j < dims; j++) {
+    for (let r0 = 0; r0 < rows; r0 += slice.length) {
+      const m = Math.min(slice.length, rows - r0);
+      for (let r = 0, x = (row0 + r0) * dims + j; r < m; r++, x += dims) slice[r] = data[x];
+      device.queue.writeBuffer(dst, (j * rows + r0) * 4, slice.buffer, 0, m * 4);
+    }
+  }
+}
+
 /** Copies `bytes` bytes from `src` at `offset` into a fresh ArrayBuffer (one staging buffer, mapped once). */
 export async function readBuffer(ctx: GpuContext, src: GPUBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
   const { device } = ctx;

@@ -1,5 +1,6 @@
 /**
- * One k-means problem resident on the GPU: data rows split into binding-sized chunks (see layout.ts), per-row labels
+ * One k-means problem resident on the GPU: data rows split into binding-sized chunks (see layout.ts), each stored
+ * column-major (neighbouring GPU threads, one per row, then read neighbouring words), per-row labels
  * and distances, and the small buffers one Lloyd iteration reads back (k × (dims + 1) totals, a changed flag, the
  * inertia partials). `step()` runs one assignment (and optionally one update) for given centroids in one submission.
  */
@@ -7,7 +8,7 @@ import type { LloydProblem } from '../kmeans/backend.js';
 import { checkLost, guard, type GpuContext } from './device.js';
 import { WebGpuLimitError } from './errors.js';
 import { BufferUsage, MapMode } from './flags.js';
-import { createBuffer, readBuffer, storageBuffer, uniformBuffer, upload } from './buffers.js';
+import { createBuffer, readBuffer, storageBuffer, uniformBuffer, upload, uploadColumns } from './buffers.js';
 import { planLayout, type Chunk, type Layout, type LayoutCaps } from './layout.js';
 import { bindGroup, dispatch } from './pipelines.js';
 import { assignPipeline } from './programs/assign.js';
@@ -64,7 +65,7 @@ export class GpuKMeansProblem {
     const layout = planLayout(problem.n, problem.dims, problem.k, ctx.limits, { ...caps, localSums: caps?.localSums ?? !ctx.software });
     const { device } = ctx;
     const [assign, update, reduce, inertia] = await guard(ctx, Promise.all([
-      assignPipeline(device, layout.tileFloats, caps?.tiledAssign ?? !ctx.software),
+      assignPipeline(device, caps?.tiledAssign ?? !ctx.software ? layout.tileVec4s : 0),
       updatePipeline(device, layout.updateWorkgroupSize, layout.localSumFloats),
       reducePipeline(device),
       inertiaPipeline(device),
@@ -111,7 +112,7 @@ export class GpuKMeansProblem {
     for (const chunk of layout.chunks) {
       const rowBytes = dims * 4;
       const data = this.own(storageBuffer(device, `kmeans.data@${chunk.row0}`, chunk.rows * rowBytes));
-      upload(device, data, 0, problem.data, chunk.row0 * rowBytes, chunk.rows * rowBytes);
+      uploadColumns(device, data, problem.data, chunk.row0, chunk.rows, dims);
       let weights = noWeights;
       if (problem.weights) {
         weights = this.own(storageBuffer(device, `kmeans.weights@${chunk.row0}`, chunk.rows * 4));

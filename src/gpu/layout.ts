@@ -74,8 +74,11 @@ export interface Layout {
   readonly reduceGrid: Grid;
   /** Inertia partials over all chunks. */
   readonly inertiaPartials: number;
-  /** Floats of workgroup memory for one centroid tile in the assignment shader. */
-  readonly tileFloats: number;
+  /**
+   * vec4s of workgroup memory for one centroid tile in the assignment shader (a tile holds groups of four centroids,
+   * dims vec4s each), or 0 when not even one group fits: then centroids are read from the storage buffer.
+   */
+  readonly tileVec4s: number;
   /** Floats of workgroup memory for the update pass's running sums (k × (dims + 1)), or 0 to sum in the partial buffer. */
   readonly localSumFloats: number;
   /** Threads per update workgroup: one per column (dims + 1) up to UPDATE_WG_MAX, a power of two. */
@@ -139,16 +142,14 @@ export function planLayout(n: number, dims: number, k: number, limits: GpuLimits
     inertiaBase += inertiaGroups;
   }
 
-  // Workgroup memory: the centroid tile.
-  const tileCapacity = Math.floor(limits.maxComputeWorkgroupStorageSize / 4);
-  if (dims > tileCapacity) throw new WebGpuLimitError('maxComputeWorkgroupStorageSize', `dims = ${dims} exceeds the ${tileCapacity} floats of workgroup memory one centroid needs`);
-  const tileFloats = Math.max(Math.min(DEFAULT_TILE_FLOATS, tileCapacity, caps.maxTileFloats ?? Infinity), dims);
+  // Workgroup memory: the centroid tile, in vec4s (four centroids' values of one dimension).
+  const tileVec4s = Math.floor(Math.min(DEFAULT_TILE_FLOATS, limits.maxComputeWorkgroupStorageSize / 4, caps.maxTileFloats ?? Infinity) / 4);
 
   return {
     n, dims, k, chunks, rowsPerChunk, blockRows, blocks: blockBase, cells,
     reduceGrid: grid2d(Math.ceil(cells / REDUCE_WG), maxPerDim),
     inertiaPartials: inertiaBase,
-    tileFloats,
+    tileVec4s: tileVec4s >= dims ? tileVec4s : 0,
     localSumFloats: caps.localSums !== false && cellBytes <= limits.maxComputeWorkgroupStorageSize ? cells : 0,
     updateWorkgroupSize: Math.min(UPDATE_WG_MAX, 2 ** Math.ceil(Math.log2(dims + 1))),
   };
