@@ -170,6 +170,16 @@ describe('Pool: the Python surface', function () {
     assert.equal(shared[1], 99);
   });
 
+  it('timers and promises a task leaves behind still run while its worker is idle', async () => {
+    const flag = new Int32Array(new SharedArrayBuffer(8));
+    await pool.apply((f) => {
+      setTimeout(() => Atomics.store(f, 0, 1), 30);
+      Promise.resolve().then(() => new Promise((r) => setTimeout(r, 10))).then(() => Atomics.store(f, 1, 1));
+    }, [flag]);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual([...flag], [1, 1]);
+  });
+
   it('stats reports workers, busy, queued, completed, failed, respawned', async () => {
     const s = pool.stats();
     for (const k of ['workers', 'busy', 'queued', 'completed', 'failed', 'respawned']) assert.equal(typeof s[k], 'number', k);
