@@ -281,3 +281,18 @@ describe('kmeans: abort', function () {
     assert.ok(Date.now() - t0 < 5000);
   });
 });
+
+describe('kmeans: wasm memory limits', function () {
+  it('a problem past 4 GiB of wasm memory is a WasmMemoryError naming the size', async () => {
+    const { WasmMemoryError } = await import('../dist/index.js');
+    const { createWasmBackend } = await import('../dist/kmeans/wasm.js');
+    const backend = await createWasmBackend({ threads: 1 });
+    const problem = { data: new Float32Array(16), n: 300_000_000, dims: 16, k: 8, weights: null };
+    await assert.rejects(backend.lloyd(problem, new Float32Array(8 * 16), { maxIter: 1, tolAbs: 0 }), (e) => {
+      assert.ok(e instanceof WasmMemoryError, e.message);
+      assert.match(e.message, /300000000 × 16 values needs \d+\.\d+ GiB/);
+      return true;
+    });
+    backend.dispose();
+  });
+});

@@ -75,7 +75,7 @@ export class JsBackend implements KMeansBackend {
   readonly name = 'js' as const;
   readonly threads = 1;
 
-  lloyd(problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult> {
+  async lloyd(problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult> {
     return runLloyd(new JsEngine(problem), problem, init, options);
   }
 

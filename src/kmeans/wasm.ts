@@ -97,7 +97,7 @@ export class WasmBackend implements KMeansBackend {
     return { problem, mean: c.mean, meanVariance: meanVariance / m.dims };
   }
 
-  lloyd(problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult> {
+  async lloyd(problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult> {
     throwIfAborted(options.signal);
     return runLloyd(new WasmEngine(this.ctx, this.upload(problem)), problem, init, options);
   }
