@@ -5,6 +5,11 @@
  */
 import { WebGpuDeviceLostError, WebGpuUnavailableError } from './errors.js';
 import { gpuProvider } from './provider.js';
+import { AbortError } from '../pool/errors.js';
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+}
 
 /** The limits kernels plan with (the device's actual limits). */
 export interface GpuLimits {
@@ -48,7 +53,7 @@ async function createContext(signal?: AbortSignal): Promise<GpuContext> {
     throw new WebGpuUnavailableError(`requesting an adapter from ${provider.name} failed: ${String(e)}`, { cause: e });
   }
   if (!adapter) throw new WebGpuUnavailableError(`no GPU adapter was found (provider: ${provider.name})`);
-  signal?.throwIfAborted();
+  throwIfAborted(signal);
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const device = await adapter.requestDevice({ requiredLimits, label: 'poolkit' });
@@ -78,7 +83,7 @@ async function createContext(signal?: AbortSignal): Promise<GpuContext> {
 
 /** The shared device, requested on first use and again after a loss. Throws `WebGpuUnavailableError` without an adapter. */
 export async function acquireGpu(signal?: AbortSignal): Promise<GpuContext> {
-  signal?.throwIfAborted();
+  throwIfAborted(signal);
   if (current) {
     const ctx = await current;
     if (!ctx.lost) return ctx;

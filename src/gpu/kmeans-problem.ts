@@ -1,8 +1,7 @@
 /**
  * One k-means problem resident on the GPU: data rows split into binding-sized chunks (see layout.ts), each stored
- * column-major (neighbouring GPU threads, one per row, then read neighbouring words), per-row labels
- * and distances, and the small buffers one Lloyd iteration reads back (k × (dims + 1) totals, a changed flag, the
- * inertia partials). `step()` runs one assignment (and optionally one update) for given centroids in one submission.
+ * column-major (neighbouring GPU threads, one per row, then read neighbouring words), per-row labels and distances,
+ * and the small buffers one Lloyd iteration reads back (k × (dims + 1) totals, a changed flag, the inertia partials). `step()` runs one assignment (and optionally one update) for given centroids in one submission.
  */
 import type { LloydProblem } from '../kmeans/backend.js';
 import { checkLost, guard, type GpuContext } from './device.js';
@@ -28,7 +27,6 @@ export interface StepResult {
 
 interface ChunkBuffers {
   readonly chunk: Chunk;
-  readonly buffers: GPUBuffer[];
   readonly assign: GPUBindGroup;
   readonly update: GPUBindGroup;
   readonly inertia: GPUBindGroup;
@@ -125,7 +123,6 @@ export class GpuKMeansProblem {
       ])));
       this.chunkBuffers.push({
         chunk,
-        buffers: [data, labels, mind],
         labels,
         mind,
         assign: bindGroup(device, pipelines.assign, 'kmeans.assign', [params, data, this.centroids, labels, mind, this.changedBuf]),
