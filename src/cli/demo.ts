@@ -4,17 +4,11 @@
  */
 import { Pool, kmeans, wordCount } from '../index.js';
 import type { Io } from './main.js';
+import { Prng } from '../kmeans/prng.js';
 
-/** Deterministic PRNG (mulberry32), so the demo data is the same on every run. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.random();
 }
 
 function blobs(n: number, dims: number, centers: number, seed: number): Float32Array {
