@@ -1,8 +1,9 @@
 // Update step, first stage: per block of rows, the weighted sums of (x − c_old[label]) per cluster and the summed
 // weight per cluster, written to the block's own region of the partial-sum buffer (k × (dims + 1) floats: dims
 // centred sums then the weight). Data is column-major within the chunk (X[j * rows + r]). Sums are centred on the
-// old centroid so that they stay small and keep float32 precision. Rows are visited in order; thread t owns columns t, t + WG, ... of every cluster (and zeroes them
-// first): no two threads write one cell, no atomics, no barriers, and the result is the same on every run.
+// old centroid so that they stay small and keep float32 precision. Rows are visited in order; thread t owns columns
+// t, t + WG, ... of every cluster (and zeroes them first): no two threads write one cell, no atomics, no barriers, and
+// the result is the same on every run.
 // LOCAL_SUMS: when k × (dims + 1) floats fit in workgroup memory, the running sums live there (cheap read-modify-
 // writes) and are copied to the block's region at the end, by the same threads that own them.
 
