@@ -23,7 +23,10 @@ export interface WordCountProgress {
 }
 
 export interface WordCountOptions {
-  /** Threads for the wasm backend (default: available parallelism). Must be a positive integer. */
+  /**
+   * Threads for the wasm backend, a positive integer. Default: available parallelism (or the pool's size), fewer for
+   * inputs of known size under 16 MiB per thread.
+   */
   threads?: number;
   /** 'auto' (default): wasm, or js for inputs under 64 KiB; 'js': the reference; 'wasm': multithreaded wasm. */
   backend?: WordCountBackend;
@@ -38,6 +41,7 @@ export interface WordCountOptions {
 }
 
 const SMALL = 64 << 10;
+const PER_THREAD = 16 << 20;
 
 /**
  * Counts the words of `input` (text, bytes, a Blob, a byte stream, or a file in Node as `{ path }` / a file: URL).
@@ -64,7 +68,9 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
     return new WordCountResult(counts, total, bytes, 'js', 1);
   }
 
-  const threads = options.threads ?? options.pool?.size ?? platform().defaultConcurrency();
+  // Unless told, use about one thread per 16 MiB of known input: starting a worker costs more than it saves below.
+  const most = options.pool?.size ?? platform().defaultConcurrency();
+  const threads = options.threads ?? (source.size !== undefined ? Math.max(1, Math.min(most, Math.ceil(source.size / PER_THREAD))) : most);
   const pool = threads > 1 && platform().sharedMemoryAvailable() ? options.pool ?? computePool(threads) : undefined;
   const ctx = await WasmContext.create('wordcount', { threads, pool });
   const ref = builtin('wasm.call');
