@@ -18,3 +18,5 @@ export type {
   WordCountProgress, WordCounts, ByteInput, FileInput,
 } from './mapreduce/index.js';
 export { WebGpuUnavailableError, WebGpuDeviceLostError, WebGpuLimitError } from './gpu/errors.js';
+export { setGpuProvider, type GpuProvider } from './gpu/provider.js';
+export { releaseGpu } from './gpu/device.js';
