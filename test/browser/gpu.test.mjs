@@ -1,7 +1,7 @@
 // k-means on WebGPU in Chromium: `--enable-unsafe-webgpu` gives a SwiftShader adapter on machines without a GPU.
 // No skipping: without an adapter these tests fail.
 import assert from 'node:assert/strict';
-import { serve, launch, open } from './harness.mjs';
+import { open, useBrowser } from './harness.mjs';
 
 /** Runs in the page: well-separated blobs, the same seed on 'webgpu' and 'js', and predict() on the result. */
 async function compareInPage() {
@@ -27,19 +27,11 @@ async function compareInPage() {
 
 describe('k-means on WebGPU in Chromium', function () {
   this.timeout(120000);
-  let browser, isolated, plain;
-  before(async () => {
-    [browser, isolated, plain] = await Promise.all([launch(), serve({ isolated: true }), serve({ isolated: false })]);
-  });
-  after(async () => {
-    await browser?.close();
-    await isolated?.close();
-    await plain?.close();
-  });
+  const ctx = useBrowser();
 
-  for (const [name, server] of [['a cross-origin isolated page', () => isolated], ['a page without isolation', () => plain]]) {
+  for (const [name, server] of [['a cross-origin isolated page', () => ctx.isolated], ['a page without isolation', () => ctx.plain]]) {
     it(`agrees with the js backend from the same seed in ${name}`, async () => {
-      const page = await open(browser, server());
+      const page = await open(ctx.browser, server());
       const r = await page.evaluate(compareInPage);
       assert.deepEqual(page.errors, []);
       assert.equal(r.hasGpu, true, 'navigator.gpu missing: Chromium needs --enable-unsafe-webgpu');
@@ -54,7 +46,7 @@ describe('k-means on WebGPU in Chromium', function () {
   }
 
   it("rejects backend: 'webgpu' with WebGpuUnavailableError where the page has no navigator.gpu", async () => {
-    const page = await open(browser, isolated);
+    const page = await open(ctx.browser, ctx.isolated);
     const r = await page.evaluate(async () => {
       Object.defineProperty(navigator, 'gpu', { value: undefined, configurable: true });
       const { kmeans, WebGpuUnavailableError } = await import('/dist/browser/index.js');

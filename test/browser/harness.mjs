@@ -48,3 +48,20 @@ export async function open(browser, server, path = '/test/browser/blank.html') {
   await page.goto(`${server.url}${path}`);
   return page;
 }
+
+/**
+ * Mocha hooks for a test file: one Chromium and two servers (cross-origin isolated, and plain), closed afterwards.
+ * Returns an object whose `browser`, `isolated` and `plain` fields are set once `before` has run.
+ */
+export function useBrowser() {
+  const ctx = {};
+  before(async () => {
+    [ctx.browser, ctx.isolated, ctx.plain] = await Promise.all([launch(), serve({ isolated: true }), serve({ isolated: false })]);
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.isolated?.close();
+    await ctx.plain?.close();
+  });
+  return ctx;
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { serve, launch, open } from './harness.mjs';
+import { open, useBrowser } from './harness.mjs';
 
 // Runs in the page: k-means (wasm and js from the same init) and word count (wasm vs the DESIGN §3 reference).
 async function scenario() {
@@ -28,19 +28,11 @@ async function scenario() {
 }
 
 describe('wasm kernels in Chromium', function () {
-  let browser, isolated, plain;
-  before(async () => {
-    [browser, isolated, plain] = await Promise.all([launch(), serve({ isolated: true }), serve({ isolated: false })]);
-  });
-  after(async () => {
-    await browser?.close();
-    await isolated?.close();
-    await plain?.close();
-  });
+  const ctx = useBrowser();
 
   for (const kind of ['isolated', 'plain']) {
     it(`k-means and word count agree with the references (${kind === 'isolated' ? 'cross-origin isolated: 2 threads' : 'not isolated: 1 thread'})`, async () => {
-      const page = await open(browser, kind === 'isolated' ? isolated : plain);
+      const page = await open(ctx.browser, kind === 'isolated' ? ctx.isolated : ctx.plain);
       const r = await page.evaluate(scenario);
       assert.deepEqual(page.errors, []);
       assert.equal(r.isolated, kind === 'isolated');

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import { serve, launch, open } from './harness.mjs';
+import { open, useBrowser } from './harness.mjs';
 
 describe('Pool in Chromium (Web Workers)', function () {
-  let browser, isolated, plain;
-  before(async () => {
-    [browser, isolated, plain] = await Promise.all([launch(), serve({ isolated: true }), serve({ isolated: false })]);
-  });
-  after(async () => {
-    await browser?.close();
-    await isolated?.close();
-    await plain?.close();
-  });
+  const ctx = useBrowser();
 
   it('runs the Python surface on Web Workers in a cross-origin isolated page', async () => {
-    const page = await open(browser, isolated);
+    const page = await open(ctx.browser, ctx.isolated);
     const r = await page.evaluate(async () => {
       const { Pool, task } = await import('/dist/browser/index.js');
       const pool = new Pool({ workers: 2 });
@@ -51,7 +43,7 @@ describe('Pool in Chromium (Web Workers)', function () {
   });
 
   it('recovers from dying workers, aborts and timeouts without losing or repeating tasks', async () => {
-    const page = await open(browser, isolated);
+    const page = await open(ctx.browser, ctx.isolated);
     const r = await page.evaluate(async () => {
       const { Pool } = await import('/dist/browser/index.js');
       const out = {};
@@ -88,7 +80,7 @@ describe('Pool in Chromium (Web Workers)', function () {
   });
 
   it('works in a page without cross-origin isolation (no SharedArrayBuffer)', async () => {
-    const page = await open(browser, plain);
+    const page = await open(ctx.browser, ctx.plain);
     const r = await page.evaluate(async () => {
       const { Pool } = await import('/dist/browser/index.js');
       const pool = new Pool({ workers: 2 });
