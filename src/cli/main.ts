@@ -8,7 +8,7 @@ commands:
   demo                         the main job on built-in data (k-means and word count)
   kmeans FILE --k K [...]      k-means on a .csv or .npy file
   wordcount FILE [...]         word counts of a text file
-  bench <pool|kmeans|wordcount|all> [--json] [--quick]
+  bench <pool|kmeans|wordcount|all|kmeans-gpu> [--json] [--quick]
 `;
 
 export interface Io {
