@@ -4,6 +4,7 @@
 // fixed seed, 20 iterations (tol 0); slow contenders (js, ml-kmeans) run fewer and are reported per iteration.
 // Each timing covers the whole call (validation, copies, final assignment) divided by the iterations it ran; the
 // poolkit rows also record the steady per-iteration time between progress callbacks.
+// Flags: --quick, --json (harness); --case a|b (one case only); --fast (skip the slow js and ml-kmeans contenders).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,9 @@ const PYTHON = '/usr/bin/python3';
 const ITER = 20;
 const reps = quick ? 3 : 5;
 const scale = quick ? 20 : 1;
+const argv = process.argv.slice(2);
+const onlyCase = argv.includes('--case') ? argv[argv.indexOf('--case') + 1] : null;
+const fast = argv.includes('--fast');
 const CASES = [
   { id: 'a', n: 1_000_000 / scale, dims: 16, k: 64, slowIters: quick ? 2 : 3 },
   { id: 'b', n: 200_000 / scale, dims: 128, k: 256, slowIters: quick ? 1 : 2 },
@@ -105,10 +109,10 @@ const dir = mkdtempSync(join(tmpdir(), 'poolkit-bench-kmeans-'));
 try {
   const haveSklearn = sklearnAvailable();
   if (!haveSklearn) log(`scikit-learn not importable by ${PYTHON}: skipped`);
-  for (const c of CASES) {
+  for (const c of CASES.filter((x) => !onlyCase || x.id === onlyCase)) {
     log(`case (${c.id}): n=${c.n} dims=${c.dims} k=${c.k}: generating data`);
     const { data, init } = makeCase(c);
-    const rows = Array.from({ length: c.n }, (_, i) => Array.from(data.subarray(i * c.dims, (i + 1) * c.dims)));
+    const rows = fast ? [] : Array.from({ length: c.n }, (_, i) => Array.from(data.subarray(i * c.dims, (i + 1) * c.dims)));
     const initRows = Array.from({ length: c.k }, (_, i) => Array.from(init.subarray(i * c.dims, (i + 1) * c.dims)));
     const xPath = join(dir, `x-${c.id}.npy`);
     const cPath = join(dir, `c-${c.id}.npy`);
@@ -117,6 +121,8 @@ try {
     const contenders = [
       poolkitContender('poolkit wasm (2 threads)', data, init, c, { backend: 'wasm', threads: 2 }, ITER),
       poolkitContender('poolkit wasm (1 thread)', data, init, c, { backend: 'wasm', threads: 1 }, ITER),
+    ];
+    if (!fast) contenders.push(
       poolkitContender('poolkit js', data, init, c, { backend: 'js' }, c.slowIters),
       {
         name: 'ml-kmeans',
@@ -126,7 +132,7 @@ try {
           return { seconds: (performance.now() - t0) / 1000, iterations: r.iterations };
         },
       },
-    ];
+    );
     if (haveSklearn) {
       contenders.push({
         name: 'scikit-learn (lloyd, 2 threads)',
@@ -158,5 +164,5 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-save('kmeans', { cases: results });
+save(fast || onlyCase ? `kmeans-partial` : 'kmeans', { cases: results });
 process.exit(0);

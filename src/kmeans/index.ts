@@ -191,7 +191,12 @@ export async function selectBackend(name: 'auto' | BackendName, problem: Problem
   const gpu = await tryWebGpu(problem, signal);
   if (gpu) return gpu;
   if (typeof WebAssembly === 'undefined') return new JsBackend();
-  return (await import('./wasm.js')).createWasmBackend({ threads });
+  try {
+    return await (await import('./wasm.js')).createWasmBackend({ threads });
+  } catch {
+    // No usable WebAssembly here (a kernel that cannot be fetched or instantiated): the reference still works.
+    return new JsBackend();
+  }
 }
 
 async function tryWebGpu(problem: ProblemSize, signal?: AbortSignal): Promise<KMeansBackend | null> {
