@@ -45,12 +45,13 @@ export async function runLloyd(engine: LloydEngine, problem: LloydProblem, init:
   let iterations = 0;
   let yielded = now();
   let lastInertia = 0;
-  let relocated = false;
+  let stepCentroids = centroids;
   for (let i = 0; i < options.maxIter; i++) {
     throwIfAborted(signal);
     const s = await engine.step(centroids, true, signal);
-    relocated = relocateEmptyClusters(problem, engine, s);
+    relocateEmptyClusters(problem, engine, s);
     lastInertia = s.inertia;
+    stepCentroids = centroids;
     const { next, shift } = newCentroids(problem, centroids, s);
     iterations = i + 1;
     onIteration?.(iterations, s.inertia, shift);
@@ -70,10 +71,16 @@ export async function runLloyd(engine: LloydEngine, problem: LloydProblem, init:
     }
   }
   throwIfAborted(signal);
-  // Strict convergence without re-seeding: the centroids are the means of unchanged labels, the same as the last
-  // step's, so its labels and inertia stand. Otherwise one more assignment.
-  const inertia = strict && !relocated ? lastInertia : (await engine.step(centroids, false, signal)).inertia;
+  // Strict convergence: the new centroids are the means of unchanged labels, normally exactly the centroids the last
+  // step assigned to, so its labels and inertia stand (a re-seeding just before can make them differ). Otherwise,
+  // one more assignment makes labels and inertia match the returned centroids.
+  const inertia = strict && sameValues(stepCentroids, centroids) ? lastInertia : (await engine.step(centroids, false, signal)).inertia;
   return { centroids, labels: Int32Array.from(engine.labels().subarray(0, problem.n)), inertia, iterations, converged };
+}
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
