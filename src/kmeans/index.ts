@@ -46,7 +46,7 @@ export interface KMeansOptions {
   seed?: number;
   /** 'auto' (default), 'js', 'wasm' or 'webgpu'. */
   backend?: 'auto' | BackendName;
-  /** Threads of the wasm backend; default: available parallelism (1 where shared memory is unavailable). */
+  /** Threads of the wasm backend; default: available parallelism (1 for small problems, and where shared memory is unavailable). */
   threads?: number;
   /** Per-row weights (n values ≥ 0), as scikit-learn's sample_weight. */
   sampleWeight?: Float32Array | Float64Array | ArrayLike<number>;
@@ -104,7 +104,7 @@ export async function kmeans(data: KMeansData, options: KMeansOptions): Promise<
   const nInit = options.nInit === undefined ? (init === 'random' ? 10 : 1) : checkInt(options.nInit, 'options.nInit', 1);
 
   throwIfAborted(signal);
-  const backend = await selectBackend(backendName, { n, dims, k }, threads, signal);
+  const backend = await selectBackend(backendName, { n, dims, k }, threads ?? defaultThreads(n, dims, k), signal);
   try {
     const { problem, mean, meanVariance } = prepareFor(backend, matrix, k, weights);
     const tolAbs = tol * meanVariance;
@@ -152,7 +152,7 @@ export async function predict(centroids: KMeansData, data: KMeansData, options: 
   // Both sides shifted by the centroids' mean: same distances, better float32 accuracy.
   const mean = columnMeans(c.values, c.n, c.dims);
   const problem: LloydProblem = { data: centre(m.values, m.n, m.dims, mean), n: m.n, dims: m.dims, k: c.n, weights: null };
-  const backend = await selectBackend(backendName, problem, threads, signal);
+  const backend = await selectBackend(backendName, problem, threads ?? defaultThreads(problem.n, problem.dims, problem.k), signal);
   try {
     return (await backend.assign(problem, centre(c.values, c.n, c.dims, mean), signal)).labels;
   } finally {
@@ -161,6 +161,16 @@ export async function predict(centroids: KMeansData, data: KMeansData, options: 
 }
 
 type ProblemSize = Pick<LloydProblem, 'n' | 'dims' | 'k'>;
+
+/**
+ * Below this many multiply-adds per assignment step (about 0.2 ms on one core), messages to workers cost more than
+ * they save: the default is then one thread. An explicit `threads` is always honoured.
+ */
+const SMALL_STEP_MULTIPLY_ADDS = 2 ** 22;
+
+function defaultThreads(n: number, dims: number, k: number): number | undefined {
+  return n * dims * k < SMALL_STEP_MULTIPLY_ADDS ? 1 : undefined;
+}
 
 /** Centred float32 problem: on the wasm kernel when the backend can (no host-side copies), else on the host. */
 function prepareFor(backend: KMeansBackend, matrix: Matrix, k: number, weights: Float64Array | null): Prepared {
