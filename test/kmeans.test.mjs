@@ -88,6 +88,17 @@ describe('kmeans: initialisation and runs', function () {
     assert.ok(good >= 5, `k-means++ reached the optimum for ${good} of 6 seeds`);
   });
 
+  it('k-means++ on the wasm kernel picks the same centres as the js reference', async () => {
+    const dims = 5;
+    const { data } = blobs({ n: 9000, dims, centers: 15, spread: 6, seed: 41 });
+    for (const seed of [0, 1, 2]) {
+      const js = await kmeans(data, { k: 15, dims, seed, maxIter: 1, backend: 'js' });
+      const wasm = await kmeans(data, { k: 15, dims, seed, maxIter: 1, backend: 'wasm', threads: 2 });
+      assert.deepEqual(wasm.labels, js.labels);
+      assert.ok(relDiff(js.inertia, wasm.inertia) < 1e-5);
+    }
+  });
+
   it('random init: nInit keeps the best run', async () => {
     const dims = 2;
     const { data } = blobs({ n: 2000, dims, centers: 8, spread: 10, seed: 31 });
