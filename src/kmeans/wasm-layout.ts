@@ -10,7 +10,7 @@ import type { LloydProblem } from './backend.js';
 /** Rows per partial-sum block (a multiple of 4). Fixed by the problem, never by the thread count: determinism. */
 export const BLOCK_ROWS = 4096;
 /** Partial sums of all blocks stay under this; larger problems get larger blocks. */
-const PARTIALS_BUDGET = 64 * 2 ** 20;
+const PARTIALS_BUDGET = 128 * 2 ** 20;
 const F32_MAX = 3.4028234663852886e38;
 
 const enum Field {
