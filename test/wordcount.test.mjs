@@ -144,6 +144,19 @@ describe('wordCount', function () {
     }
   });
 
+  it('reads files straight into shared memory, carrying partial words between reads', async () => {
+    const rnd = rng(99);
+    const parts = [];
+    for (let i = 0; i < 40; i++) parts.push(randomInput(rnd, 2000 + Math.floor(rnd() * 3000)));
+    parts.push(enc.encode(`${'Q'.repeat(20000)} tail`));
+    const bytes = new Uint8Array(Buffer.concat(parts));
+    const file = join(dir, 'mixed.bin');
+    writeFileSync(file, bytes);
+    for (const [threads, splitBytes] of [[1, 1000], [2, 3000], [3, 100000]]) {
+      assertSame(await wordCount({ path: file }, { backend: 'wasm', threads, splitBytes }), bytes, `file threads ${threads} split ${splitBytes}`);
+    }
+  });
+
   it('counts binary files as bytes, never crashing', async () => {
     const rnd = rng(7);
     const bytes = Uint8Array.from({ length: 300000 }, () => Math.floor(rnd() * 256));

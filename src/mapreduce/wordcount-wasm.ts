@@ -9,7 +9,8 @@
  */
 import type { WasmContext } from '../wasm/context.js';
 import { throwIfAborted } from './source.js';
-import type { Split } from './splitter.js';
+import { cutAtAsciiSeparator, type Split } from './splitter.js';
+import type { DirectReader } from './file-reader.js';
 
 /** Runs one kernel export on some worker (or the main thread) and resolves with its return value. */
 export type KernelCall = (fn: string, args: number[], signal?: AbortSignal) => Promise<number>;
@@ -82,8 +83,8 @@ export class WasmWordCounter {
     }
   }
 
-  /** Queues one split (bytes that start and end at separators); resolves once it is copied into shared memory. */
-  async add(split: Split): Promise<void> {
+  /** Waits for a free input buffer of at least `bytes` (+ slack the kernel may read past the end). */
+  private async takeBuffer(bytes: number): Promise<InputBuffer> {
     if (this.failure) throw this.failure;
     throwIfAborted(this.options.signal);
     while (this.freeBuffers.length === 0) {
@@ -91,19 +92,75 @@ export class WasmWordCounter {
       if (this.failure) throw this.failure;
     }
     let buf = this.freeBuffers.pop()!;
-    if (buf.capacity < split.length + 64) {
+    if (buf.capacity < bytes + 64) {
       // One enormous word: a bigger buffer for this and later splits.
-      const capacity = split.length + 4096;
+      const capacity = bytes + 4096;
       buf = { ptr: this.ctx.reserve(capacity, 64, 'word-count input'), capacity };
     }
+    return buf;
+  }
+
+  private dispatch(buf: InputBuffer, len: number): void {
+    this.jobs.push({ buf, len });
+    this.pump();
+  }
+
+  /**
+   * Reads a whole file straight into the input buffers, cutting each split after its last ASCII separator and
+   * carrying the rest into the next one. Resolves with the bytes read once the last split is queued.
+   */
+  async addFrom(reader: DirectReader, onBytes?: (bytes: number) => void): Promise<number> {
+    let carry: Uint8Array | undefined;
+    let bytes = 0;
+    for (;;) {
+      const keep = carry?.length ?? 0;
+      const buf = await this.takeBuffer(Math.max(this.splitBytes, 2 * keep));
+      if (carry) this.ctx.u8(buf.ptr, keep).set(carry);
+      carry = undefined;
+      let len = keep;
+      let eof = false;
+      const room = buf.capacity - 64;
+      while (len < room) {
+        const n = await reader.read(this.ctx.u8(buf.ptr + len, room - len));
+        if (n === 0) {
+          eof = true;
+          break;
+        }
+        len += n;
+        bytes += n;
+        onBytes?.(bytes);
+      }
+      if (eof) {
+        if (len > 0) this.dispatch(buf, len);
+        else this.release(buf);
+        return bytes;
+      }
+      const cut = cutAtAsciiSeparator(this.ctx.u8(buf.ptr, len), keep > 0 ? keep - 1 : 0, len);
+      if (cut < 0) {
+        carry = this.ctx.u8(buf.ptr, len).slice(); // no separator yet: all of it goes on
+        this.release(buf);
+        continue;
+      }
+      carry = this.ctx.u8(buf.ptr + cut, len - cut).slice();
+      this.dispatch(buf, cut);
+    }
+  }
+
+  private release(buf: InputBuffer): void {
+    this.freeBuffers.push(buf);
+    this.bufferWaiters.shift()?.();
+  }
+
+  /** Queues one split (bytes that start and end at separators); resolves once it is copied into shared memory. */
+  async add(split: Split): Promise<void> {
+    const buf = await this.takeBuffer(split.length);
     const view = this.ctx.u8(buf.ptr, split.length);
     let o = 0;
     for (const piece of split.pieces) {
       view.set(piece, o);
       o += piece.length;
     }
-    this.jobs.push({ buf, len: split.length });
-    this.pump();
+    this.dispatch(buf, split.length);
   }
 
   private pump(): void {
@@ -114,8 +171,7 @@ export class WasmWordCounter {
         () => {
           this.running.delete(p);
           this.freeTables.push(table);
-          this.freeBuffers.push(job.buf);
-          this.bufferWaiters.shift()?.();
+          this.release(job.buf);
           this.pump();
         },
         (e) => {

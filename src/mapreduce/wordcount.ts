@@ -13,6 +13,7 @@ import { splitBytes, cutAtAsciiSeparator } from './splitter.js';
 import { countWordsJs } from './wordcount-js.js';
 import { WasmWordCounter, type KernelCall } from './wordcount-wasm.js';
 import { WordCountResult, type WordCounts } from './result.js';
+import { openDirectReader } from './file-reader.js';
 
 export type WordCountBackend = 'auto' | 'js' | 'wasm';
 
@@ -59,33 +60,42 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
     throw new InvalidArgumentError('splitBytes', `expected a positive integer, got ${String(options.splitBytes)}`);
   }
   throwIfAborted(signal);
-  const source = await openByteSource(input, signal);
-  const progress = (bytes: number) => onProgress?.({ bytes, totalBytes: source.size });
-  const useJs = backend === 'js' || (backend === 'auto' && source.size !== undefined && source.size < SMALL);
-  if (useJs) {
-    const counts = new Map<string, number>();
-    const { total, bytes } = await countWordsJs(source.chunks, counts, signal, progress);
-    return new WordCountResult(counts, total, bytes, 'js', 1);
+  // Files in Node go straight into shared memory on the wasm backend; everything else streams chunks.
+  const reader = backend === 'js' ? undefined : await openDirectReader(input);
+  try {
+    const source = reader ? { size: reader.size, chunks: undefined } : await openByteSource(input, signal);
+    const progress = (bytes: number) => onProgress?.({ bytes, totalBytes: source.size });
+    const useJs = backend === 'js' || (backend === 'auto' && source.size !== undefined && source.size < SMALL);
+    if (useJs) {
+      const counts = new Map<string, number>();
+      const chunks = source.chunks ?? (await openByteSource(input, signal)).chunks;
+      const { total, bytes } = await countWordsJs(chunks, counts, signal, progress);
+      return new WordCountResult(counts, total, bytes, 'js', 1);
+    }
+    // Unless told, use about one thread per 16 MiB of known input: starting a worker costs more than it saves below.
+    const most = options.pool?.size ?? platform().defaultConcurrency();
+    const threads = options.threads ?? (source.size !== undefined ? Math.max(1, Math.min(most, Math.ceil(source.size / PER_THREAD))) : most);
+    const pool = threads > 1 && platform().sharedMemoryAvailable() ? options.pool ?? computePool(threads) : undefined;
+    const ctx = await WasmContext.create('wordcount', { threads, pool });
+    const ref = builtin('wasm.call');
+    const call: KernelCall =
+      ctx.threads > 1 && pool
+        ? (fn, args, sig) => pool.apply(ref, [ctx.handle, fn, args], { signal: sig }) as Promise<number>
+        : async (fn, args) => Number((ctx.exports[fn] as (...a: number[]) => number)(...args));
+    const splitSize = options.splitBytes ?? 2 << 20;
+    const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal, ...options.tuning });
+    let bytes = 0;
+    if (reader) bytes = await counter.addFrom(reader, progress);
+    else {
+      for await (const split of splitBytes(source.chunks!, splitSize, cutAtAsciiSeparator)) {
+        bytes += split.length;
+        await counter.add(split);
+        progress(bytes);
+      }
+    }
+    const { counts, total } = await counter.finish();
+    return new WordCountResult(counts, total, bytes, 'wasm', ctx.threads);
+  } finally {
+    await reader?.close();
   }
-
-  // Unless told, use about one thread per 16 MiB of known input: starting a worker costs more than it saves below.
-  const most = options.pool?.size ?? platform().defaultConcurrency();
-  const threads = options.threads ?? (source.size !== undefined ? Math.max(1, Math.min(most, Math.ceil(source.size / PER_THREAD))) : most);
-  const pool = threads > 1 && platform().sharedMemoryAvailable() ? options.pool ?? computePool(threads) : undefined;
-  const ctx = await WasmContext.create('wordcount', { threads, pool });
-  const ref = builtin('wasm.call');
-  const call: KernelCall =
-    ctx.threads > 1 && pool
-      ? (fn, args, sig) => pool.apply(ref, [ctx.handle, fn, args], { signal: sig }) as Promise<number>
-      : async (fn, args) => Number((ctx.exports[fn] as (...a: number[]) => number)(...args));
-  const splitSize = options.splitBytes ?? 2 << 20;
-  const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal, ...options.tuning });
-  let bytes = 0;
-  for await (const split of splitBytes(source.chunks, splitSize, cutAtAsciiSeparator)) {
-    bytes += split.length;
-    await counter.add(split);
-    progress(bytes);
-  }
-  const { counts, total } = await counter.finish();
-  return new WordCountResult(counts, total, bytes, 'wasm', ctx.threads);
 }
