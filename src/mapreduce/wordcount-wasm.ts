@@ -45,6 +45,11 @@ export interface WasmCountOptions {
   arenaBytes?: number;
   /** Initial slots per thread table (a power of two; default 32768); small values exercise table growth. */
   initialSlots?: number;
+  /**
+   * When calls go to workers: the main thread counts splits itself (into a table of its own) until the first
+   * worker call completes, so the time workers take to start is not lost. Default false.
+   */
+  mainAssist?: boolean;
   signal?: AbortSignal;
 }
 
@@ -57,6 +62,12 @@ export class WasmWordCounter {
   private readonly bufferWaiters: Array<() => void> = [];
   private readonly running = new Set<Promise<void>>();
   private failure: unknown;
+  /** The main thread's own table while workers start (mainAssist), or undefined. */
+  private assistTable: Table | undefined;
+  private workersUp = false;
+  private assistScheduled = false;
+  /** Splits the main thread may still count while workers start. */
+  private assistLeft = 8;
   private readonly splitBytes: number;
   private readonly arenaChunk: number;
 
@@ -68,14 +79,16 @@ export class WasmWordCounter {
     this.splitBytes = options.splitBytes ?? 2 << 20;
     this.arenaChunk = options.arenaBytes ?? Math.max(8 << 20, 8 * this.splitBytes);
     const initial = options.initialSlots ?? INITIAL_SLOTS;
-    for (let t = 0; t < ctx.threads; t++) {
+    const tables = ctx.threads + (options.mainAssist ? 1 : 0);
+    for (let t = 0; t < tables; t++) {
       const state = ctx.reserve(STATE_BYTES, 64, 'word-count tables');
       const slots = ctx.reserve(initial * SLOT_BYTES, 64, 'word-count tables');
       const arena = ctx.reserve(this.arenaChunk, 64, 'word-count keys');
       ctx.exports.initTable(state, slots, initial - 1, Math.floor(initial * LOAD), arena, arena + this.arenaChunk, 0);
       const table = { state };
       this.tables.push(table);
-      this.freeTables.push(table);
+      if (t < ctx.threads) this.freeTables.push(table);
+      else this.assistTable = table;
     }
     for (let b = 0; b < 2 * ctx.threads; b++) {
       const capacity = this.splitBytes + 4096;
@@ -182,15 +195,40 @@ export class WasmWordCounter {
       );
       this.running.add(p);
     }
+    if (this.assistTable && !this.workersUp && this.assistLeft > 0 && this.jobs.length && !this.assistScheduled) {
+      this.assistScheduled = true;
+      setTimeout(() => this.assist(), 0);
+    }
   }
 
   private async run(table: Table, ptr: number, len: number): Promise<void> {
     let done = 0;
     while (done < len) {
       const n = await this.call('count', [table.state, ptr + done, len - done], this.options.signal);
+      this.workersUp = true;
       done += n;
       if (done < len) this.grow(table, len - done);
     }
+  }
+
+  /** While workers start, counts one waiting split on the main thread, then yields to the event loop. */
+  private assist(): void {
+    this.assistScheduled = false;
+    const table = this.assistTable;
+    if (!table || this.workersUp || this.failure || !this.jobs.length || this.assistLeft <= 0) return;
+    this.assistLeft--;
+    const job = this.jobs.shift()!;
+    try {
+      let done = 0;
+      while (done < job.len) {
+        done += Number(this.ctx.exports.count(table.state, job.buf.ptr + done, job.len - done));
+        if (done < job.len) this.grow(table, job.len - done);
+      }
+    } catch (e) {
+      this.failure ??= e;
+    }
+    this.release(job.buf);
+    this.pump();
   }
 
   /** Called between kernel calls on a slot: gives it a bigger table or a new arena chunk. */
@@ -212,15 +250,16 @@ export class WasmWordCounter {
 
   /** Waits for every queued split, then merges the thread tables; returns the counts and the total word count. */
   async finish(): Promise<{ counts: Map<string, number>; total: number }> {
-    while (this.running.size || this.jobs.length) {
+    while (this.running.size || this.jobs.length || this.assistScheduled) {
       if (this.failure) throw this.failure;
-      await Promise.race(this.running);
+      if (this.running.size) await Promise.race(this.running);
+      else await new Promise((resolve) => setTimeout(resolve, 0));
     }
     if (this.failure) throw this.failure;
     throwIfAborted(this.options.signal);
     const ctx = this.ctx;
     const T = this.tables.length;
-    const P = T;
+    const P = this.ctx.threads;
     let total = 0;
     // Per-partition key counts and key bytes, from each table.
     const statsPtr = ctx.reserve(8 * P, 8, 'word-count merge');

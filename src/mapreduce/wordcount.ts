@@ -38,7 +38,7 @@ export interface WordCountOptions {
   /** Target split size in bytes for the wasm backend (default 2 MiB). */
   splitBytes?: number;
   /** @internal Testing: wasm table and arena sizes (small values exercise growth). */
-  tuning?: { initialSlots?: number; arenaBytes?: number };
+  tuning?: { initialSlots?: number; arenaBytes?: number; mainAssist?: boolean };
 }
 
 const SMALL = 64 << 10;
@@ -83,7 +83,7 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
         ? (fn, args, sig) => pool.apply(ref, [ctx.handle, fn, args], { signal: sig }) as Promise<number>
         : async (fn, args) => Number((ctx.exports[fn] as (...a: number[]) => number)(...args));
     const splitSize = options.splitBytes ?? 2 << 20;
-    const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal, ...options.tuning });
+    const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal, mainAssist: ctx.threads > 1 && pool !== undefined, ...options.tuning });
     let bytes = 0;
     if (reader) bytes = await counter.addFrom(reader, progress);
     else {
