@@ -29,7 +29,10 @@ export interface WordCountOptions {
    * inputs of known size under 16 MiB per thread.
    */
   threads?: number;
-  /** 'auto' (default): wasm, or js for inputs under 64 KiB; 'js': the reference; 'wasm': multithreaded wasm. */
+  /**
+   * 'auto' (default): wasm, or js for inputs under 64 KiB or when the kernel's Unicode tables (generated at build
+   * time) are of another Unicode version than the running engine's; 'js': the reference; 'wasm': multithreaded wasm.
+   */
   backend?: WordCountBackend;
   /** The pool whose workers run the wasm threads; default: poolkit's shared compute pool. */
   pool?: Pool;
@@ -77,6 +80,13 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
     const threads = options.threads ?? (source.size !== undefined ? Math.max(1, Math.min(most, Math.ceil(source.size / PER_THREAD))) : most);
     const pool = threads > 1 && platform().sharedMemoryAvailable() ? options.pool ?? computePool(threads) : undefined;
     const ctx = await WasmContext.create('wordcount', { threads, pool });
+    if (backend === 'auto' && !sameUnicode(Number(ctx.exports.unicodeVersion()))) {
+      // The kernel's tables come from the Node that built it; another Unicode version could classify differently.
+      const counts = new Map<string, number>();
+      const chunks = source.chunks ?? (await openByteSource(input, signal)).chunks;
+      const { total, bytes } = await countWordsJs(chunks, counts, signal, progress);
+      return new WordCountResult(counts, total, bytes, 'js', 1);
+    }
     const ref = builtin('wasm.call');
     const call: KernelCall =
       ctx.threads > 1 && pool
@@ -98,4 +108,12 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
   } finally {
     await reader?.close();
   }
+}
+
+/** True unless the runtime reports a Unicode version (Node does) other than the kernel tables' (major * 100 + minor). */
+function sameUnicode(kernel: number): boolean {
+  const v = (globalThis as { process?: { versions?: { unicode?: string } } }).process?.versions?.unicode;
+  if (!v) return true;
+  const [major = 0, minor = 0] = v.split('.').map(Number);
+  return major * 100 + minor === kernel;
 }
