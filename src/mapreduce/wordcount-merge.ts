@@ -17,65 +17,65 @@ const S_TOTAL = 24;
 
 /** Merges the tables whose states are at `states` into `P` partitions; returns the counts and the word total. */
 export async function mergeTables(ctx: WasmContext, call: KernelCall, states: number[], P: number, signal?: AbortSignal): Promise<{ counts: Map<string, number>; total: number }> {
-    const T = states.length;
-    let total = 0;
-    // Per-partition key counts and key bytes, from each table.
-    const statsPtr = ctx.reserve(8 * P, 8, 'word-count merge');
-    const need = new Array<{ n: number; bytes: number }>(P);
-    for (let p = 0; p < P; p++) need[p] = { n: 0, bytes: 0 };
-    for (const state of states) {
-      ctx.u32(statsPtr, 2 * P).fill(0);
-      ctx.exports.stats(state, P, statsPtr);
-      const s = ctx.u32(statsPtr, 2 * P);
-      for (let p = 0; p < P; p++) {
-        need[p]!.n += s[2 * p]!;
-        need[p]!.bytes += s[2 * p + 1]!;
-      }
-      const st = new DataView(ctx.memory.buffer, state, STATE_BYTES);
-      total += Number(st.getBigUint64(S_TOTAL, true));
+  const T = states.length;
+  let total = 0;
+  // Per-partition key counts and key bytes, from each table.
+  const statsPtr = ctx.reserve(8 * P, 8, 'word-count merge');
+  const need = new Array<{ n: number; bytes: number }>(P);
+  for (let p = 0; p < P; p++) need[p] = { n: 0, bytes: 0 };
+  for (const state of states) {
+    ctx.u32(statsPtr, 2 * P).fill(0);
+    ctx.exports.stats(state, P, statsPtr);
+    const s = ctx.u32(statsPtr, 2 * P);
+    for (let p = 0; p < P; p++) {
+      need[p]!.n += s[2 * p]!;
+      need[p]!.bytes += s[2 * p + 1]!;
     }
-    const srcs = ctx.reserve(4 * T, 4, 'word-count merge');
-    ctx.u32(srcs, T).set(states);
-    const parts = need.map(({ n, bytes }) => {
-      const slots = 2 ** Math.max(4, Math.ceil(Math.log2(n * 2 + 1)));
-      return {
-        n,
-        state: ctx.reserve(STATE_BYTES, 64, 'word-count merge'),
-        slots: ctx.reserve(slots * SLOT_BYTES, 64, 'word-count merge'),
-        mask: slots - 1,
-        order: ctx.reserve(4 * n + 4, 4, 'word-count merge'),
-        blob: ctx.reserve(bytes + 8, 8, 'word-count merge'),
-        counts: ctx.reserve(8 * n + 8, 8, 'word-count merge'),
-      };
-    });
-    const blobLengths = await Promise.all(
-      parts.map(async (m, p) => {
-        await call('initTable', [m.state, m.slots, m.mask, m.mask + 1, 0, 0, m.order], signal);
-        return call('merge', [m.state, srcs, T, P, p, m.blob, m.counts], signal);
-      }),
-    );
-    // Decode each partition's keys at once; a key prefixed by \x01 holds original bytes to lower-case here.
-    const counts = new Map<string, number>();
-    const decoder = new TextDecoder();
-    parts.forEach((m, p) => {
-      const bytes = ctx.u8(m.blob, blobLengths[p]!);
-      let text: string;
-      try {
-        text = decoder.decode(bytes);
-      } catch {
-        text = decoder.decode(bytes.slice()); // browsers refuse views of shared memory
-      }
-      const keys = text.split('\n');
-      const used = ctx.u32(m.state, STATE_BYTES / 4)[S_USED / 4]!;
-      const values = ctx.f64(m.counts, used);
-      for (let i = 0; i < used; i++) {
-        const k = keys[i]!;
-        if (k.charCodeAt(0) === 1) {
-          const w = k.slice(1).toLowerCase();
-          counts.set(w, (counts.get(w) ?? 0) + values[i]!);
-        } else if (counts.has(k)) counts.set(k, counts.get(k)! + values[i]!);
-        else counts.set(k, values[i]!);
-      }
-    });
-    return { counts, total };
+    const st = new DataView(ctx.memory.buffer, state, STATE_BYTES);
+    total += Number(st.getBigUint64(S_TOTAL, true));
+  }
+  const srcs = ctx.reserve(4 * T, 4, 'word-count merge');
+  ctx.u32(srcs, T).set(states);
+  const parts = need.map(({ n, bytes }) => {
+    const slots = 2 ** Math.max(4, Math.ceil(Math.log2(n * 2 + 1)));
+    return {
+      n,
+      state: ctx.reserve(STATE_BYTES, 64, 'word-count merge'),
+      slots: ctx.reserve(slots * SLOT_BYTES, 64, 'word-count merge'),
+      mask: slots - 1,
+      order: ctx.reserve(4 * n + 4, 4, 'word-count merge'),
+      blob: ctx.reserve(bytes + 8, 8, 'word-count merge'),
+      counts: ctx.reserve(8 * n + 8, 8, 'word-count merge'),
+    };
+  });
+  const blobLengths = await Promise.all(
+    parts.map(async (m, p) => {
+      await call('initTable', [m.state, m.slots, m.mask, m.mask + 1, 0, 0, m.order], signal);
+      return call('merge', [m.state, srcs, T, P, p, m.blob, m.counts], signal);
+    }),
+  );
+  // Decode each partition's keys at once; a key prefixed by \x01 holds original bytes to lower-case here.
+  const counts = new Map<string, number>();
+  const decoder = new TextDecoder();
+  parts.forEach((m, p) => {
+    const bytes = ctx.u8(m.blob, blobLengths[p]!);
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      text = decoder.decode(bytes.slice()); // browsers refuse views of shared memory
+    }
+    const keys = text.split('\n');
+    const used = ctx.u32(m.state, STATE_BYTES / 4)[S_USED / 4]!;
+    const values = ctx.f64(m.counts, used);
+    for (let i = 0; i < used; i++) {
+      const k = keys[i]!;
+      if (k.charCodeAt(0) === 1) {
+        const w = k.slice(1).toLowerCase();
+        counts.set(w, (counts.get(w) ?? 0) + values[i]!);
+      } else if (counts.has(k)) counts.set(k, counts.get(k)! + values[i]!);
+      else counts.set(k, values[i]!);
+    }
+  });
+  return { counts, total };
 }
