@@ -38,7 +38,9 @@ export interface WasmCountOptions {
   splitBytes?: number;
   /** Key arena chunk per thread (default max(8 MiB, 8 × splitBytes)); small values exercise arena growth. */
   arenaBytes?: number;
-  /** Initial slots per thread table (a power of two; default 32768); small values exercise table growth. */
+  /** Input size when known: sizes the initial tables. */
+  sizeHint?: number;
+  /** Initial slots per thread table (a power of two; default from sizeHint, else 32768); small values exercise growth. */
   initialSlots?: number;
   /**
    * When calls go to workers: the main thread counts splits itself (into a table of its own) until the first
@@ -73,7 +75,9 @@ export class WasmWordCounter {
   ) {
     this.splitBytes = options.splitBytes ?? 2 << 20;
     this.arenaChunk = options.arenaBytes ?? Math.max(8 << 20, 8 * this.splitBytes);
-    const initial = options.initialSlots ?? INITIAL_SLOTS;
+    // Big inputs start with big tables (fewer rehashes); small ones keep memory to zero small.
+    const hint = options.sizeHint === undefined ? INITIAL_SLOTS : 2 ** Math.min(17, Math.max(12, Math.ceil(Math.log2(options.sizeHint / 1024))));
+    const initial = options.initialSlots ?? hint;
     const tables = ctx.threads + (options.mainAssist ? 1 : 0);
     for (let t = 0; t < tables; t++) {
       const state = ctx.reserve(STATE_BYTES, 64, 'word-count tables');

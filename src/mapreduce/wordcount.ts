@@ -93,7 +93,7 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
         ? (fn, args, sig) => pool.apply(ref, [ctx.handle, fn, args], { signal: sig }) as Promise<number>
         : async (fn, args) => Number((ctx.exports[fn] as (...a: number[]) => number)(...args));
     const splitSize = options.splitBytes ?? 2 << 20;
-    const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal, mainAssist: ctx.threads > 1 && pool !== undefined, ...options.tuning });
+    const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal, sizeHint: source.size, mainAssist: ctx.threads > 1 && pool !== undefined, ...options.tuning });
     let bytes = 0;
     if (reader) bytes = await counter.addFrom(reader, progress);
     else {
