@@ -105,6 +105,19 @@ describe('mapReduce', function () {
     assert.equal(r.get('r0'), 20);
     const always = (rec) => (rec === 'die' ? process.exit(9) : [[rec, 1]]);
     await assert.rejects(mapReduce(['a', 'die', 'b'], { map: always, pool, chunksize: 1 }), (e) => e instanceof WorkerCrashedError);
+    // A reduce batch whose worker dies is re-run too.
+    const reduceMarker = join(dir, 'reduce-crashed-once');
+    const crashyReduce = (key, values) => {
+      const fs = process.getBuiltinModule('node:fs');
+      if (key === values[0].marker && !fs.existsSync(key)) {
+        fs.writeFileSync(key, 'x');
+        process.exit(5);
+      }
+      return values.length;
+    };
+    const r2 = await mapReduce([{ marker: reduceMarker }, { marker: reduceMarker }, { marker: 'other' }], { map: (rec) => [[rec.marker, rec]], reduce: crashyReduce, pool, chunksize: 1 });
+    assert.equal(r2.get(reduceMarker), 2);
+    assert.equal(r2.get('other'), 1);
     // The pool is still usable.
     assert.equal((await mapReduce(['q'], { map: words, reduce: add, pool })).get('q'), 1);
   });

@@ -5,7 +5,7 @@
  * pool task that maps its records, groups the pairs by key, applies `combine` per key, and partitions the groups by
  * key hash. The host merges split outputs in split order (so results never depend on timing or thread count),
  * re-combines buffered values when they pile up, then runs `reduce` per partition in parallel.
- * A split whose worker dies is re-run once. At most `maxInFlight` splits are read ahead, so memory stays bounded
+ * A split (or a combine / reduce batch) whose worker dies is re-run once. At most `maxInFlight` splits are read ahead, so memory stays bounded
  * by the window plus the distinct keys (and, without `combine`, their values).
  */
 import { AbortError, InvalidArgumentError, WorkerCrashedError } from '../pool/errors.js';
@@ -105,15 +105,18 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapRe
   const progress = (phase: 'map' | 'reduce') => onProgress?.({ phase, splits: counters.splits, records: counters.records, bytes: counters.bytes });
   const mapRef = builtin('mapreduce.map');
 
-  const runSplit = async (payload: SplitPayload): Promise<MapOutput> => {
+  /** Runs a task; if its worker dies (tasks are pure), runs it once more on another worker. */
+  const applyOnce = async <T>(ref: ReturnType<typeof builtin>, args: unknown[], onRetry?: () => void): Promise<T> => {
     try {
-      return (await pool.apply(mapRef, [mapSpec, combineSpec, parts, payload], { signal })) as MapOutput;
+      return (await pool.apply(ref, args, { signal })) as T;
     } catch (e) {
       if (!(e instanceof WorkerCrashedError) || signal?.aborted) throw e;
-      counters.reExecutedSplits++;
-      return (await pool.apply(mapRef, [mapSpec, combineSpec, parts, payload], { signal })) as MapOutput;
+      onRetry?.();
+      return (await pool.apply(ref, args, { signal })) as T;
     }
   };
+  const runSplit = (payload: SplitPayload): Promise<MapOutput> =>
+    applyOnce<MapOutput>(mapRef, [mapSpec, combineSpec, parts, payload], () => counters.reExecutedSplits++);
 
   const absorb = async (out: MapOutput) => {
     counters.records += out.records;
@@ -138,7 +141,7 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapRe
   const compact = async (buf: Map<unknown, unknown[]>) => {
     const pile = [...buf].filter(([, vs]) => vs.length > 1);
     for (let i = 0; i < pile.length; i += REDUCE_BATCH) {
-      const done = (await pool.apply(builtin('mapreduce.combine'), [combineSpec, pile.slice(i, i + REDUCE_BATCH)], { signal })) as Array<[unknown, unknown[]]>;
+      const done = await applyOnce<Array<[unknown, unknown[]]>>(builtin('mapreduce.combine'), [combineSpec, pile.slice(i, i + REDUCE_BATCH)]);
       for (const [k, vs] of done) buf.set(k, vs);
     }
   };
@@ -177,7 +180,7 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapRe
     const entries = [...buf];
     buf.clear();
     for (let i = 0; i < entries.length; i += REDUCE_BATCH) {
-      tasks.push(pool.apply(builtin('mapreduce.reduce'), [reduceSpec, entries.slice(i, i + REDUCE_BATCH)], { signal }) as Promise<Array<[unknown, unknown]>>);
+      tasks.push(applyOnce<Array<[unknown, unknown]>>(builtin('mapreduce.reduce'), [reduceSpec, entries.slice(i, i + REDUCE_BATCH)]));
     }
   }
   for (const t of tasks) t.catch(() => undefined);
