@@ -10,12 +10,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { compare, table, save, quick, log } from './lib/harness.mjs';
 
 const poolkit = await import('../dist/index.js');
 const { kmeans } = poolkit.kmeans ? poolkit : { ...(await import('../dist/kmeans/index.js')) };
 
 const PYTHON = '/usr/bin/python3';
+
+// A full collection before each timed run: one contender's garbage (the js reference allocates a copy of the data)
+// must not be collected by V8's background threads while the next one runs on both cores.
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc');
 const ITER = 20;
 const reps = quick ? 3 : 5;
 const scale = quick ? 20 : 1;
@@ -117,6 +124,7 @@ function poolkitContender(name, data, init, c, options, iters) {
   return {
     name,
     async run() {
+      collect();
       const stamps = [];
       const t0 = performance.now();
       const r = await kmeans(data, { k: c.k, dims: c.dims, init, maxIter: iters, tol: 0, ...options, onProgress: () => stamps.push(performance.now()) });
@@ -151,13 +159,14 @@ try {
         // In a worker of its own: its million small arrays (and their garbage collection) stay out of this isolate,
         // where background GC threads would otherwise compete with the wasm threads for the two cores.
         name: 'ml-kmeans',
-        run: () => runMlKmeans(shared, init, c),
+        run: () => (collect(), runMlKmeans(shared, init, c)),
       },
     );
     if (haveSklearn) {
       contenders.push({
         name: 'scikit-learn (lloyd, 2 threads)',
         run() {
+          collect();
           return JSON.parse(execFileSync(PYTHON, ['-c', SKLEARN, xPath, cPath, String(ITER)], { encoding: 'utf8' }));
         },
       });
