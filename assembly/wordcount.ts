@@ -69,16 +69,20 @@ export function count(st: usize, ptr: usize, len: u32): u32 {
   let total: u64 = 0;
   let status: u32 = 0;
   let i = ptr;
+  let known = false; // i is known to start a word or a non-ASCII character
   while (i < end) {
-    // Skip separators 16 bytes at a time: stop at an ASCII word byte or any non-ASCII byte.
-    const v = v128.load(i);
-    let m = <u32>(i8x16.bitmask(v128.or(asciiWordLanes(v), v)));
-    if (end - i < 16) m &= (<u32>1 << <u32>(end - i)) - 1;
-    if (m == 0) {
-      i += 16;
-      continue;
+    if (!known) {
+      // Skip separators 16 bytes at a time: stop at an ASCII word byte or any non-ASCII byte.
+      const v = v128.load(i);
+      let m = <u32>(i8x16.bitmask(v128.or(asciiWordLanes(v), v)));
+      if (end - i < 16) m &= (<u32>1 << <u32>(end - i)) - 1;
+      if (m == 0) {
+        i += 16;
+        continue;
+      }
+      i += <usize>ctz(m);
     }
-    i += <usize>ctz(m);
+    known = false;
     const start = i;
     const kp = atop;
     let lenField: u32 = 0;
@@ -89,13 +93,20 @@ export function count(st: usize, ptr: usize, len: u32): u32 {
       const x = v128.load(i);
       const alpha = i8x16.lt_u(i8x16.sub(v128.or(x, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(26));
       const digit = i8x16.lt_u(i8x16.sub(x, i8x16.splat(0x30)), i8x16.splat(10));
-      let run = <usize>ctz(~<u32>i8x16.bitmask(v128.or(alpha, digit)));
+      const wm = <u32>i8x16.bitmask(v128.or(alpha, digit));
+      let run = <usize>ctz(~wm);
       if (run > end - i) run = end - i;
       if (run < 16 && (i + run >= end || load<u8>(i + run) < 0x80)) {
         fast = true;
         lenField = <u32>run;
         kv = v128.and(v128.or(x, v128.and(alpha, i8x16.splat(0x20))), shortMask(<u32>run));
-        i += run;
+        // The next word often starts in the same 16 bytes: find it without another separator scan.
+        let next = (wm | <u32>i8x16.bitmask(x)) & ~((<u32>2 << <u32>run) - 1);
+        if (end - i < 16) next &= (<u32>1 << <u32>(end - i)) - 1;
+        if (next) {
+          i += <usize>ctz(next);
+          known = true;
+        } else i += run;
       }
     }
     if (!fast) {
