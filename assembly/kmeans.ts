@@ -287,46 +287,72 @@ export function cumulative(desc: usize, closest: usize, out: usize): void {
 
 /**
  * Per-feature mean and Σ(x − mean)² of n rows of `dims` values at `src` (float32, or float64 when `f64` is set), in
- * float64 with rows in order: the same arithmetic as the host's reference, so both give the same centred data.
+ * float64 with rows in order, two or four features at a time: per feature, the same additions in the same order as
+ * the host's reference, so both give the same centred data.
  */
 export function columnStats(src: usize, n: i32, dims: i32, f64: i32, mean: usize, m2: usize): void {
   memory.fill(mean, 0, <usize>dims << 3);
   memory.fill(m2, 0, <usize>dims << 3);
-  const size: usize = f64 ? 8 : 4;
-  let p = src;
-  for (let r = 0; r < n; r++) {
-    for (let j = 0; j < dims; j++) {
-      const q = mean + (<usize>j << 3);
-      store<f64>(q, load<f64>(q) + (f64 ? load<f64>(p) : <f64>load<f32>(p)));
-      p += size;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let r = 0; r < n; r++) {
+      if (f64) {
+        const row = src + (<usize>r * <usize>dims << 3);
+        let j = 0;
+        for (; j + 2 <= dims; j += 2) accumulate(pass, load<v128>(row + (<usize>j << 3)), mean + (<usize>j << 3), m2 + (<usize>j << 3));
+        for (; j < dims; j++) accumulate1(pass, load<f64>(row + (<usize>j << 3)), mean + (<usize>j << 3), m2 + (<usize>j << 3));
+      } else {
+        const row = src + (<usize>r * <usize>dims << 2);
+        let j = 0;
+        for (; j + 4 <= dims; j += 4) {
+          const v = v128.load(row + (<usize>j << 2));
+          accumulate(pass, f64x2.promote_low_f32x4(v), mean + (<usize>j << 3), m2 + (<usize>j << 3));
+          accumulate(pass, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), mean + (<usize>j << 3) + 16, m2 + (<usize>j << 3) + 16);
+        }
+        for (; j < dims; j++) accumulate1(pass, <f64>load<f32>(row + (<usize>j << 2)), mean + (<usize>j << 3), m2 + (<usize>j << 3));
+      }
     }
-  }
-  for (let j = 0; j < dims; j++) {
-    const q = mean + (<usize>j << 3);
-    store<f64>(q, load<f64>(q) / <f64>n);
-  }
-  p = src;
-  for (let r = 0; r < n; r++) {
-    for (let j = 0; j < dims; j++) {
-      const d = (f64 ? load<f64>(p) : <f64>load<f32>(p)) - load<f64>(mean + (<usize>j << 3));
-      const q = m2 + (<usize>j << 3);
-      store<f64>(q, load<f64>(q) + d * d);
-      p += size;
-    }
+    if (pass == 0) for (let j = 0; j < dims; j++) store<f64>(mean + (<usize>j << 3), load<f64>(mean + (<usize>j << 3)) / <f64>n);
   }
 }
 
-/** dst rows (stride floats apart) = float32(x − mean); columns dims..stride are zeroed. */
+/** Pass 0: mean += x; pass 1: m2 += (x − mean)², two features. */
+@inline function accumulate(pass: i32, x: v128, mean: usize, m2: usize): void {
+  if (pass == 0) {
+    v128.store(mean, f64x2.add(v128.load(mean), x));
+  } else {
+    const d = f64x2.sub(x, v128.load(mean));
+    v128.store(m2, f64x2.add(v128.load(m2), f64x2.mul(d, d)));
+  }
+}
+
+@inline function accumulate1(pass: i32, x: f64, mean: usize, m2: usize): void {
+  if (pass == 0) {
+    store<f64>(mean, load<f64>(mean) + x);
+  } else {
+    const d = x - load<f64>(mean);
+    store<f64>(m2, load<f64>(m2) + d * d);
+  }
+}
+
+/** dst rows (stride floats apart) = float32(x − mean); columns dims..stride are zeroed. `dst` may be `src`. */
 export function centreRows(src: usize, n: i32, dims: i32, f64: i32, mean: usize, dst: usize, stride: i32): void {
-  const size: usize = f64 ? 8 : 4;
-  let p = src;
   for (let r = 0; r < n; r++) {
-    const row = dst + (<usize>r * <usize>stride << 2);
-    for (let j = 0; j < dims; j++) {
-      const x = f64 ? load<f64>(p) : <f64>load<f32>(p);
-      store<f32>(row + (<usize>j << 2), <f32>(x - load<f64>(mean + (<usize>j << 3))));
-      p += size;
+    const out = dst + (<usize>r * <usize>stride << 2);
+    let j = 0;
+    if (!f64) {
+      const row = src + (<usize>r * <usize>dims << 2);
+      for (; j + 4 <= dims; j += 4) {
+        const v = v128.load(row + (<usize>j << 2));
+        const m = mean + (<usize>j << 3);
+        const lo = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.promote_low_f32x4(v), v128.load(m)));
+        const hi = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), v128.load(m, 16)));
+        v128.store(out + (<usize>j << 2), v128.shuffle<f32>(lo, hi, 0, 1, 4, 5));
+      }
+      for (; j < dims; j++) store<f32>(out + (<usize>j << 2), <f32>(<f64>load<f32>(row + (<usize>j << 2)) - load<f64>(mean + (<usize>j << 3))));
+    } else {
+      const row = src + (<usize>r * <usize>dims << 3);
+      for (; j < dims; j++) store<f32>(out + (<usize>j << 2), <f32>(load<f64>(row + (<usize>j << 3)) - load<f64>(mean + (<usize>j << 3))));
     }
-    for (let j = dims; j < stride; j++) store<f32>(row + (<usize>j << 2), 0);
+    for (j = dims; j < stride; j++) store<f32>(out + (<usize>j << 2), 0);
   }
 }

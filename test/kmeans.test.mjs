@@ -307,3 +307,24 @@ describe('kmeans: wasm memory limits', function () {
     backend.dispose();
   });
 });
+
+describe('kmeans: data preparation on the wasm kernel', function () {
+  it('centres exactly as the host reference (float32 and float64, aligned and unaligned rows)', async () => {
+    const { createWasmBackend } = await import('../dist/kmeans/wasm.js');
+    const { prepare } = await import('../dist/kmeans/prepare.js');
+    const random = rng(77);
+    for (const [dims, Type] of [[16, Float32Array], [7, Float32Array], [5, Float64Array], [8, Float64Array]]) {
+      const n = 1001;
+      const values = Type.from({ length: n * dims }, () => random() * 1000 - 300);
+      const weights = Float64Array.from({ length: n }, () => random());
+      const backend = await createWasmBackend({ threads: 1 });
+      const w = backend.prepare({ values, n, dims }, 3, weights);
+      const h = prepare({ values, n, dims }, 3, weights);
+      assert.deepEqual(Array.from(w.mean), Array.from(h.mean));
+      assert.equal(w.meanVariance, h.meanVariance);
+      assert.deepEqual(Array.from(w.problem.data), Array.from(h.problem.data), `dims ${dims} ${Type.name}`);
+      assert.deepEqual(Array.from(w.problem.weights), Array.from(h.problem.weights));
+      backend.dispose();
+    }
+  });
+});

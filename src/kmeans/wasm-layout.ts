@@ -129,7 +129,10 @@ export function layOutCentred(ctx: WasmContext, values: Float32Array | Float64Ar
   const m2 = ctx.reserve(dims * 8, 64, what);
   const mark = ctx.mark();
   const f64 = values instanceof Float64Array;
-  const raw = ctx.reserve(values.byteLength, 64, 'k-means input copy');
+  // float32 rows already a multiple of 4 wide go straight into place and are centred there (fresh memory is costly
+  // to touch the first time: no scratch copy); other inputs go through scratch memory once.
+  const inPlace = !f64 && compact === l.data;
+  const raw = inPlace ? l.data : ctx.reserve(values.byteLength, 64, 'k-means input copy');
   (f64 ? ctx.f64(raw, values.length) : ctx.f32(raw, values.length)).set(values);
   const ex = ctx.exports as { columnStats: (...a: number[]) => void; centreRows: (...a: number[]) => void };
   ex.columnStats(raw, n, dims, f64 ? 1 : 0, mean, m2);
