@@ -19,10 +19,24 @@ export interface WasmBackendOptions {
   pool?: Pool;
 }
 
-/** Creates the wasm backend (compiles the kernel once per process). */
+/**
+ * A disposed backend's context waits this long for the next call before it is dropped: repeated calls (nInit sweeps,
+ * elbow plots, benchmarks) then reuse memory the OS has already committed, and the workers' cached instances.
+ */
+const IDLE_MS = 5000;
+const idle = new Map<string, { ctx: WasmContext; timer: ReturnType<typeof setTimeout> }>();
+
+/** Creates the wasm backend (compiles the kernel once per process; reuses a recently disposed context). */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const key = options.pool ? null : `threads:${options.threads ?? 'default'}`;
+  const hit = key === null ? undefined : idle.get(key);
+  if (hit && key !== null) {
+    clearTimeout(hit.timer);
+    idle.delete(key);
+    return new WasmBackend(hit.ctx, key);
+  }
   const ctx = await WasmContext.create('kmeans', { threads: options.threads, pool: options.pool });
-  return new WasmBackend(ctx);
+  return new WasmBackend(ctx, key);
 }
 
 /** Offset of the descriptor's update flag and of the partial-sum fields (see wasm-layout.ts). */
@@ -66,7 +80,9 @@ export class WasmBackend implements KMeansBackend {
   readonly threads: number;
   private cached: { problem: LloydProblem; layout: KMeansLayout } | null = null;
 
-  constructor(private readonly ctx: WasmContext) {
+  private disposed = false;
+
+  constructor(private readonly ctx: WasmContext, private readonly cacheKey: string | null = null) {
     this.threads = ctx.threads;
   }
 
@@ -156,7 +172,14 @@ export class WasmBackend implements KMeansBackend {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.cached = null;
     this.ctx.release();
+    const key = this.cacheKey;
+    if (key === null || idle.has(key)) return;
+    const timer = setTimeout(() => idle.delete(key), IDLE_MS);
+    (timer as { unref?: () => void }).unref?.();
+    idle.set(key, { ctx: this.ctx, timer });
   }
 }
