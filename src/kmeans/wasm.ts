@@ -10,6 +10,7 @@ import type { Prepared } from './prepare.js';
 import type { Matrix } from './validate.js';
 import { WasmContext } from '../wasm/context.js';
 import type { Pool } from '../pool/pool.js';
+import { computePool } from '../wasm/compute-pool.js';
 import type { KppEngine } from './init.js';
 
 export interface WasmBackendOptions {
@@ -24,7 +25,12 @@ export interface WasmBackendOptions {
  * elbow plots, benchmarks) then reuse memory the OS has already committed, and the workers' cached instances.
  */
 const IDLE_MS = 5000;
-const idle = new Map<string, { ctx: WasmContext; timer: ReturnType<typeof setTimeout> }>();
+const idle = new Map<string, { ctx: WasmContext; pool: Pool | undefined; timer: ReturnType<typeof setTimeout> }>();
+
+/** The shared compute pool a context with `threads` threads runs on (the one WasmContext.create picks). */
+function sharedPoolFor(threads: number): Pool | undefined {
+  return threads > 1 ? computePool(threads) : undefined;
+}
 
 /** Creates the wasm backend (compiles the kernel once per process; reuses a recently disposed context). */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
@@ -33,10 +39,12 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   if (hit && key !== null) {
     clearTimeout(hit.timer);
     idle.delete(key);
-    return new WasmBackend(hit.ctx, key);
+    // The shared pool is replaced (and the old one closed) when more threads are asked for: reuse only a context whose
+    // pool is still the current one.
+    if (sharedPoolFor(hit.ctx.threads) === hit.pool) return new WasmBackend(hit.ctx, key, hit.pool);
   }
   const ctx = await WasmContext.create('kmeans', { threads: options.threads, pool: options.pool });
-  return new WasmBackend(ctx, key);
+  return new WasmBackend(ctx, key, key === null ? undefined : sharedPoolFor(ctx.threads));
 }
 
 /** Offset of the descriptor's update flag and of the partial-sum fields (see wasm-layout.ts). */
@@ -82,7 +90,7 @@ export class WasmBackend implements KMeansBackend {
 
   private disposed = false;
 
-  constructor(private readonly ctx: WasmContext, private readonly cacheKey: string | null = null) {
+  constructor(private readonly ctx: WasmContext, private readonly cacheKey: string | null = null, private readonly pool?: Pool) {
     this.threads = ctx.threads;
   }
 
@@ -177,9 +185,9 @@ export class WasmBackend implements KMeansBackend {
     this.cached = null;
     this.ctx.release();
     const key = this.cacheKey;
-    if (key === null || idle.has(key)) return;
+    if (key === null || idle.has(key) || sharedPoolFor(this.ctx.threads) !== this.pool) return;
     const timer = setTimeout(() => idle.delete(key), IDLE_MS);
     (timer as { unref?: () => void }).unref?.();
-    idle.set(key, { ctx: this.ctx, timer });
+    idle.set(key, { ctx: this.ctx, pool: this.pool, timer });
   }
 }
