@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError } from '../dist/index.js';
 import { wordCount } from '../dist/mapreduce/index.js';
+import { cutAtSeparator } from '../dist/mapreduce/splitter.js';
 import { rng, randomInput, referenceCounts, chunked, PIECES } from './fixtures/text-fuzz.mjs';
 
 const enc = new TextEncoder();
@@ -73,6 +74,29 @@ describe('wordCount', function () {
     }
   });
 
+  it('cuts only where counting both sides apart equals counting the whole (cut finder property)', () => {
+    const rnd = rng(11);
+    const merged = (a, b) => {
+      const m = new Map(a);
+      for (const [k, v] of b) m.set(k, (m.get(k) ?? 0) + v);
+      return m;
+    };
+    let cuts = 0;
+    for (let iter = 0; iter < 300; iter++) {
+      const bytes = randomInput(rnd, 1 + Math.floor(rnd() * 60));
+      const whole = referenceCounts(bytes);
+      for (let to = 1; to <= bytes.length; to++) {
+        const cut = cutAtSeparator(bytes, 0, to);
+        if (cut < 0) continue;
+        cuts++;
+        assert.ok(cut > 0 && cut <= to);
+        const parts = merged(referenceCounts(bytes.subarray(0, cut)), referenceCounts(bytes.subarray(cut)));
+        assert.deepEqual(new Map([...parts].sort()), new Map([...whole].sort()), `cut at ${cut} of ${Buffer.from(bytes).toString('hex')}`);
+      }
+    }
+    assert.ok(cuts > 1000);
+  });
+
   it('grows per-thread tables and key arenas mid-split', async () => {
     const words = [];
     for (let i = 0; i < 30000; i++) words.push(i % 3 ? `w${i.toString(36)}` : `verylongwordnumber${i.toString(36)}xyz`);
@@ -81,6 +105,26 @@ describe('wordCount', function () {
       const r = await wordCount(bytes, { backend: 'wasm', threads, splitBytes: 50000, tuning: { initialSlots: 16, arenaBytes: 4096 } });
       assertSame(r, bytes, `threads ${threads}`);
     }
+  });
+
+  it('cuts text without ASCII separators (CJK) after non-word characters, so it still splits', async () => {
+    const rnd = rng(3);
+    const ideographs = '日本語中文字漢東京大学北京上海世界人民和平春夏秋冬山川田中𠀀𠀁';
+    const seps = ['。', '、', '「', '」', '\u3000', '！', '\uFF1F'];
+    let text = '';
+    while (text.length < 60000) {
+      const n = 1 + Math.floor(rnd() * 6);
+      for (let k = 0; k < n; k++) text += [...ideographs][Math.floor(rnd() * [...ideographs].length)];
+      text += seps[Math.floor(rnd() * seps.length)];
+    }
+    const bytes = enc.encode(text);
+    let splits = 0;
+    const r = await wordCount(chunked(bytes, [1000, 5001, 77777]), { backend: 'wasm', threads: 3, splitBytes: 2000, onProgress: () => splits++ });
+    assertSame(r, bytes, 'cjk stream');
+    assert.ok(splits > 20, `only ${splits} splits`);
+    const file = join(dir, 'cjk.txt');
+    writeFileSync(file, bytes);
+    assertSame(await wordCount({ path: file }, { backend: 'wasm', threads: 2, splitBytes: 2000 }), bytes, 'cjk file');
   });
 
   it('handles one enormous word and long runs without separators', async () => {

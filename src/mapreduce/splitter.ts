@@ -83,6 +83,43 @@ export const cutAtAsciiSeparator: CutFinder = (buf, from, to) => {
   return -1;
 };
 
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+
+/**
+ * Word-count cuts: after the last ASCII separator; in text without one (Chinese, Japanese), after the last complete,
+ * valid non-word character (。、「 U+3000, ...) in the last 64 KiB. A valid lead byte is never a continuation byte, so
+ * the decoder reads the same characters on both sides of such a cut as it would across it.
+ */
+export const cutAtSeparator: CutFinder = (buf, from, to) => {
+  const c = cutAtAsciiSeparator(buf, from, to);
+  if (c >= 0) return c;
+  for (let i = to - 1; i >= from && i >= to - 65536; i--) {
+    const b = buf[i]!;
+    if (b < 0xc2 || b > 0xf4) continue;
+    const cp = decodeAt(buf, i, to);
+    if (cp >= 0 && !WORD_CHAR.test(String.fromCodePoint(cp))) return i + (cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
+  }
+  return -1;
+};
+
+/** The code point of the valid UTF-8 sequence at `buf[i]` (a lead byte) ending before `end`, or -1 (WHATWG rules). */
+function decodeAt(buf: Uint8Array, i: number, end: number): number {
+  const b0 = buf[i]!;
+  const n = b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : 4;
+  if (i + n > end) return -1;
+  const b1 = buf[i + 1]!;
+  const lo = b0 === 0xe0 ? 0xa0 : b0 === 0xf0 ? 0x90 : 0x80;
+  const hi = b0 === 0xed ? 0x9f : b0 === 0xf4 ? 0x8f : 0xbf;
+  if (b1 < lo || b1 > hi) return -1;
+  if (n === 2) return ((b0 & 0x1f) << 6) | (b1 & 0x3f);
+  const b2 = buf[i + 2]!;
+  if ((b2 & 0xc0) !== 0x80) return -1;
+  if (n === 3) return ((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
+  const b3 = buf[i + 3]!;
+  if ((b3 & 0xc0) !== 0x80) return -1;
+  return ((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f);
+}
+
 /**
  * Cut after the last delimiter byte. The delimiter is one byte (newline by default), so a cut never falls inside
  * a multi-byte character when the delimiter is ASCII.

@@ -9,7 +9,7 @@
  */
 import type { WasmContext } from '../wasm/context.js';
 import { throwIfAborted } from './source.js';
-import { cutAtAsciiSeparator, type Split } from './splitter.js';
+import { cutAtSeparator, type Split } from './splitter.js';
 import type { DirectReader } from './file-reader.js';
 import { mergeTables, STATE_BYTES, SLOT_BYTES } from './wordcount-merge.js';
 
@@ -147,7 +147,7 @@ export class WasmWordCounter {
         else this.release(buf);
         return bytes;
       }
-      const cut = cutAtAsciiSeparator(this.ctx.u8(buf.ptr, len), keep > 0 ? keep - 1 : 0, len);
+      const cut = cutAtSeparator(this.ctx.u8(buf.ptr, len), keep > 0 ? keep - 1 : 0, len);
       if (cut < 0) {
         carry = this.ctx.u8(buf.ptr, len).slice(); // no separator yet: all of it goes on
         this.release(buf);

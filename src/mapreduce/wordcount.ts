@@ -9,7 +9,7 @@ import { platform } from '../pool/platform.js';
 import { WasmContext } from '../wasm/context.js';
 import { computePool } from '../wasm/compute-pool.js';
 import { openByteSource, throwIfAborted, type ByteInput } from './source.js';
-import { splitBytes, cutAtAsciiSeparator } from './splitter.js';
+import { splitBytes, cutAtSeparator } from './splitter.js';
 import { countWordsJs } from './wordcount-js.js';
 import { WasmWordCounter, type KernelCall } from './wordcount-wasm.js';
 import { WordCountResult, type WordCounts } from './result.js';
@@ -97,7 +97,7 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
     let bytes = 0;
     if (reader) bytes = await counter.addFrom(reader, progress);
     else {
-      for await (const split of splitBytes(source.chunks!, splitSize, cutAtAsciiSeparator)) {
+      for await (const split of splitBytes(source.chunks!, splitSize, cutAtSeparator)) {
         bytes += split.length;
         await counter.add(split);
         progress(bytes);
