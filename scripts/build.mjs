@@ -43,5 +43,17 @@ await esbuild.build({
   sourcemap: true,
   logLevel: 'warning',
 });
+// 5. The Node worker as one CommonJS file: a worker starts faster loading one script than resolving a module graph.
+step('esbuild (node worker)');
+await esbuild.build({
+  entryPoints: [join(root, 'dist/pool/worker/node.js')],
+  outfile: join(root, 'dist/pool/worker/node.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+});
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('build: dist/cli/main.js missing');
 console.log('build: done');

@@ -11,6 +11,9 @@ import { builtin } from '../pool/task-ref.js';
 import type { Pool } from '../pool/pool.js';
 import { computePool } from './compute-pool.js';
 import { WasmMemoryError } from '../pool/errors.js';
+import { imports } from './imports.js';
+
+export { imports };
 
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB; 65536 pages is the most a shared memory may declare. */
@@ -132,17 +135,6 @@ export class WasmContext {
     const ref = builtin('wasm.call');
     return Promise.all(argLists.map((args) => this.pool!.apply(ref, [handle, fn, args], { signal }) as Promise<number>));
   }
-}
-
-export function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
-  return {
-    env: {
-      memory,
-      abort(_msg: number, _file: number, line: number, col: number) {
-        throw new Error(`wasm kernel aborted at ${line}:${col}`);
-      },
-    },
-  };
 }
 
 function alignUp(x: number, a: number): number {

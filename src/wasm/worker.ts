@@ -1,6 +1,7 @@
 /** Worker side of WasmContext.parallel: one instance per (worker, context), cached, over the context's shared memory. */
 import { registerBuiltin } from '../pool/worker/builtins.js';
-import { imports, type WasmHandle } from './context.js';
+import { imports } from './imports.js';
+import type { WasmHandle } from './context.js';
 
 const instances = new Map<number, Record<string, (...a: number[]) => number>>();
 
