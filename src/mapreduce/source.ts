@@ -52,6 +52,12 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
 }
 
+/** The path named by a `{ path }` or `file:` URL input; undefined for any other input. */
+export function filePathOf(input: ByteInput): string | undefined {
+  if (input instanceof URL) return input.protocol === 'file:' ? decodeURIComponent(input.pathname) : undefined;
+  return isFileInput(input) ? input.path : undefined;
+}
+
 /** Normalizes any {@link ByteInput}; throws InvalidArgumentError('input', ...) for anything else or a bad file. */
 export async function openByteSource(input: ByteInput, signal?: AbortSignal): Promise<ByteSource> {
   if (typeof input === 'string') return fromBytes(new TextEncoder().encode(input));
@@ -62,11 +68,8 @@ export async function openByteSource(input: ByteInput, signal?: AbortSignal): Pr
   if (input instanceof URL || isFileInput(input)) {
     const p = platform();
     if (!p.openFile) throw new InvalidArgumentError('input', 'file paths can only be read in Node; pass a Blob or a ReadableStream');
-    let path: string;
-    if (input instanceof URL) {
-      if (input.protocol !== 'file:') throw new InvalidArgumentError('input', `only file: URLs can be read, got ${input.protocol}`);
-      path = decodeURIComponent(input.pathname);
-    } else path = input.path;
+    const path = filePathOf(input);
+    if (path === undefined) throw new InvalidArgumentError('input', `only file: URLs can be read, got ${(input as URL).protocol}`);
     const f = await p.openFile(path, { signal });
     return { size: f.size, chunks: f.chunks };
   }

@@ -43,20 +43,30 @@ export const nodePlatform: HostPlatform = {
     if (info.isDirectory()) throw new InvalidArgumentError('input', `${path} is a directory, not a file`);
     const handle = await open(path, 'r');
     const signal = options?.signal;
+    let closed = false;
+    const close = async () => {
+      if (!closed) {
+        closed = true;
+        await handle.close();
+      }
+    };
+    const read = async (target: Uint8Array) => {
+      signal?.throwIfAborted();
+      return (await handle.read(target, 0, target.length, null)).bytesRead;
+    };
     async function* chunks(): AsyncGenerator<Uint8Array> {
       try {
         const size = 1 << 22;
         for (;;) {
-          signal?.throwIfAborted();
           const buf = new Uint8Array(size);
-          const { bytesRead } = await handle.read(buf, 0, size, null);
-          if (bytesRead === 0) return;
-          yield bytesRead === size ? buf : buf.subarray(0, bytesRead);
+          const n = await read(buf);
+          if (n === 0) return;
+          yield n === size ? buf : buf.subarray(0, n);
         }
       } finally {
-        await handle.close();
+        await close();
       }
     }
-    return { size: info.size, chunks: chunks() };
+    return { size: info.size, chunks: chunks(), read, close };
   },
 };

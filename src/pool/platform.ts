@@ -39,8 +39,18 @@ export interface HostPlatform {
   readAsset(url: URL): Promise<Uint8Array>;
   /** True when SharedArrayBuffer and shared WebAssembly.Memory can be used (Node; cross-origin isolated pages). */
   sharedMemoryAvailable(): boolean;
-  /** Node only: a file path as a stream of byte chunks; undefined in browsers. */
-  openFile?(path: string, options?: { signal?: AbortSignal }): Promise<{ size: number; chunks: AsyncIterable<Uint8Array> }>;
+  /** Node only (undefined in browsers): an open file, checked to exist and not be a directory (InvalidArgumentError). */
+  openFile?(path: string, options?: { signal?: AbortSignal }): Promise<OpenedFile>;
+}
+
+/** A file opened for reading front to back: either as chunks, or into memory the caller provides. */
+export interface OpenedFile {
+  readonly size: number;
+  /** The rest of the file as byte chunks; closes the file at the end. */
+  readonly chunks: AsyncIterable<Uint8Array>;
+  /** Reads the next bytes into `target` (e.g. shared wasm memory: no intermediate buffer); 0 at the end. */
+  read(target: Uint8Array): Promise<number>;
+  close(): Promise<void>;
 }
 
 let current: HostPlatform | undefined;
