@@ -194,7 +194,7 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
  * The backend for a problem. 'auto': WebGPU when the problem is large enough to win and a hardware adapter exists
  * (the webgpu module is imported lazily, so Node without the `webgpu` package never loads it), else wasm, else js.
  */
-export async function selectBackend(name: 'auto' | BackendName, problem: ProblemSize, threads: number | undefined, signal?: AbortSignal): Promise<KMeansBackend> {
+async function selectBackend(name: 'auto' | BackendName, problem: ProblemSize, threads: number | undefined, signal?: AbortSignal): Promise<KMeansBackend> {
   if (name === 'js') return new JsBackend();
   if (name === 'webgpu') return (await import('./webgpu.js')).createWebGpuBackend({ signal });
   if (name === 'wasm') return (await import('./wasm.js')).createWasmBackend({ threads });
