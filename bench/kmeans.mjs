@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { compare, table, save, quick, log } from './lib/harness.mjs';
+import { rng } from './lib/rng.mjs';
 
 const poolkit = await import('../dist/index.js');
 const { kmeans } = poolkit.kmeans ? poolkit : { ...(await import('../dist/kmeans/index.js')) };
@@ -34,16 +35,6 @@ const CASES = [
   { id: 'b', n: 200_000 / scale, dims: 128, k: 256, slowIters: quick ? 1 : 2 },
 ];
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Overlapping Gaussian blobs (k centres, spread 2, unit noise), so labels keep moving for all 20 iterations. */
 function makeCase({ n, dims, k }, seed = 20240611) {
