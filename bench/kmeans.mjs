@@ -179,7 +179,7 @@ try {
       threadScaling: per('poolkit wasm (1 thread)') / w2,
     };
     log(`  wasm 2 threads: ${w2.toFixed(1)} ms/iter (${summary.wasm2Gflops.toFixed(1)} GFLOP/s; steady ${summary.wasm2SteadyMsPerIter?.toFixed(1)} ms), ` +
-      `${summary.vsSklearn.toFixed(2)}× scikit-learn, ${summary.vsMlKmeans.toFixed(1)}× ml-kmeans, ${summary.threadScaling.toFixed(2)}× 1 thread`);
+      [Number.isFinite(summary.vsSklearn) && `${summary.vsSklearn.toFixed(2)}× scikit-learn`, Number.isFinite(summary.vsMlKmeans) && `${summary.vsMlKmeans.toFixed(1)}× ml-kmeans`, `${summary.threadScaling.toFixed(2)}× 1 thread`].filter(Boolean).join(', '));
     results.push({ case: c.id, n: c.n, dims: c.dims, k: c.k, iterations: ITER, table: t, results: r, summary });
   }
 } finally {
