@@ -3,8 +3,6 @@ import { PoolkitError, ResultTimeoutError } from './errors.js';
 
 export class AsyncResult<R> {
   private state: 'pending' | 'ok' | 'failed' = 'pending';
-  private value: R | undefined;
-  private error: Error | undefined;
   private readonly promise: Promise<R>;
 
   /** @internal */
@@ -12,13 +10,11 @@ export class AsyncResult<R> {
     this.promise = promise.then(
       (v) => {
         this.state = 'ok';
-        this.value = v;
         callback?.(v);
         return v;
       },
       (e: Error) => {
         this.state = 'failed';
-        this.error = e;
         errorCallback?.(e);
         throw e;
       },

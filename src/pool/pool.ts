@@ -142,7 +142,7 @@ export class Pool {
         else resolve(value);
       });
       if (signal) {
-        onAbort = () => this.sched.cancel(rec, new AbortError(undefined, { cause: signal.reason }));
+        onAbort = () => this.sched.cancel([rec], new AbortError(undefined, { cause: signal.reason }));
         signal.addEventListener('abort', onAbort, { once: true });
       }
       this.sched.submit(rec);

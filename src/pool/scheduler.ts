@@ -9,13 +9,13 @@
  *   go back to the front of the queue, unrun.
  */
 import { Deque } from './deque.js';
-import { Mode, type HostMessage, type WireTask, type WorkerMessage } from './protocol.js';
+import type { HostMessage, WireTask, WorkerMessage } from './protocol.js';
 import { platform, type SpawnOptions } from './platform.js';
 import { WorkerSlot } from './worker-slot.js';
 import type { TaskRecord } from './task-record.js';
 import type { ResolvedTask } from './task-ref.js';
 import {
-  AbortError, InitializerError, NotSelfContainedError, PoolClosedError, TimeoutError, WorkerCrashedError, deserializeError,
+  InitializerError, NotSelfContainedError, TimeoutError, WorkerCrashedError, deserializeError,
   type SerializedError,
 } from './errors.js';
 
@@ -67,9 +67,9 @@ export class Scheduler {
   }
 
   /** Stops tasks: drops queued ones, stops the workers running the others. Settles each with `err`. */
-  cancel(recs: TaskRecord | Iterable<TaskRecord>, err: Error): void {
+  cancel(recs: Iterable<TaskRecord>, err: Error): void {
     const stop = new Set<WorkerSlot>();
-    for (const rec of recs instanceof Array || Symbol.iterator in recs ? (recs as Iterable<TaskRecord>) : [recs as TaskRecord]) {
+    for (const rec of recs) {
       if (rec.done) continue;
       if (rec.slot && rec.slot.state === 'live') stop.add(rec.slot);
       this.finish(rec, err);
@@ -205,11 +205,11 @@ export class Scheduler {
 
   private startTimer(rec: TaskRecord): void {
     const ms = this.opts.taskTimeout!;
-    rec.timer = setTimeout(() => this.cancel(rec, new TimeoutError(ms)), ms);
+    rec.timer = setTimeout(() => this.cancel([rec], new TimeoutError(ms)), ms);
   }
 
   private spawn(): void {
-    const slot = new WorkerSlot(this.slots.length, WorkerSlot.statusBuffer());
+    const slot = new WorkerSlot(WorkerSlot.statusBuffer());
     this.slots.push(slot);
     slot.port = platform().spawnWorker(
       {
@@ -359,4 +359,3 @@ function remoteError(rec: TaskRecord, s: SerializedError): Error {
   return err;
 }
 
-export { AbortError, PoolClosedError, Mode };

@@ -64,7 +64,6 @@ export interface ResolvedTask {
   readonly def: FnDef;
   /** Self-contained source functions: a ReferenceError means they used a captured variable. */
   readonly isSource: boolean;
-  readonly label: string;
 }
 
 let nextKey = 1;
@@ -82,7 +81,7 @@ export function resolveTask(fn: unknown, argument = 'fn'): ResolvedTask {
       r = bySource.get(src);
       if (!r) {
         if (bySource.size >= 10_000) bySource.clear();
-        r = { key: nextKey++, timing: { ms: -1, async: false }, def: { src }, isSource: true, label: fn.name || 'anonymous function' };
+        r = { key: nextKey++, timing: { ms: -1, async: false }, def: { src }, isSource: true };
         bySource.set(src, r);
       }
       byFunction.set(fn, r);
@@ -91,15 +90,15 @@ export function resolveTask(fn: unknown, argument = 'fn'): ResolvedTask {
   }
   if (fn && typeof fn === 'object' && 'kind' in fn) {
     const ref = fn as TaskRef;
-    if (ref.kind === 'module' && typeof ref.url === 'string' && typeof ref.name === 'string') return cachedRef(`m:${ref.url}#${ref.name}`, { url: ref.url, name: ref.name }, `${ref.name} from ${ref.url}`);
-    if (ref.kind === 'builtin' && typeof ref.name === 'string') return cachedRef(`b:${ref.name}`, { builtin: ref.name }, ref.name);
+    if (ref.kind === 'module' && typeof ref.url === 'string' && typeof ref.name === 'string') return cachedRef(`m:${ref.url}#${ref.name}`, { url: ref.url, name: ref.name });
+    if (ref.kind === 'builtin' && typeof ref.name === 'string') return cachedRef(`b:${ref.name}`, { builtin: ref.name });
   }
   throw new InvalidArgumentError(argument, `expected a function or task(url, name), got ${fn === null ? 'null' : typeof fn}`);
 }
 
-function cachedRef(id: string, def: FnDef, label: string): ResolvedTask {
+function cachedRef(id: string, def: FnDef): ResolvedTask {
   let r = byRef.get(id);
-  if (!r) byRef.set(id, (r = { key: nextKey++, timing: { ms: -1, async: false }, def, isSource: false, label }));
+  if (!r) byRef.set(id, (r = { key: nextKey++, timing: { ms: -1, async: false }, def, isSource: false }));
   return r;
 }
 

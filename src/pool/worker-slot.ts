@@ -21,7 +21,7 @@ export class WorkerSlot {
   port!: WorkerPort;
   private readonly status: Int32Array | null;
 
-  constructor(readonly index: number, readonly statusBuffer: SharedArrayBuffer | null) {
+  constructor(readonly statusBuffer: SharedArrayBuffer | null) {
     this.status = statusBuffer ? new Int32Array(statusBuffer) : null;
   }
 

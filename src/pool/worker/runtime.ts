@@ -50,7 +50,7 @@ export function createRuntime(side: WorkerSide): Runtime {
     return f;
   };
 
-  const finish = (_id: number, r: TaskResult) => {
+  const finish = (r: TaskResult) => {
     if (halted) return;
     // A chunk's all-number results go back as one transferred Float64Array.
     const v = r[1] === 0 && Array.isArray(r[2]) ? packNumbers(r[2]) : undefined;
@@ -65,26 +65,26 @@ export function createRuntime(side: WorkerSide): Runtime {
     const [id, key, def, mode, payload] = t;
     if (status) Atomics.store(status, STATUS_RUNNING, id);
     let fn: Fn | Promise<Fn> | undefined = def ? define(key, def) : fns.get(key);
-    if (fn === undefined) return finish(id, [id, 1, serializeError(new Error(`worker has no definition for task key ${key}`)), false]);
+    if (fn === undefined) return finish([id, 1, serializeError(new Error(`worker has no definition for task key ${key}`)), false]);
     if (fn instanceof Promise) {
-      return fn.then((f) => settle(id, call(f, mode, payload)), (e) => finish(id, [id, 1, serializeError(e), true]));
+      return fn.then((f) => settle(id, call(f, mode, payload)), (e) => finish([id, 1, serializeError(e), true]));
     }
     return settle(id, call(fn, mode, payload));
   };
 
   const settle = (id: number, out: { ok: boolean; v: unknown }): Promise<void> | void => {
-    if (!out.ok) return finish(id, [id, 1, serializeError(out.v), false]);
+    if (!out.ok) return finish([id, 1, serializeError(out.v), false]);
     const v = out.v;
-    if (isThenable(v)) return Promise.resolve(v).then((x) => finish(id, [id, 0, x, true]), (e) => finish(id, [id, 1, serializeError(e), true]));
+    if (isThenable(v)) return Promise.resolve(v).then((x) => finish([id, 0, x, true]), (e) => finish([id, 1, serializeError(e), true]));
     if (Array.isArray(v) && v.some(isThenable)) {
       // A chunk whose items returned promises: the chunk result is the settled values.
-      return Promise.all(v).then((x) => finish(id, [id, 0, x, true]), (e) => finish(id, [id, 1, serializeError(e), true]));
+      return Promise.all(v).then((x) => finish([id, 0, x, true]), (e) => finish([id, 1, serializeError(e), true]));
     }
     try {
-      finish(id, [id, 0, v, false]);
+      finish([id, 0, v, false]);
     } catch (e) {
       // The value could not be cloned (a function, a class instance with private state, ...).
-      finish(id, [id, 1, serializeError(new TypeError(`task result cannot be sent back to the host: ${(e as Error).message}`)), false]);
+      finish([id, 1, serializeError(new TypeError(`task result cannot be sent back to the host: ${(e as Error).message}`)), false]);
     }
   };
 
