@@ -5,11 +5,8 @@
  */
 import { WebGpuDeviceLostError, WebGpuUnavailableError } from './errors.js';
 import { gpuProvider } from './provider.js';
-import { AbortError } from '../pool/errors.js';
+import { throwIfAborted } from '../pool/errors.js';
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
-}
 
 /** The limits kernels plan with (the device's actual limits). */
 export interface GpuLimits {

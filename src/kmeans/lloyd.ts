@@ -8,7 +8,7 @@
  * converged, a last assignment makes labels and inertia match the returned centroids.
  */
 import type { LloydOptions, LloydProblem, LloydResult } from './backend.js';
-import { AbortError } from '../pool/errors.js';
+import { throwIfAborted } from '../pool/errors.js';
 
 /** What one assignment step leaves behind (views may alias the engine's memory until the next step). */
 export interface StepResult {
@@ -150,9 +150,7 @@ export function newCentroids(problem: LloydProblem, old: Float32Array, s: StepRe
   return { next, shift };
 }
 
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
-}
+export { throwIfAborted };
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();

@@ -8,7 +8,7 @@
  * A split (or a combine / reduce batch) whose worker dies is re-run once. At most `maxInFlight` splits are read ahead, so memory stays bounded
  * by the window plus the distinct keys (and, without `combine`, their values).
  */
-import { AbortError, InvalidArgumentError, WorkerCrashedError } from '../pool/errors.js';
+import { AbortError, abortError, InvalidArgumentError, WorkerCrashedError } from '../pool/errors.js';
 import type { Pool } from '../pool/pool.js';
 import { builtin, resolveTask, type TaskLike } from '../pool/task-ref.js';
 import { platform } from '../pool/platform.js';
@@ -169,7 +169,7 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapRe
   }
   if (failed !== undefined) {
     await Promise.allSettled(inflight);
-    if (signal?.aborted && !(failed instanceof AbortError)) throw new AbortError(undefined, { cause: signal.reason });
+    if (signal?.aborted && !(failed instanceof AbortError)) throw abortError(signal);
     throw failed;
   }
 

@@ -3,7 +3,7 @@
  * byte chunks. A plain string is text; a file in Node is named by a `file:` URL or `{ path }`.
  */
 import { platform } from '../pool/platform.js';
-import { AbortError, InvalidArgumentError } from '../pool/errors.js';
+import { InvalidArgumentError, throwIfAborted } from '../pool/errors.js';
 
 /** A file on disk (Node only). */
 export interface FileInput {
@@ -47,10 +47,7 @@ function isFileInput(x: unknown): x is FileInput {
   return typeof x === 'object' && x !== null && !(Symbol.iterator in x) && !(Symbol.asyncIterator in x) && typeof (x as FileInput).path === 'string';
 }
 
-/** Throws poolkit's AbortError when `signal` is aborted. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
-}
+export { throwIfAborted };
 
 /** The path named by a `{ path }` or `file:` URL input; undefined for any other input. */
 export function filePathOf(input: ByteInput): string | undefined {

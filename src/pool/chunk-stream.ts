@@ -4,7 +4,7 @@
  * however long the source is. Results come out in input order, or in completion order.
  */
 import { createRecord, type TaskRecord } from './task-record.js';
-import { AbortError } from './errors.js';
+import { abortError } from './errors.js';
 import { findTransferables } from './options.js';
 import { Mode } from './protocol.js';
 import { packNumbers } from './chunks.js';
@@ -174,7 +174,7 @@ export class ChunkStream implements AsyncIterableIterator<unknown> {
   }
 
   private abort(): void {
-    const err = new AbortError(undefined, { cause: this.o.signal?.reason });
+    const err = abortError(this.o.signal);
     this.sched.cancel(this.live, err);
     this.live.clear();
     this.failure = err;

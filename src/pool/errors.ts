@@ -24,6 +24,16 @@ export class AbortError extends PoolkitError {
   }
 }
 
+/** The AbortError for an aborted signal, carrying the signal's reason as its cause. */
+export function abortError(signal: AbortSignal | undefined): AbortError {
+  return new AbortError(undefined, { cause: signal?.reason });
+}
+
+/** Throws poolkit's AbortError when `signal` is aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal);
+}
+
 /** A task ran longer than the pool's `taskTimeout`; its worker was stopped and replaced. */
 export class TimeoutError extends PoolkitError {
   override readonly code = 'ERR_TASK_TIMEOUT';

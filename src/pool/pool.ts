@@ -12,7 +12,7 @@ import { Mode } from './protocol.js';
 import { platform } from './platform.js';
 import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
 import { autoChunksize, chunksOf, chunksOfAsync, isAsyncIterable, isIterable, packNumbers } from './chunks.js';
-import { AbortError, InvalidArgumentError, PoolClosedError, PoolkitError, QueueFullError } from './errors.js';
+import { AbortError, abortError, InvalidArgumentError, PoolClosedError, PoolkitError, QueueFullError, throwIfAborted } from './errors.js';
 import {
   checkCallOptions, findTransferables, resolvePoolOptions,
   type ApplyAsyncOptions, type CallOptions, type MapOptions, type PoolOptions, type ResolvedPoolOptions,
@@ -133,7 +133,7 @@ export class Pool {
 
   /** One task; settles the returned promise. */
   private one(task: ResolvedTask, mode: Mode, payload: unknown[], transfer: Transferable[] | undefined, signal: AbortSignal | undefined): Promise<unknown> {
-    if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
       let onAbort: (() => void) | undefined;
       const rec = createRecord(task, mode, payload, transfer, this.pipelined(signal), (err, value) => {
@@ -142,7 +142,7 @@ export class Pool {
         else resolve(value);
       });
       if (signal) {
-        onAbort = () => this.sched.cancel([rec], new AbortError(undefined, { cause: signal.reason }));
+        onAbort = () => this.sched.cancel([rec], abortError(signal));
         signal.addEventListener('abort', onAbort, { once: true });
       }
       this.sched.submit(rec);
@@ -155,7 +155,7 @@ export class Pool {
     const task = resolveTask(fn);
     if (!isIterable(items) && !isAsyncIterable(items)) throw new InvalidArgumentError('items', 'expected an iterable or async iterable');
     const signal = options?.signal;
-    if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+    throwIfAborted(signal);
     // As Python: the whole input is read first, so the automatic chunk size can be computed from its length.
     const list = Array.isArray(items) ? items : isIterable(items) ? Array.from(items) : await collect(items, signal);
     if (mode === Mode.Starmap) checkTuples(list);
@@ -187,7 +187,7 @@ export class Pool {
         else for (const r of recs) this.sched.drop(r);
         reject(err);
       };
-      const onAbort = () => fail(new AbortError(undefined, { cause: signal!.reason }));
+      const onAbort = () => fail(abortError(signal));
       for (let start = 0; start < list.length; start += size) {
         const at = start;
         const single = size === 1;
@@ -249,7 +249,7 @@ function checkTuples(list: unknown[]): void {
 async function collect(items: AsyncIterable<unknown>, signal: AbortSignal | undefined): Promise<unknown[]> {
   const out: unknown[] = [];
   for await (const x of items) {
-    if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+    throwIfAborted(signal);
     out.push(x);
   }
   return out;
