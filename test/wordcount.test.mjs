@@ -188,7 +188,7 @@ describe('wordCount', function () {
     }
   });
 
-  it('reads files straight into shared memory, carrying partial words between reads', async () => {
+  it('counts files in pieces at any split size, words carried across splits', async () => {
     const rnd = rng(99);
     const parts = [];
     for (let i = 0; i < 40; i++) parts.push(randomInput(rnd, 2000 + Math.floor(rnd() * 3000)));

@@ -102,6 +102,28 @@ export const cutAtSeparator: CutFinder = (buf, from, to) => {
   return -1;
 };
 
+/**
+ * The first word-count cut at or after `x` in `buf[0, end)`, by the same rule as `cutAtSeparator` read forwards: the
+ * smallest q >= x (q <= end) just after an ASCII separator or after a complete, valid non-word character; -1 when
+ * there is none. It depends only on the bytes before q, so workers reading overlapping ranges agree on every cut.
+ */
+export function cutAtOrAfter(buf: Uint8Array, x: number, end: number): number {
+  // A character that ends at or after x may start up to 3 bytes before it.
+  for (let i = Math.max(0, x - 4); i < end; i++) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      if (i + 1 >= x && !((b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a))) return i + 1;
+    } else if (b >= 0xc2 && b <= 0xf4) {
+      const cp = decodeAt(buf, i, end);
+      if (cp < 0) continue;
+      const n = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (i + n >= x && !WORD_CHAR.test(String.fromCodePoint(cp))) return i + n;
+      i += n - 1;
+    }
+  }
+  return -1;
+}
+
 /** The code point of the valid UTF-8 sequence at `buf[i]` (a lead byte) ending before `end`, or -1 (WHATWG rules). */
 function decodeAt(buf: Uint8Array, i: number, end: number): number {
   const b0 = buf[i]!;

@@ -1,13 +1,13 @@
 /**
- * The end of the wasm word count: thread tables merged by hash partition, in parallel, then decoded to one Map.
+ * The end of the wasm word count: thread tables merged by hash partition, in parallel.
  *
  * `stats` sizes each partition exactly (keys and key bytes), so the merge never grows a table; each partition's
- * merge runs as one kernel call on a worker and returns its keys as one '\n'-separated UTF-8 blob (decoded with a
- * single TextDecoder call) and its counts as f64. A key prefixed by byte 1 holds the original bytes of a word with
- * Σ or İ, lower-cased here with toLowerCase (final sigma, multi-character mappings).
+ * merge runs as one kernel call on a worker and returns its keys as one '\n'-separated UTF-8 blob and its counts
+ * as f64, which the result decodes on demand (blob-counts.ts).
  */
 import type { WasmContext } from '../wasm/context.js';
 import type { KernelCall } from './wordcount-wasm.js';
+import { BlobCounts } from './blob-counts.js';
 
 /** Table state layout (assembly/lib/wordtable.ts). */
 export const STATE_BYTES = 64;
@@ -16,7 +16,7 @@ const S_USED = 8;
 const S_TOTAL = 24;
 
 /** Merges the tables whose states are at `states` into `P` partitions; returns the counts and the word total. */
-export async function mergeTables(ctx: WasmContext, call: KernelCall, states: number[], P: number, signal?: AbortSignal): Promise<{ counts: Map<string, number>; total: number }> {
+export async function mergeTables(ctx: WasmContext, call: KernelCall, states: number[], P: number, signal?: AbortSignal): Promise<{ counts: BlobCounts; total: number }> {
   const T = states.length;
   let total = 0;
   // Per-partition key counts and key bytes, from each table.
@@ -54,28 +54,12 @@ export async function mergeTables(ctx: WasmContext, call: KernelCall, states: nu
       return call('merge', [m.state, srcs, T, P, p, m.blob, m.counts], signal);
     }),
   );
-  // Decode each partition's keys at once; a key prefixed by \x01 holds original bytes to lower-case here.
-  const counts = new Map<string, number>();
-  const decoder = new TextDecoder();
-  parts.forEach((m, p) => {
-    const bytes = ctx.u8(m.blob, blobLengths[p]!);
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch {
-      text = decoder.decode(bytes.slice()); // browsers refuse views of shared memory
-    }
-    const keys = text.split('\n');
-    const used = ctx.u32(m.state, STATE_BYTES / 4)[S_USED / 4]!;
-    const values = ctx.f64(m.counts, used);
-    for (let i = 0; i < used; i++) {
-      const k = keys[i]!;
-      if (k.charCodeAt(0) === 1) {
-        const w = k.slice(1).toLowerCase();
-        counts.set(w, (counts.get(w) ?? 0) + values[i]!);
-      } else if (counts.has(k)) counts.set(k, counts.get(k)! + values[i]!);
-      else counts.set(k, values[i]!);
-    }
-  });
-  return { counts, total };
+  // Copied out, so the result does not hold on to the context's memory.
+  const store = new BlobCounts(
+    parts.map((m, p) => {
+      const used = ctx.u32(m.state, STATE_BYTES / 4)[S_USED / 4]!;
+      return { keys: ctx.u8(m.blob, blobLengths[p]!).slice(), counts: ctx.f64(m.counts, used).slice() };
+    }),
+  );
+  return { counts: store, total };
 }

@@ -1,28 +1,23 @@
 /**
- * The wasm backend of the word count: drives assembly/wordcount.ts over one shared memory.
+ * The wasm backend of the word count for streamed input (text, bytes, Blobs, streams): drives
+ * assembly/wordcount.ts over one shared memory. (Files in Node go through wordcount-file.ts: workers read them.)
  *
- * Each thread slot owns a table (state, slot array, key arena) in shared memory; input splits (cut at ASCII
- * separators by the host) are copied into a ring of input buffers and counted by whichever slot is free, as one
+ * Each thread slot owns a table (state, slot array, key arena) in shared memory; input splits (cut at separators
+ * by the host) are copied into a ring of input buffers and counted by whichever slot is free, as one
  * `wasm.call` per split on the pool's workers. A call that stops early (table full, arena low) is resumed after the
  * host grows that slot's table. At the end, thread tables are merged by hash partition in parallel, and each
  * partition comes back as one blob of '\n'-separated keys and an f64 array of counts.
  */
 import type { WasmContext } from '../wasm/context.js';
+import { platform } from '../pool/platform.js';
 import { throwIfAborted } from './source.js';
-import { cutAtSeparator, type Split } from './splitter.js';
-import type { DirectReader } from './file-reader.js';
-import { mergeTables, STATE_BYTES, SLOT_BYTES } from './wordcount-merge.js';
+import type { Split } from './splitter.js';
+import { mergeTables } from './wordcount-merge.js';
+import type { BlobCounts } from './blob-counts.js';
+import { WordTables, type TableOptions } from './wordcount-tables.js';
 
 /** Runs one kernel export on some worker (or the main thread) and resolves with its return value. */
 export type KernelCall = (fn: string, args: number[], signal?: AbortSignal) => Promise<number>;
-
-// Table state field offsets (assembly/lib/wordtable.ts).
-const S_MASK = 4;
-const S_ATOP = 16;
-const S_AEND = 20;
-const S_STATUS = 36;
-const INITIAL_SLOTS = 1 << 15;
-const LOAD = 0.75;
 
 interface Table {
   state: number;
@@ -33,15 +28,9 @@ interface InputBuffer {
   capacity: number;
 }
 
-export interface WasmCountOptions {
+export interface WasmCountOptions extends Omit<TableOptions, 'splitBytes'> {
   /** Target split size in bytes (default 2 MiB). */
   splitBytes?: number;
-  /** Key arena chunk per thread (default max(8 MiB, 8 × splitBytes)); small values exercise arena growth. */
-  arenaBytes?: number;
-  /** Input size when known: sizes the initial tables. */
-  sizeHint?: number;
-  /** Initial slots per thread table (a power of two; default from sizeHint, else 32768); small values exercise growth. */
-  initialSlots?: number;
   /**
    * When calls go to workers: the main thread counts splits itself (into a table of its own) until the first
    * worker call completes, so the time workers take to start is not lost. Default false.
@@ -52,7 +41,6 @@ export interface WasmCountOptions {
 
 /** Counts words into per-thread tables; `finish` merges them into one Map. */
 export class WasmWordCounter {
-  private readonly tables: Table[] = [];
   private readonly freeTables: Table[] = [];
   private readonly freeBuffers: InputBuffer[] = [];
   private readonly jobs: Array<{ buf: InputBuffer; len: number }> = [];
@@ -66,7 +54,7 @@ export class WasmWordCounter {
   /** Splits the main thread may still count while workers start. */
   private assistLeft = 8;
   private readonly splitBytes: number;
-  private readonly arenaChunk: number;
+  private readonly store: WordTables;
 
   constructor(
     private readonly ctx: WasmContext,
@@ -74,21 +62,9 @@ export class WasmWordCounter {
     private readonly options: WasmCountOptions = {},
   ) {
     this.splitBytes = options.splitBytes ?? 2 << 20;
-    this.arenaChunk = options.arenaBytes ?? Math.max(8 << 20, 8 * this.splitBytes);
-    // Big inputs start with big tables (fewer rehashes); small ones keep memory to zero small.
-    const hint = options.sizeHint === undefined ? INITIAL_SLOTS : 2 ** Math.min(17, Math.max(12, Math.ceil(Math.log2(options.sizeHint / 1024))));
-    const initial = options.initialSlots ?? hint;
-    const tables = ctx.threads + (options.mainAssist ? 1 : 0);
-    for (let t = 0; t < tables; t++) {
-      const state = ctx.reserve(STATE_BYTES, 64, 'word-count tables');
-      const slots = ctx.reserve(initial * SLOT_BYTES, 64, 'word-count tables');
-      const arena = ctx.reserve(this.arenaChunk, 64, 'word-count keys');
-      ctx.exports.initTable(state, slots, initial - 1, Math.floor(initial * LOAD), arena, arena + this.arenaChunk, 0);
-      const table = { state };
-      this.tables.push(table);
-      if (t < ctx.threads) this.freeTables.push(table);
-      else this.assistTable = table;
-    }
+    this.store = new WordTables(ctx, { ...options, splitBytes: this.splitBytes });
+    for (let t = 0; t < ctx.threads; t++) this.freeTables.push({ state: this.store.add() });
+    if (options.mainAssist) this.assistTable = { state: this.store.add() };
     for (let b = 0; b < 2 * ctx.threads; b++) {
       const capacity = this.splitBytes + 4096;
       this.freeBuffers.push({ ptr: ctx.reserve(capacity, 64, 'word-count input'), capacity });
@@ -115,47 +91,6 @@ export class WasmWordCounter {
   private dispatch(buf: InputBuffer, len: number): void {
     this.jobs.push({ buf, len });
     this.pump();
-  }
-
-  /**
-   * Reads a whole file straight into the input buffers, cutting each split after its last ASCII separator and
-   * carrying the rest into the next one. Resolves with the bytes read once the last split is queued.
-   */
-  async addFrom(reader: DirectReader, onBytes?: (bytes: number) => void): Promise<number> {
-    let carry: Uint8Array | undefined;
-    let bytes = 0;
-    for (;;) {
-      const keep = carry?.length ?? 0;
-      const buf = await this.takeBuffer(Math.max(this.splitBytes, 2 * keep));
-      if (carry) this.ctx.u8(buf.ptr, keep).set(carry);
-      carry = undefined;
-      let len = keep;
-      let eof = false;
-      const room = buf.capacity - 64;
-      while (len < room) {
-        const n = await reader.read(this.ctx.u8(buf.ptr + len, room - len));
-        if (n === 0) {
-          eof = true;
-          break;
-        }
-        len += n;
-        bytes += n;
-        onBytes?.(bytes);
-      }
-      if (eof) {
-        if (len > 0) this.dispatch(buf, len);
-        else this.release(buf);
-        return bytes;
-      }
-      const cut = cutAtSeparator(this.ctx.u8(buf.ptr, len), keep > 0 ? keep - 1 : 0, len);
-      if (cut < 0) {
-        carry = this.ctx.u8(buf.ptr, len).slice(); // no separator yet: all of it goes on
-        this.release(buf);
-        continue;
-      }
-      carry = this.ctx.u8(buf.ptr + cut, len - cut).slice();
-      this.dispatch(buf, cut);
-    }
   }
 
   private release(buf: InputBuffer): void {
@@ -196,7 +131,7 @@ export class WasmWordCounter {
     }
     if (this.assistTable && !this.workersUp && this.assistLeft > 0 && this.jobs.length && !this.assistScheduled) {
       this.assistScheduled = true;
-      setTimeout(() => this.assist(), 0);
+      void platform().macrotask().then(() => this.assist());
     }
   }
 
@@ -206,7 +141,7 @@ export class WasmWordCounter {
       const n = await this.call('count', [table.state, ptr + done, len - done], this.options.signal);
       this.workersUp = true;
       done += n;
-      if (done < len) this.grow(table, len - done);
+      if (done < len) this.store.grow(table.state, len - done);
     }
   }
 
@@ -218,11 +153,7 @@ export class WasmWordCounter {
     this.assistLeft--;
     const job = this.jobs.shift()!;
     try {
-      let done = 0;
-      while (done < job.len) {
-        done += Number(this.ctx.exports.count(table.state, job.buf.ptr + done, job.len - done));
-        if (done < job.len) this.grow(table, job.len - done);
-      }
+      this.store.countHere(table.state, job.buf.ptr, job.len);
     } catch (e) {
       this.failure ??= e;
     }
@@ -230,32 +161,15 @@ export class WasmWordCounter {
     this.pump();
   }
 
-  /** Called between kernel calls on a slot: gives it a bigger table or a new arena chunk. */
-  private grow(table: Table, remaining: number): void {
-    const st = this.ctx.u32(table.state, STATE_BYTES / 4);
-    const status = st[S_STATUS / 4];
-    if (status === 1) {
-      const slots = (st[S_MASK / 4]! + 1) * 2;
-      const ptr = this.ctx.reserve(slots * SLOT_BYTES, 64, 'word-count tables');
-      this.ctx.exports.rehash(table.state, ptr, slots - 1, Math.floor(slots * LOAD));
-    } else if (status === 2) {
-      const bytes = Math.max(this.arenaChunk, 4 * remaining + 4096);
-      const arena = this.ctx.reserve(bytes, 64, 'word-count keys');
-      const view = this.ctx.u32(table.state, STATE_BYTES / 4);
-      view[S_ATOP / 4] = arena;
-      view[S_AEND / 4] = arena + bytes;
-    } else throw new Error(`word-count kernel stopped with status ${status}`);
-  }
-
   /** Waits for every queued split, then merges the thread tables; returns the counts and the total word count. */
-  async finish(): Promise<{ counts: Map<string, number>; total: number }> {
+  async finish(): Promise<{ counts: BlobCounts; total: number }> {
     while (this.running.size || this.jobs.length || this.assistScheduled) {
       if (this.failure) throw this.failure;
       if (this.running.size) await Promise.race(this.running);
-      else await new Promise((resolve) => setTimeout(resolve, 0));
+      else await platform().macrotask();
     }
     if (this.failure) throw this.failure;
     throwIfAborted(this.options.signal);
-    return mergeTables(this.ctx, this.call, this.tables.map((t) => t.state), this.ctx.threads, this.options.signal);
+    return mergeTables(this.ctx, this.call, this.store.states, this.ctx.threads, this.options.signal);
   }
 }

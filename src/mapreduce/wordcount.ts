@@ -13,7 +13,8 @@ import { splitBytes, cutAtSeparator } from './splitter.js';
 import { countWordsJs } from './wordcount-js.js';
 import { WasmWordCounter, type KernelCall } from './wordcount-wasm.js';
 import { WordCountResult, type WordCounts } from './result.js';
-import { openDirectReader } from './file-reader.js';
+import { openFileInput } from './file-reader.js';
+import { countFile } from './wordcount-file.js';
 
 export type WordCountBackend = 'auto' | 'js' | 'wasm';
 
@@ -63,10 +64,10 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
     throw new InvalidArgumentError('splitBytes', `expected a positive integer, got ${String(options.splitBytes)}`);
   }
   throwIfAborted(signal);
-  // Files in Node go straight into shared memory on the wasm backend; everything else streams chunks.
-  const reader = backend === 'js' ? undefined : await openDirectReader(input);
+  // Files in Node are read by the wasm threads themselves, each its own splits; everything else streams chunks.
+  const file = backend === 'js' ? undefined : await openFileInput(input);
   try {
-    const source = reader ? { size: reader.size, chunks: undefined } : await openByteSource(input, signal);
+    const source = file ? { size: file.size, chunks: undefined } : await openByteSource(input, signal);
     const progress = (bytes: number) => onProgress?.({ bytes, totalBytes: source.size });
     const useJs = backend === 'js' || (backend === 'auto' && source.size !== undefined && source.size < SMALL);
     if (useJs) {
@@ -93,20 +94,22 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
         ? (fn, args, sig) => pool.apply(ref, [ctx.handle, fn, args], { signal: sig }) as Promise<number>
         : async (fn, args) => Number((ctx.exports[fn] as (...a: number[]) => number)(...args));
     const splitSize = options.splitBytes ?? 2 << 20;
+    if (file) {
+      const { initialSlots, arenaBytes } = options.tuning ?? {};
+      const r = await countFile(ctx, pool, call, file, { splitBytes: splitSize, signal, onBytes: progress, initialSlots, arenaBytes });
+      return new WordCountResult(r.counts, r.total, r.bytes, 'wasm', ctx.threads);
+    }
     const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal, sizeHint: source.size, mainAssist: ctx.threads > 1 && pool !== undefined, ...options.tuning });
     let bytes = 0;
-    if (reader) bytes = await counter.addFrom(reader, progress);
-    else {
-      for await (const split of splitBytes(source.chunks!, splitSize, cutAtSeparator)) {
-        bytes += split.length;
-        await counter.add(split);
-        progress(bytes);
-      }
+    for await (const split of splitBytes(source.chunks!, splitSize, cutAtSeparator)) {
+      bytes += split.length;
+      await counter.add(split);
+      progress(bytes);
     }
     const { counts, total } = await counter.finish();
     return new WordCountResult(counts, total, bytes, 'wasm', ctx.threads);
   } finally {
-    await reader?.close();
+    await file?.close();
   }
 }
 

@@ -50,4 +50,14 @@ export const browserPlatform: HostPlatform = {
     return new Uint8Array(await res.arrayBuffer());
   },
   sharedMemoryAvailable: () => typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated === true,
+  macrotask: () =>
+    // A message, not setTimeout(0): nested timeouts are clamped to 4 ms.
+    new Promise((resolve) => {
+      const { port1, port2 } = new MessageChannel();
+      port1.onmessage = () => {
+        port1.close();
+        resolve();
+      };
+      port2.postMessage(null);
+    }),
 };

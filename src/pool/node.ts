@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { readFile, open, stat } from 'node:fs/promises';
 import type { HostPlatform, SpawnOptions, WorkerEvents, WorkerPort } from './platform.js';
 import { InvalidArgumentError } from './errors.js';
+import { readFully } from './node-file.js';
 
 // Bundled by the build from worker/node.js: one file loads faster than a module graph.
 const workerUrl = new URL('./worker/node.cjs', import.meta.url);
@@ -67,6 +68,7 @@ export const nodePlatform: HostPlatform = {
         await close();
       }
     }
-    return { size: info.size, chunks: chunks(), read, close };
+    return { path, size: info.size, chunks: chunks(), readAt: (target, position) => readFully(handle.fd, target, position), close };
   },
+  macrotask: () => new Promise((resolve) => setImmediate(resolve)),
 };

@@ -41,15 +41,24 @@ export interface HostPlatform {
   sharedMemoryAvailable(): boolean;
   /** Node only (undefined in browsers): an open file, checked to exist and not be a directory (InvalidArgumentError). */
   openFile?(path: string, options?: { signal?: AbortSignal }): Promise<OpenedFile>;
+  /** Resolves after pending I/O and messages had a turn (Node: setImmediate; browsers: a MessageChannel message). */
+  macrotask(): Promise<void>;
 }
 
-/** A file opened for reading front to back: either as chunks, or into memory the caller provides. */
-export interface OpenedFile {
+/** A file read at given offsets, synchronously: for loops that claim byte ranges and must not yield mid-range. */
+export interface PositionalFile {
+  /** Reads up to `target.length` bytes at `position` (fewer only at the end of the file); returns the count. */
+  readAt(target: Uint8Array, position: number): number;
+  close(): void;
+}
+
+/** A file opened for reading: front to back as chunks, or at given offsets. */
+export interface OpenedFile extends PositionalFile {
+  readonly path: string;
   readonly size: number;
   /** The rest of the file as byte chunks; closes the file at the end. */
   readonly chunks: AsyncIterable<Uint8Array>;
-  /** Reads the next bytes into `target` (e.g. shared wasm memory: no intermediate buffer); 0 at the end. */
-  read(target: Uint8Array): Promise<number>;
+  /** Closes the file (idempotent). */
   close(): Promise<void>;
 }
 

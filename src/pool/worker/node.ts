@@ -10,7 +10,11 @@
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { createRuntime } from './runtime.js';
 import { STATUS_WAKE, type HostMessage, type WorkerMessage } from '../protocol.js';
+import { openPositional } from '../node-file.js';
+import { setFileOpener } from './files.js';
 import './kernels.js';
+
+setFileOpener(openPositional);
 
 if (!parentPort) throw new Error('poolkit worker entry must run in a worker thread');
 const port = parentPort;

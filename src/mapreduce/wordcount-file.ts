@@ -1,0 +1,161 @@
+/**
+ * The wasm word count of a file (Node): each worker claims splits and reads them itself (wordcount-splits.ts), so
+ * the main thread reads nothing and sends one message per worker. While workers start, the main thread claims
+ * splits too, into a table of its own; it also counts the rare split that ends beyond a worker's read-ahead, grows
+ * tables between a worker's runs, and stops everyone on abort or failure. Single-threaded, the main thread is the
+ * only participant and yields to the event loop between splits.
+ */
+import { AbortError, throwIfAborted } from '../pool/errors.js';
+import { platform, type OpenedFile } from '../pool/platform.js';
+import type { Pool } from '../pool/pool.js';
+import { builtin } from '../pool/task-ref.js';
+import type { WasmContext } from '../wasm/context.js';
+import { cutAtOrAfter } from './splitter.js';
+import { mergeTables } from './wordcount-merge.js';
+import type { BlobCounts } from './blob-counts.js';
+import { WordTables, type TableOptions } from './wordcount-tables.js';
+import type { KernelCall } from './wordcount-wasm.js';
+import {
+  countSplits, splitBufferBytes, splitsLeft, LoopStatus, type CountFn,
+  JOB_BYTES, J_ABORT, J_SIZE_F64, J_SPLIT, J_STARTED,
+  RECORD_BYTES, R_BUF, R_BUF_CAP, R_BYTES_F64, R_PENDING_LEN, R_SPLIT, R_STATE,
+} from './wordcount-splits.js';
+
+export interface FileCountOptions extends Omit<TableOptions, 'sizeHint'> {
+  signal?: AbortSignal;
+  /** Called with the bytes counted so far, every 50 ms or so and once at the end. */
+  onBytes?: (bytes: number) => void;
+}
+
+const PROGRESS_MS = 50;
+/** Bytes read at a time while the host looks for a cut beyond a worker's read-ahead. */
+const SCAN_BYTES = 64 << 10;
+
+/** One thread's share: its record in shared memory and its table. */
+interface Participant {
+  rec: number;
+  state: number;
+}
+
+/** Counts the words of `file` on `ctx` (with `pool`'s workers when ctx.threads > 1); returns counts and totals. */
+export async function countFile(ctx: WasmContext, pool: Pool | undefined, call: KernelCall, file: OpenedFile, options: FileCountOptions): Promise<{ counts: BlobCounts; total: number; bytes: number }> {
+  const { signal, splitBytes } = options;
+  const workers = pool && ctx.threads > 1 ? ctx.threads : 0;
+  const tables = new WordTables(ctx, { ...options, sizeHint: file.size });
+  const job = ctx.reserve(JOB_BYTES, 64, 'word-count job');
+  const jobWords = ctx.i32(job, JOB_BYTES / 4);
+  jobWords.fill(0);
+  jobWords[J_SPLIT] = splitBytes;
+  ctx.f64(job, JOB_BYTES / 8)[J_SIZE_F64] = file.size;
+  const participants: Participant[] = [];
+  for (let t = 0; t <= workers; t++) {
+    const rec = ctx.reserve(RECORD_BYTES, 64, 'word-count job');
+    const state = tables.add();
+    const cap = splitBufferBytes(splitBytes);
+    const r = ctx.u32(rec, RECORD_BYTES / 4);
+    r.fill(0);
+    r[R_STATE] = state;
+    r[R_BUF] = ctx.reserve(cap, 64, 'word-count input');
+    r[R_BUF_CAP] = cap;
+    participants.push({ rec, state });
+  }
+  const [host, ...others] = participants as [Participant, ...Participant[]];
+  const stop = () => Atomics.store(ctx.i32(job, JOB_BYTES / 4), J_ABORT, 1);
+  signal?.addEventListener('abort', stop);
+  const bytesSoFar = () => participants.reduce((sum, p) => sum + ctx.f64(p.rec, RECORD_BYTES / 8)[R_BYTES_F64]!, 0);
+  const timer = options.onBytes ? setInterval(() => options.onBytes!(bytesSoFar()), PROGRESS_MS) : undefined;
+  const fallback = new HostSplits(ctx, tables, file, splitBytes, host.rec, host.state);
+
+  /** After a participant's loop returned: gives it what it needs; false when it has nothing more to do. */
+  const resume = (p: Participant, status: LoopStatus): boolean => {
+    const r = ctx.u32(p.rec, RECORD_BYTES / 4);
+    if (status === LoopStatus.Grow) tables.grow(p.state, r[R_PENDING_LEN]!);
+    else if (status === LoopStatus.Fallback) fallback.count(r[R_SPLIT]!);
+    else return false;
+    return true;
+  };
+  const ref = builtin('wordcount.splits');
+  const runWorker = async (p: Participant) => {
+    for (let first = true; ; first = false) {
+      const status = (await pool!.apply(ref, [ctx.handle, file.path, job, p.rec, first])) as LoopStatus;
+      if (!resume(p, status)) return;
+    }
+  };
+  // Single-threaded: every split, one per event-loop turn. Else only until every worker has started.
+  const assisting = () => workers === 0 || Atomics.load(ctx.i32(job, JOB_BYTES / 4), J_STARTED) < workers;
+  const runHost = async () => {
+    const count = ctx.exports.count as CountFn;
+    while (splitsLeft(ctx.memory, job) && assisting()) {
+      let status = countSplits(count, ctx.memory, job, host.rec, file, 1);
+      // A split the table had no room for is finished at once (budget 0: only what is pending).
+      while (status === LoopStatus.Grow) {
+        resume(host, status);
+        status = countSplits(count, ctx.memory, job, host.rec, file, 0);
+      }
+      if (status === LoopStatus.Aborted) return;
+      resume(host, status);
+      await platform().macrotask();
+    }
+  };
+  try {
+    const results = await Promise.allSettled([runHost(), ...others.map(runWorker)].map((p) => p.catch((e) => (stop(), Promise.reject(e)))));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    throwIfAborted(signal);
+    if (Atomics.load(ctx.i32(job, JOB_BYTES / 4), J_ABORT)) throw new AbortError();
+  } finally {
+    if (timer) clearInterval(timer);
+    signal?.removeEventListener('abort', stop);
+  }
+  const bytes = bytesSoFar();
+  options.onBytes?.(bytes);
+  const merged = await mergeTables(ctx, call, tables.states, Math.max(1, workers), signal);
+  return { ...merged, bytes };
+}
+
+/**
+ * Splits counted on the main thread because they end beyond a worker's read-ahead (a word longer than 64 KiB): found
+ * by scanning forward for the cut, read whole into one reusable buffer and counted into the host's table.
+ */
+class HostSplits {
+  private buf = { ptr: 0, capacity: 0 };
+  private readonly scratch = new Uint8Array(SCAN_BYTES);
+
+  constructor(
+    private readonly ctx: WasmContext,
+    private readonly tables: WordTables,
+    private readonly file: OpenedFile,
+    private readonly splitBytes: number,
+    /** The host's record and table: the split's bytes count as the host's. */
+    private readonly rec: number,
+    private readonly state: number,
+  ) {}
+
+  count(split: number): void {
+    const { size } = this.file;
+    const start = split * this.splitBytes;
+    const a = this.cutFrom(start);
+    const b = this.cutFrom(Math.min(size, start + this.splitBytes));
+    if (b <= a) return;
+    const len = b - a;
+    if (this.buf.capacity < len + 16) this.buf = { ptr: this.ctx.reserve(len + 16, 64, 'word-count input'), capacity: len + 16 };
+    this.file.readAt(this.ctx.u8(this.buf.ptr, len), a);
+    this.tables.countHere(this.state, this.buf.ptr, len);
+    const progress = this.ctx.f64(this.rec, RECORD_BYTES / 8);
+    progress[R_BYTES_F64] = progress[R_BYTES_F64]! + len;
+  }
+
+  /** cut(x): the first cut at or after file offset x (0 and the file size are cuts). */
+  private cutFrom(x: number): number {
+    const { size } = this.file;
+    if (x <= 0 || x >= size) return Math.max(0, Math.min(x, size));
+    for (let pos = x; ; ) {
+      const from = Math.max(0, pos - 4);
+      const n = this.file.readAt(this.scratch, from);
+      const q = cutAtOrAfter(this.scratch, pos - from, n);
+      if (q >= 0) return from + q;
+      if (from + n >= size) return size;
+      pos = from + n;
+    }
+  }
+}
