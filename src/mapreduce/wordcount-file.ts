@@ -1,9 +1,10 @@
 /**
- * The wasm word count of a file (Node): each worker claims splits and reads them itself (wordcount-splits.ts), so
- * the main thread reads nothing and sends one message per worker. While workers start, the main thread claims
- * splits too, into a table of its own; it also counts the rare split that ends beyond a worker's read-ahead, grows
- * tables between a worker's runs, and stops everyone on abort or failure. Single-threaded, the main thread is the
- * only participant and yields to the event loop between splits.
+ * The wasm word count of a file (Node) on `threads` threads: the calling thread and threads - 1 workers each claim
+ * splits and read them themselves (wordcount-splits.ts), one message per worker. The calling thread counts one split
+ * per event-loop turn, so it stays responsive (a 2 MiB split takes a few milliseconds) and starts counting at once,
+ * while workers start: one worker fewer to start than threads, and no thread idle. Between its splits it also grows
+ * a worker's table, counts the rare split that ends beyond a worker's read-ahead, and stops everyone on abort or
+ * failure. Then the tables are merged by partition, the calling thread merging one of them.
  */
 import { AbortError, throwIfAborted } from '../pool/errors.js';
 import { platform, type OpenedFile } from '../pool/platform.js';
@@ -17,7 +18,7 @@ import { WordTables, type TableOptions } from './wordcount-tables.js';
 import type { KernelCall } from './wordcount-wasm.js';
 import {
   countSplits, splitBufferBytes, splitsLeft, LoopStatus, type CountFn,
-  JOB_BYTES, J_ABORT, J_SIZE_F64, J_SPLIT, J_STARTED,
+  JOB_BYTES, J_ABORT, J_SIZE_F64, J_SPLIT,
   RECORD_BYTES, R_BUF, R_BUF_CAP, R_BYTES_F64, R_PENDING_LEN, R_SPLIT, R_STATE,
 } from './wordcount-splits.js';
 
@@ -37,10 +38,10 @@ interface Participant {
   state: number;
 }
 
-/** Counts the words of `file` on `ctx` (with `pool`'s workers when ctx.threads > 1); returns counts and totals. */
+/** Counts the words of `file` on `ctx.threads` threads (the caller and `pool`'s workers); returns counts and totals. */
 export async function countFile(ctx: WasmContext, pool: Pool | undefined, call: KernelCall, file: OpenedFile, options: FileCountOptions): Promise<{ counts: BlobCounts; total: number; bytes: number }> {
   const { signal, splitBytes } = options;
-  const workers = pool && ctx.threads > 1 ? ctx.threads : 0;
+  const workers = pool && ctx.threads > 1 ? ctx.threads - 1 : 0;
   const tables = new WordTables(ctx, { ...options, sizeHint: file.size });
   const job = ctx.reserve(JOB_BYTES, 64, 'word-count job');
   const jobWords = ctx.i32(job, JOB_BYTES / 4);
@@ -76,16 +77,14 @@ export async function countFile(ctx: WasmContext, pool: Pool | undefined, call: 
   };
   const ref = builtin('wordcount.splits');
   const runWorker = async (p: Participant) => {
-    for (let first = true; ; first = false) {
-      const status = (await pool!.apply(ref, [ctx.handle, file.path, job, p.rec, first])) as LoopStatus;
+    for (;;) {
+      const status = (await pool!.apply(ref, [ctx.handle, file.path, job, p.rec])) as LoopStatus;
       if (!resume(p, status)) return;
     }
   };
-  // Single-threaded: every split, one per event-loop turn. Else only until every worker has started.
-  const assisting = () => workers === 0 || Atomics.load(ctx.i32(job, JOB_BYTES / 4), J_STARTED) < workers;
   const runHost = async () => {
     const count = ctx.exports.count as CountFn;
-    while (splitsLeft(ctx.memory, job) && assisting()) {
+    while (splitsLeft(ctx.memory, job)) {
       let status = countSplits(count, ctx.memory, job, host.rec, file, 1);
       // A split the table had no room for is finished at once (budget 0: only what is pending).
       while (status === LoopStatus.Grow) {
@@ -109,7 +108,7 @@ export async function countFile(ctx: WasmContext, pool: Pool | undefined, call: 
   }
   const bytes = bytesSoFar();
   options.onBytes?.(bytes);
-  const merged = await mergeTables(ctx, call, tables.states, Math.max(1, workers), signal);
+  const merged = await mergeTables(ctx, call, tables.states, workers + 1, signal);
   return { ...merged, bytes };
 }
 

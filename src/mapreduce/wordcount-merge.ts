@@ -15,7 +15,11 @@ export const SLOT_BYTES = 32;
 const S_USED = 8;
 const S_TOTAL = 24;
 
-/** Merges the tables whose states are at `states` into `P` partitions; returns the counts and the word total. */
+/**
+ * Merges the tables whose states are at `states` into `P` partitions; returns the counts and the word total.
+ * The calling thread merges partition 0 while `call` runs the others (on workers), so P partitions keep P threads busy
+ * with P - 1 workers.
+ */
 export async function mergeTables(ctx: WasmContext, call: KernelCall, states: number[], P: number, signal?: AbortSignal): Promise<{ counts: BlobCounts; total: number }> {
   const T = states.length;
   let total = 0;
@@ -48,12 +52,21 @@ export async function mergeTables(ctx: WasmContext, call: KernelCall, states: nu
       counts: ctx.reserve(8 * n + 8, 8, 'word-count merge'),
     };
   });
-  const blobLengths = await Promise.all(
-    parts.map(async (m, p) => {
-      await call('initTable', [m.state, m.slots, m.mask, m.mask + 1, 0, 0, m.order], signal);
-      return call('merge', [m.state, srcs, T, P, p, m.blob, m.counts], signal);
-    }),
-  );
+  const args = (m: (typeof parts)[number], p: number) => ({
+    init: [m.state, m.slots, m.mask, m.mask + 1, 0, 0, m.order],
+    merge: [m.state, srcs, T, P, p, m.blob, m.counts],
+  });
+  // Workers' partitions first, so they run while this thread merges its own.
+  const remote = parts.map(async (m, p) => {
+    if (p === 0) return 0;
+    const a = args(m, p);
+    await call('initTable', a.init, signal);
+    return call('merge', a.merge, signal);
+  });
+  const a = args(parts[0]!, 0);
+  ctx.exports.initTable(...a.init);
+  const own = Number(ctx.exports.merge(...a.merge));
+  const blobLengths = (await Promise.all(remote)).map((len, p) => (p === 0 ? own : len));
   // Copied out, so the result does not hold on to the context's memory.
   const store = new BlobCounts(
     parts.map((m, p) => {

@@ -5,8 +5,8 @@
  * Split i covers the file bytes [cut(i·S), cut((i+1)·S)), where cut(x) is the first word-count cut at or after x
  * (`cutAtOrAfter`). cut depends only on the bytes before it, so every participant computes the same boundaries and
  * the splits tile the file exactly, wherever they are counted. Claims come from an atomic counter, so no split is
- * counted twice and fast threads take more. One message per participant starts it; the host steps in only to grow
- * a table, to count a split whose end lies further than the read-ahead allows (an enormous word), or to stop.
+ * counted twice and fast threads take more. One message starts a worker's loop; the host steps in only to grow a
+ * table, to count a split whose end lies further than the read-ahead allows (an enormous word), or to stop.
  */
 import type { PositionalFile } from '../pool/platform.js';
 import { cutAtOrAfter } from './splitter.js';
@@ -27,9 +27,8 @@ export function splitBufferBytes(splitBytes: number): number {
 /** Layout of the job (shared by all participants) and of each participant's record, in 32-bit words. */
 export const JOB_BYTES = 32;
 export const J_NEXT = 0; // next split index to claim (atomic)
-export const J_STARTED = 1; // participants that have started (atomic)
-export const J_ABORT = 2; // set by the host to stop everyone after their current split
-export const J_SPLIT = 3; // split size S
+export const J_ABORT = 1; // set by the host to stop everyone after their current split
+export const J_SPLIT = 2; // split size S
 export const J_SIZE_F64 = 2; // file size, as f64 index 2 (byte 16)
 
 export const RECORD_BYTES = 64;

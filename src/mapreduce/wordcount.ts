@@ -27,7 +27,8 @@ export interface WordCountProgress {
 export interface WordCountOptions {
   /**
    * Threads for the wasm backend, a positive integer. Default: available parallelism (or the pool's size), fewer for
-   * inputs of known size under 16 MiB per thread.
+   * inputs of known size under 16 MiB per thread. A file in Node is counted by the calling thread (one split per
+   * event-loop turn) and threads - 1 workers; other input by `threads` workers while the calling thread reads it.
    */
   threads?: number;
   /**
