@@ -211,16 +211,15 @@ export function stats(st: usize, parts: u32, out: usize): void {
 }
 
 /**
- * Merges partition `p` of the `nSrc` tables whose states are listed (u32) at `srcs` into the table at `dst`
- * (set up by initTable with an order array and room for every key; its keys point into the source arenas).
- * Then writes, in insertion order, each key followed by '\n' (a raw key prefixed by byte 1) at `blob`, and its
- * count as f64 at `counts`. Returns the blob's length.
+ * Merges partition `p` of the `nSrc` tables whose states are listed (u32) at `srcs` into a new table at `dst`, set
+ * up here over `mask + 1` slots at `slots` (room for every key: it never grows) and an insertion-order array at
+ * `order`; its keys point into the source arenas. Setting it up here zeroes the slots on the thread that merges.
+ * Then writes, in insertion order, each key followed by '\n' (a raw key prefixed by byte 1) at `blob`, its count
+ * as f64 at `counts`, and the blob offset just past its '\n' as u32 at `ends`. Returns the blob's length.
  */
-export function merge(dst: usize, srcs: usize, nSrc: u32, parts: u32, p: u32, blob: usize, counts: usize): u32 {
-  const slots = <usize>load<u32>(dst, S_SLOTS);
-  const mask = load<u32>(dst, S_MASK);
-  const order = <usize>load<u32>(dst, S_ORDER);
-  let used = load<u32>(dst, S_USED);
+export function merge(dst: usize, slots: usize, mask: u32, order: usize, srcs: usize, nSrc: u32, parts: u32, p: u32, blob: usize, counts: usize, ends: usize): u32 {
+  initTable(dst, slots, mask, mask + 1, 0, 0, order);
+  let used: u32 = 0;
   let total: u64 = 0;
   for (let k: u32 = 0; k < nSrc; k++) {
     const src = <usize>load<u32>(srcs + (<usize>k << 2));
@@ -261,6 +260,7 @@ export function merge(dst: usize, srcs: usize, nSrc: u32, parts: u32, p: u32, bl
     store<u8>(w, 10);
     w++;
     store<f64>(counts + (<usize>j << 3), <f64>load<u64>(d, 8));
+    store<u32>(ends + (<usize>j << 2), <u32>(w - blob));
   }
   return <u32>(w - blob);
 }

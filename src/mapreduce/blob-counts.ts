@@ -1,6 +1,6 @@
 /**
- * Word counts as the wasm merge leaves them: per hash partition, the keys as one '\n'-separated UTF-8 blob and their
- * counts as f64, in the same order. Strings are made only when asked for: `top(k)` decodes just the keys that can
+ * Word counts as the wasm merge leaves them: per hash partition, the keys as one '\n'-separated UTF-8 blob, their
+ * counts as f64 and where each ends, in the same order. Strings are made only when asked for: `top(k)` decodes just the keys that can
  * be in the top k, and the whole Map is built on the first `get` or `entries`.
  *
  * A key prefixed by byte 1 holds the original bytes of a word with Σ or İ, whose lower-casing (final sigma,
@@ -15,9 +15,10 @@ export interface KeyPartition {
   keys: Uint8Array;
   /** counts[i] belongs to the i-th key. */
   counts: Float64Array;
+  /** ends[i]: the offset just past the i-th key's '\n'. */
+  ends: Uint32Array;
 }
 
-const NEWLINE = 0x0a;
 const RAW = 0x01;
 
 export class BlobCounts implements CountStore {
@@ -55,12 +56,9 @@ export class BlobCounts implements CountStore {
     if (this.raw || this.built) return undefined;
     const threshold = kthLargest(this.parts.map((p) => p.counts), k);
     const picked: Array<[string, number]> = [];
-    for (const { keys, counts } of this.parts) {
-      let start = 0;
+    for (const { keys, counts, ends } of this.parts) {
       for (let i = 0; i < counts.length; i++) {
-        const end = keys.indexOf(NEWLINE, start);
-        if (counts[i]! >= threshold) picked.push([this.decoder.decode(keys.subarray(start, end)), counts[i]!]);
-        start = end + 1;
+        if (counts[i]! >= threshold) picked.push([this.decoder.decode(keys.subarray(i ? ends[i - 1]! : 0, ends[i]! - 1)), counts[i]!]);
       }
     }
     picked.sort(compareCounts);

@@ -84,6 +84,7 @@ export async function countFile(ctx: WasmContext, pool: Pool | undefined, call: 
   };
   const runHost = async () => {
     const count = ctx.exports.count as CountFn;
+    await Promise.resolve(); // first let the pool send the workers' tasks (it does so in a microtask)
     while (splitsLeft(ctx.memory, job)) {
       let status = countSplits(count, ctx.memory, job, host.rec, file, 1);
       // A split the table had no room for is finished at once (budget 0: only what is pending).
@@ -97,7 +98,7 @@ export async function countFile(ctx: WasmContext, pool: Pool | undefined, call: 
     }
   };
   try {
-    const results = await Promise.allSettled([runHost(), ...others.map(runWorker)].map((p) => p.catch((e) => (stop(), Promise.reject(e)))));
+    const results = await Promise.allSettled([...others.map(runWorker), runHost()].map((p) => p.catch((e) => (stop(), Promise.reject(e)))));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     throwIfAborted(signal);

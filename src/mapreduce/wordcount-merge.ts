@@ -41,7 +41,8 @@ export async function mergeTables(ctx: WasmContext, call: KernelCall, states: nu
   const srcs = ctx.reserve(4 * T, 4, 'word-count merge');
   ctx.u32(srcs, T).set(states);
   const parts = need.map(({ n, bytes }) => {
-    const slots = 2 ** Math.max(4, Math.ceil(Math.log2(n * 2 + 1)));
+    // n counts a key once per table holding it: an upper bound, so the table never fills past 3/4.
+    const slots = 2 ** Math.max(4, Math.ceil(Math.log2((n * 4) / 3 + 1)));
     return {
       n,
       state: ctx.reserve(STATE_BYTES, 64, 'word-count merge'),
@@ -50,28 +51,24 @@ export async function mergeTables(ctx: WasmContext, call: KernelCall, states: nu
       order: ctx.reserve(4 * n + 4, 4, 'word-count merge'),
       blob: ctx.reserve(bytes + 8, 8, 'word-count merge'),
       counts: ctx.reserve(8 * n + 8, 8, 'word-count merge'),
+      ends: ctx.reserve(4 * n + 4, 4, 'word-count merge'),
     };
   });
-  const args = (m: (typeof parts)[number], p: number) => ({
-    init: [m.state, m.slots, m.mask, m.mask + 1, 0, 0, m.order],
-    merge: [m.state, srcs, T, P, p, m.blob, m.counts],
-  });
-  // Workers' partitions first, so they run while this thread merges its own.
-  const remote = parts.map(async (m, p) => {
-    if (p === 0) return 0;
-    const a = args(m, p);
-    await call('initTable', a.init, signal);
-    return call('merge', a.merge, signal);
-  });
-  const a = args(parts[0]!, 0);
-  ctx.exports.initTable(...a.init);
-  const own = Number(ctx.exports.merge(...a.merge));
+  // The workers' partitions go first (one message each, sent once this function awaits), to run while this
+  // thread merges partition 0.
+  const mergeArgs = (p: number) => {
+    const m = parts[p]!;
+    return [m.state, m.slots, m.mask, m.order, srcs, T, P, p, m.blob, m.counts, m.ends];
+  };
+  const remote = parts.map((_, p) => (p === 0 ? 0 : call('merge', mergeArgs(p), signal)));
+  if (P > 1) await Promise.resolve(); // the pool sends queued tasks in a microtask
+  const own = Number(ctx.exports.merge(...mergeArgs(0)));
   const blobLengths = (await Promise.all(remote)).map((len, p) => (p === 0 ? own : len));
   // Copied out, so the result does not hold on to the context's memory.
   const store = new BlobCounts(
     parts.map((m, p) => {
       const used = ctx.u32(m.state, STATE_BYTES / 4)[S_USED / 4]!;
-      return { keys: ctx.u8(m.blob, blobLengths[p]!).slice(), counts: ctx.f64(m.counts, used).slice() };
+      return { keys: ctx.u8(m.blob, blobLengths[p]!).slice(), counts: ctx.f64(m.counts, used).slice(), ends: ctx.u32(m.ends, used).slice() };
     }),
   );
   return { counts: store, total };
