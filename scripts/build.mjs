@@ -55,5 +55,20 @@ await esbuild.build({
   sourcemap: true,
   logLevel: 'warning',
 });
+// 6. The CLI as one file over tsc's dist/cli/main.js: Node starts it ~15 ms sooner than a graph of ~60 modules. Assets
+// are found relative to import.meta.url, from dist/cli/ as from the other folders one level below dist/.
+step('esbuild (cli)');
+await esbuild.build({
+  entryPoints: [join(root, 'src/cli/main.ts')],
+  outfile: join(root, 'dist/cli/main.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+  allowOverwrite: true,
+});
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('build: dist/cli/main.js missing');
 console.log('build: done');

@@ -6,8 +6,9 @@ import type { HostPlatform, SpawnOptions, WorkerEvents, WorkerPort } from './pla
 import { InvalidArgumentError } from './errors.js';
 import { readFully } from './node-file.js';
 
-// Bundled by the build from worker/node.js: one file loads faster than a module graph.
-const workerUrl = new URL('./worker/node.cjs', import.meta.url);
+// Bundled by the build from worker/node.js: one file loads faster than a module graph. The path goes through ../pool/
+// so it also holds in the CLI bundle (dist/cli/main.js).
+const workerUrl = new URL('../pool/worker/node.cjs', import.meta.url);
 
 export const nodePlatform: HostPlatform = {
   name: 'node',
