@@ -68,7 +68,7 @@ export function table(title, results, { baseline, metric, label, higherIsBetter 
     const best = metric(r, higherIsBetter ? r.min : r.min);
     const worst = metric(r, r.max);
     const ratio = base ? (higherIsBetter ? med / metric(base, base.median) : metric(base, base.median) / med) : NaN;
-    return { name: r.name, median: med, min: Math.min(best, worst), max: Math.max(best, worst), ratio };
+    return { name: r.name, median: med, min: Math.min(best, worst), max: Math.max(best, worst), ratio, seconds: r.samples };
   });
   const fmt = (x) => (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3));
   const lines = [`\n${title}`, `${'contender'.padEnd(34)} ${`median ${label}`.padStart(20)} ${'min'.padStart(12)} ${'max'.padStart(12)} ${`vs ${baseline ?? '-'}`.padStart(16)}`];
