@@ -180,6 +180,8 @@ describe('wordCount', function () {
       [() => wordCount('x', { threads: -2 }), 'threads'],
       [() => wordCount('x', { threads: 1.5 }), 'threads'],
       [() => wordCount('x', { backend: 'gpu' }), 'backend'],
+      [() => wordCount('x', { splitBytes: 0 }), 'splitBytes'],
+      [() => wordCount('x', { splitBytes: 2 ** 31 }), 'splitBytes', /1 GiB/],
       [() => wordCount(42), 'input'],
       [() => wordCount(null), 'input'],
     ];

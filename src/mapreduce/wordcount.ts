@@ -48,6 +48,8 @@ export interface WordCountOptions {
 
 const SMALL = 64 << 10;
 const PER_THREAD = 16 << 20;
+/** Splits live in wasm memory, one per thread and more in flight: past 1 GiB they could not fit in 4 GiB. */
+const MAX_SPLIT = 1 << 30;
 
 /**
  * Counts the words of `input` (text, bytes, a Blob, a byte stream, or a file in Node as `{ path }` / a file: URL).
@@ -61,8 +63,8 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
     throw new InvalidArgumentError('threads', `expected a positive integer, got ${String(options.threads)}`);
   }
-  if (options.splitBytes !== undefined && !(Number.isInteger(options.splitBytes) && options.splitBytes >= 1)) {
-    throw new InvalidArgumentError('splitBytes', `expected a positive integer, got ${String(options.splitBytes)}`);
+  if (options.splitBytes !== undefined && !(Number.isInteger(options.splitBytes) && options.splitBytes >= 1 && options.splitBytes <= MAX_SPLIT)) {
+    throw new InvalidArgumentError('splitBytes', `expected an integer from 1 to ${MAX_SPLIT} (1 GiB), got ${String(options.splitBytes)}`);
   }
   throwIfAborted(signal);
   // Files in Node are read by the wasm threads themselves, each its own splits; everything else streams chunks.
