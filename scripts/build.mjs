@@ -43,17 +43,14 @@ await esbuild.build({
   sourcemap: true,
   logLevel: 'warning',
 });
+const nodeBundle = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
 // 5. The Node worker as one CommonJS file: a worker starts faster loading one script than resolving a module graph.
 step('esbuild (node worker)');
 await esbuild.build({
   entryPoints: [join(root, 'dist/pool/worker/node.js')],
   outfile: join(root, 'dist/pool/worker/node.cjs'),
-  bundle: true,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  logLevel: 'warning',
+  ...nodeBundle,
 });
 // 6. The CLI as one file over tsc's dist/cli/main.js: Node starts it ~15 ms sooner than a graph of ~60 modules. Assets
 // are found relative to import.meta.url, from dist/cli/ as from the other folders one level below dist/.
@@ -61,14 +58,10 @@ step('esbuild (cli)');
 await esbuild.build({
   entryPoints: [join(root, 'src/cli/main.ts')],
   outfile: join(root, 'dist/cli/main.js'),
-  bundle: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
   packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
   allowOverwrite: true,
+  ...nodeBundle,
 });
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('build: dist/cli/main.js missing');
 console.log('build: done');

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError } from '../dist/index.js';
 import { wordCount } from '../dist/mapreduce/index.js';
 import { cutAtSeparator } from '../dist/mapreduce/splitter.js';
-import { rng, randomInput, referenceCounts, chunked, PIECES } from './fixtures/text-fuzz.mjs';
+import { rng, randomInput, referenceCounts, chunked, cutKeepsCounts, PIECES } from './fixtures/text-fuzz.mjs';
 
 const enc = new TextEncoder();
 const asMap = (r) => new Map(r.entries());
@@ -76,22 +76,15 @@ describe('wordCount', function () {
 
   it('cuts only where counting both sides apart equals counting the whole (cut finder property)', () => {
     const rnd = rng(11);
-    const merged = (a, b) => {
-      const m = new Map(a);
-      for (const [k, v] of b) m.set(k, (m.get(k) ?? 0) + v);
-      return m;
-    };
     let cuts = 0;
     for (let iter = 0; iter < 300; iter++) {
       const bytes = randomInput(rnd, 1 + Math.floor(rnd() * 60));
-      const whole = referenceCounts(bytes);
       for (let to = 1; to <= bytes.length; to++) {
         const cut = cutAtSeparator(bytes, 0, to);
         if (cut < 0) continue;
         cuts++;
         assert.ok(cut > 0 && cut <= to);
-        const parts = merged(referenceCounts(bytes.subarray(0, cut)), referenceCounts(bytes.subarray(cut)));
-        assert.deepEqual(new Map([...parts].sort()), new Map([...whole].sort()), `cut at ${cut} of ${Buffer.from(bytes).toString('hex')}`);
+        assert.ok(cutKeepsCounts(bytes, cut), `cut at ${cut} of ${Buffer.from(bytes).toString('hex')}`);
       }
     }
     assert.ok(cuts > 1000);
