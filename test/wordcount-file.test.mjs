@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wordCount } from '../dist/index.js';
 import { cutAtOrAfter } from '../dist/mapreduce/splitter.js';
-import { READ_AHEAD } from '../dist/mapreduce/wordcount-splits.js';
+import * as splits from '../dist/mapreduce/wordcount-splits.js';
+
+const { READ_AHEAD } = splits;
 import { rng, randomInput, referenceCounts, cutKeepsCounts } from './fixtures/text-fuzz.mjs';
 
 const enc = new TextEncoder();
@@ -80,6 +82,55 @@ describe('wordCount over files', function () {
       }
     }
     assert.ok(checked > 3000, `only ${checked} cuts checked`);
+  });
+
+  it('tiles a file exactly into splits that start and end at cuts, also when the file is shorter than its size said', () => {
+    // countSplits with a stand-in for the kernel: it records what it is given.
+    const rnd = rng(17);
+    const memory = new WebAssembly.Memory({ initial: 4 });
+    const job = 0;
+    const rec = 64;
+    for (let iter = 0; iter < 200; iter++) {
+      const data = randomInput(rnd, 1 + Math.floor(rnd() * 2000));
+      const S = 1 + Math.floor(rnd() * 300);
+      const claimed = data.length + (iter % 4 === 0 ? Math.floor(rnd() * 500) : 0); // shrank after its size was taken
+      const file = { readAt: (target, pos) => {
+        const n = Math.max(0, Math.min(target.length, data.length - pos));
+        target.set(data.subarray(pos, pos + n));
+        return n;
+      }, close() {} };
+      new Uint8Array(memory.buffer).fill(0, 0, 128);
+      const words = new Int32Array(memory.buffer, job, splits.JOB_BYTES / 4);
+      words[splits.J_SPLIT] = S;
+      new Float64Array(memory.buffer, job, splits.JOB_BYTES / 8)[splits.J_SIZE_F64] = claimed;
+      const r = new Uint32Array(memory.buffer, rec, splits.RECORD_BYTES / 4);
+      r[splits.R_BUF] = 1024;
+      r[splits.R_BUF_CAP] = splits.splitBufferBytes(S);
+      const seen = [];
+      const count = (st, ptr, len) => (seen.push(new Uint8Array(memory.buffer, ptr, len).slice()), len);
+      // One split at a time, as the calling thread runs it.
+      let status;
+      let rounds = 0;
+      do status = splits.countSplits(count, memory, job, rec, file, 1);
+      while (status === 0 && splits.splitsLeft(memory, job) && ++rounds < 100000);
+      assert.equal(status, 0, 'done, without asking the host for anything');
+      assert.deepEqual(Buffer.concat(seen), Buffer.from(data), `iter ${iter}: the splits tile the data`);
+      let at = 0;
+      for (const piece of seen.slice(0, -1)) {
+        at += piece.length;
+        assert.equal(cutAtOrAfter(data, at, data.length), at, `iter ${iter}: a split ends at ${at}, not at a cut`);
+      }
+      assert.equal(new Float64Array(memory.buffer, rec, 8)[splits.R_BYTES_F64], data.length, 'bytes counted');
+      // The host's forward scan (64-byte reads here) finds the same cuts; the end of the data is one.
+      for (const x of [0, 1, S, Math.floor(data.length / 2), data.length - 1, data.length].filter((x) => x <= data.length)) {
+        const q = x <= 0 ? 0 : cutAtOrAfter(data, x, data.length);
+        assert.equal(splits.cutInFile(file, x, claimed, new Uint8Array(64)), q < 0 ? data.length : q, `iter ${iter}: cut(${x})`);
+      }
+    }
+    // No cut after x, and the file ends before its size said: the end is where the reads stop.
+    const short = enc.encode('abc def');
+    const file = { readAt: (t, pos) => (t.set(short.subarray(pos, pos + t.length)), Math.max(0, Math.min(t.length, short.length - pos))), close() {} };
+    assert.equal(splits.cutInFile(file, 5, 100, new Uint8Array(64)), 7);
   });
 
   it('matches the reference on random files at 1, 2 and 3 threads and any split size (fuzz)', async () => {

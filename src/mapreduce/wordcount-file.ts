@@ -11,13 +11,12 @@ import { platform, type OpenedFile } from '../pool/platform.js';
 import type { Pool } from '../pool/pool.js';
 import { builtin } from '../pool/task-ref.js';
 import type { WasmContext } from '../wasm/context.js';
-import { cutAtOrAfter } from './splitter.js';
 import { mergeTables } from './wordcount-merge.js';
 import type { BlobCounts } from './blob-counts.js';
 import { WordTables, type TableOptions } from './wordcount-tables.js';
 import type { KernelCall } from './wordcount-wasm.js';
 import {
-  countSplits, splitBufferBytes, splitsLeft, LoopStatus, type CountFn,
+  countSplits, cutInFile, splitBufferBytes, splitsLeft, LoopStatus, type CountFn,
   JOB_BYTES, J_ABORT, J_SIZE_F64, J_SPLIT,
   RECORD_BYTES, R_BUF, R_BUF_CAP, R_BYTES_F64, R_PENDING_LEN, R_SPLIT, R_STATE,
 } from './wordcount-splits.js';
@@ -134,28 +133,14 @@ class HostSplits {
   count(split: number): void {
     const { size } = this.file;
     const start = split * this.splitBytes;
-    const a = this.cutFrom(start);
-    const b = this.cutFrom(Math.min(size, start + this.splitBytes));
+    const a = cutInFile(this.file, start, size, this.scratch);
+    const b = cutInFile(this.file, Math.min(size, start + this.splitBytes), size, this.scratch);
     if (b <= a) return;
-    const len = b - a;
-    if (this.buf.capacity < len + 16) this.buf = { ptr: this.ctx.reserve(len + 16, 64, 'word-count input'), capacity: len + 16 };
-    this.file.readAt(this.ctx.u8(this.buf.ptr, len), a);
+    if (this.buf.capacity < b - a + 16) this.buf = { ptr: this.ctx.reserve(b - a + 16, 64, 'word-count input'), capacity: b - a + 16 };
+    // Fewer bytes only if the file shrank: then they end at its end.
+    const len = this.file.readAt(this.ctx.u8(this.buf.ptr, b - a), a);
     this.tables.countHere(this.state, this.buf.ptr, len);
     const progress = this.ctx.f64(this.rec, RECORD_BYTES / 8);
     progress[R_BYTES_F64] = progress[R_BYTES_F64]! + len;
-  }
-
-  /** cut(x): the first cut at or after file offset x (0 and the file size are cuts). */
-  private cutFrom(x: number): number {
-    const { size } = this.file;
-    if (x <= 0 || x >= size) return Math.max(0, Math.min(x, size));
-    for (let pos = x; ; ) {
-      const from = Math.max(0, pos - 4);
-      const n = this.file.readAt(this.scratch, from);
-      const q = cutAtOrAfter(this.scratch, pos - from, n);
-      if (q >= 0) return from + q;
-      if (from + n >= size) return size;
-      pos = from + n;
-    }
   }
 }

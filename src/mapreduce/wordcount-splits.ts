@@ -112,18 +112,40 @@ export function splitsLeft(memory: WebAssembly.Memory, job: number): boolean {
 function locate(memory: WebAssembly.Memory, buf: number, cap: number, file: PositionalFile, start: number, end: number, size: number): [number, number] | undefined {
   const from = Math.max(0, start - LOOK_BEHIND);
   const mem = new Uint8Array(memory.buffer, buf, cap - KERNEL_SLACK);
-  let have = file.readAt(mem.subarray(0, Math.min(size, end + FIRST_LOOK) - from), from);
-  const atEof = () => from + have >= size;
+  // A short read is the end of the file too: it may have shrunk since its size was taken.
+  let want = Math.min(size, end + FIRST_LOOK) - from;
+  let have = file.readAt(mem.subarray(0, want), from);
+  let eof = have < want || from + have >= size;
   // cut(start): the first cut at or after it, or (none in what was read) past everything read, so the split is empty.
   const a = start === 0 ? 0 : cutAtOrAfter(mem, start - from, have);
-  if (a < 0) return atEof() ? [have, have] : [0, 0];
+  if (a < 0) return eof ? [have, have] : [0, 0];
   if (end >= size) return [a, have];
   let b = cutAtOrAfter(mem, end - from, have);
-  if (b < 0 && !atEof()) {
+  if (b < 0 && !eof) {
     // Rare: no cut within the first look; read up to the whole read-ahead.
-    have += file.readAt(mem.subarray(have, Math.min(size, end + READ_AHEAD) - from), from + have);
+    want = Math.min(size, end + READ_AHEAD) - from - have;
+    const got = file.readAt(mem.subarray(have, have + want), from + have);
+    have += got;
+    eof = got < want || from + have >= size;
     b = cutAtOrAfter(mem, end - from, have);
   }
   if (b >= 0) return [a, b];
-  return atEof() ? [a, have] : undefined;
+  return eof ? [a, have] : undefined;
+}
+
+/**
+ * cut(x) in a file of `size` bytes, read through `scratch`: the first cut at or after x, found by scanning forward
+ * (0 and the end of the file are cuts; a short read is the end). For splits whose end lies beyond the read-ahead.
+ */
+export function cutInFile(file: PositionalFile, x: number, size: number, scratch: Uint8Array): number {
+  if (x <= 0) return 0;
+  if (x >= size) return size;
+  for (let pos = x; ; ) {
+    const from = Math.max(0, pos - LOOK_BEHIND);
+    const n = file.readAt(scratch, from);
+    const q = cutAtOrAfter(scratch, pos - from, n);
+    if (q >= 0) return from + q;
+    if (n < scratch.length || from + n >= size) return Math.min(size, from + n);
+    pos = from + n;
+  }
 }
