@@ -7,7 +7,7 @@ export type { TaskLike, TaskRef, ModuleTask } from './pool/task-ref.js';
 export type { SchedulerStats as PoolStats } from './pool/scheduler.js';
 export {
   PoolkitError, InvalidArgumentError, AbortError, TimeoutError, WorkerCrashedError, PoolClosedError, QueueFullError,
-  InitializerError, NotSelfContainedError, ResultTimeoutError, WasmMemoryError,
+  InitializerError, NotSelfContainedError, ResultTimeoutError, WasmMemoryError, BufferLimitError,
 } from './pool/errors.js';
 
 export { kmeans, predict } from './kmeans/index.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool, task, InvalidArgumentError, WorkerCrashedError } from '../dist/index.js';
+import { Pool, task, InvalidArgumentError, WorkerCrashedError, BufferLimitError } from '../dist/index.js';
 import { mapReduce } from '../dist/mapreduce/index.js';
 
 const tasks = new URL('./fixtures/text-tasks.mjs', import.meta.url);
@@ -154,10 +154,25 @@ describe('mapReduce', function () {
       [() => mapReduce(42, { map: words, pool }), 'input'],
       [() => mapReduce({ path: join(dir, 'missing') }, { map: words, pool }), 'input'],
       [() => mapReduce({ path: dir }, { map: words, pool }), 'input'],
+      [() => mapReduce(['a'], { map: words, maxBufferedValues: 0, pool }), 'maxBufferedValues'],
     ];
     for (const [call, argument] of cases) {
       await assert.rejects(call, (e) => e instanceof InvalidArgumentError && e.argument === argument, argument);
     }
+  });
+
+  it('stops with BufferLimitError, not an out-of-memory crash, when values without combine pass maxBufferedValues', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `w${i % 7} x y z`);
+    await assert.rejects(
+      mapReduce(lines, { map: words, reduce: add, pool, chunksize: 20, maxBufferedValues: 500 }),
+      (e) => e instanceof BufferLimitError && e.option === 'maxBufferedValues' && e.limit === 500 && /pass combine/.test(e.message),
+    );
+    // With combine the same job holds one value per key, far under the limit.
+    const r = await mapReduce(lines, { map: words, combine: add, reduce: add, pool, chunksize: 20, maxBufferedValues: 500 });
+    assert.equal(r.get('x'), 300);
+    // Distinct keys alone past the limit stop it too.
+    const many = Array.from({ length: 100 }, (_, i) => `k${i}`);
+    await assert.rejects(mapReduce(many, { map: words, combine: add, pool, chunksize: 10, maxBufferedValues: 50 }), (e) => e instanceof BufferLimitError && /distinct keys/.test(e.message));
   });
 
   it('streams a long input with bounded memory (combine keeps one value per key)', async () => {

@@ -5,10 +5,11 @@
  * pool task that maps its records, groups the pairs by key, applies `combine` per key, and partitions the groups by
  * key hash. The host merges split outputs in split order (so results never depend on timing or thread count),
  * re-combines buffered values when they pile up, then runs `reduce` per partition in parallel.
- * A split (or a combine / reduce batch) whose worker dies is re-run once. At most `maxInFlight` splits are read ahead, so memory stays bounded
- * by the window plus the distinct keys (and, without `combine`, their values).
+ * A split (or a combine / reduce batch) whose worker dies is re-run once. At most `maxInFlight` splits are read
+ * ahead, so memory stays bounded by the window plus the distinct keys (and, without `combine`, their values, up to
+ * `maxBufferedValues`).
  */
-import { AbortError, abortError, InvalidArgumentError, WorkerCrashedError } from '../pool/errors.js';
+import { AbortError, abortError, BufferLimitError, InvalidArgumentError, WorkerCrashedError } from '../pool/errors.js';
 import type { Pool } from '../pool/pool.js';
 import { builtin, resolveTask, type TaskLike } from '../pool/task-ref.js';
 import { platform } from '../pool/platform.js';
@@ -62,6 +63,11 @@ export interface MapReduceOptions<K extends MapReduceKey, V, R> {
   delimiter?: string;
   /** Splits mapped or buffered at once (default: 2 × workers). */
   maxInFlight?: number;
+  /**
+   * Map output values held for reduce at once (default 2²⁶). Without `combine` every value is kept until reduce;
+   * past this limit the job stops with a BufferLimitError instead of running the process out of memory.
+   */
+  maxBufferedValues?: number;
   /** The pool to run on (default: poolkit's shared compute pool). */
   pool?: Pool;
   signal?: AbortSignal;
@@ -80,7 +86,8 @@ const REDUCE_BATCH = 4096;
 
 /**
  * Runs a MapReduce job on the pool's workers.
- * @throws InvalidArgumentError for bad options or input; the map/combine/reduce error if one throws; AbortError
+ * @throws InvalidArgumentError for bad options or input; BufferLimitError past `maxBufferedValues`; the map/combine/reduce
+ * error if one throws; AbortError
  */
 export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapReduceInput, options: MapReduceOptions<K, V, R>): Promise<MapReduceResult<K, R>> {
   if (!options || typeof options !== 'object') throw new InvalidArgumentError('options', 'expected an object with at least { map }');
@@ -93,6 +100,7 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapRe
   const chunksize = positiveInt('chunksize', options.chunksize ?? 1000);
   const splitSize = positiveInt('splitBytes', options.splitBytes ?? 1 << 20);
   const window = positiveInt('maxInFlight', options.maxInFlight ?? 2 * pool.size);
+  const maxValues = positiveInt('maxBufferedValues', options.maxBufferedValues ?? 2 ** 26);
   const delimiter = options.delimiter ?? '\n';
   if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter.charCodeAt(0) > 0x7f) {
     throw new InvalidArgumentError('delimiter', `expected one ASCII character, got ${JSON.stringify(delimiter)}`);
@@ -132,9 +140,13 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapRe
     }
     // With a combiner, fold piled-up values so memory follows the number of keys, not of splits.
     const keys = buffers.reduce((a, b) => a + b.size, 0);
-    if (combineSpec && buffered > 2 * keys + 100_000) {
+    if (combineSpec && (buffered > 2 * keys + 100_000 || buffered > maxValues)) {
       await Promise.all(buffers.map((buf) => compact(buf)));
       buffered = buffers.reduce((a, b) => a + b.size, 0);
+    }
+    if (buffered > maxValues) {
+      const why = combineSpec ? 'distinct keys' : 'values (no combine: every value is kept until reduce)';
+      throw new BufferLimitError(`mapReduce holds ${buffered} ${why}, more than maxBufferedValues = ${maxValues}; ${combineSpec ? 'raise maxBufferedValues' : 'pass combine to fold values per key in the workers, or raise maxBufferedValues'}`, 'maxBufferedValues', maxValues);
     }
   };
 

@@ -86,6 +86,14 @@ export class WasmMemoryError extends PoolkitError {
   }
 }
 
+/** A job holds more than the limit its `option` sets (raise the limit, or change the job so it holds less). */
+export class BufferLimitError extends PoolkitError {
+  override readonly code = 'ERR_BUFFER_LIMIT';
+  constructor(message: string, readonly option: string, readonly limit: number) {
+    super(message);
+  }
+}
+
 /** The error a task threw in its worker, rebuilt on the host with its original name, message and worker-side stack. */
 export interface SerializedError {
   name: string;
