@@ -1,6 +1,6 @@
 /**
  * Word count over a file, split by split, by whichever thread claims the next split: the loop each participant
- * (a worker, or the main thread while workers start) runs over shared memory, reading its own byte ranges.
+ * (the calling thread, or a worker) runs over shared memory, reading its own byte ranges.
  *
  * Split i covers the file bytes [cut(i·S), cut((i+1)·S)), where cut(x) is the first word-count cut at or after x
  * (`cutAtOrAfter`). cut depends only on the bytes before it, so every participant computes the same boundaries and
@@ -37,7 +37,7 @@ export const R_BUF = 1; // input buffer address
 export const R_BUF_CAP = 2; // its capacity
 export const R_PENDING = 3; // address of bytes left uncounted when the table needed growing
 export const R_PENDING_LEN = 4; // how many
-export const R_SPLIT = 5; // the split to count on the host (FALLBACK)
+export const R_SPLIT = 5; // the split for the host to count (LoopStatus.Fallback)
 export const R_BYTES_F64 = 4; // bytes counted so far, as f64 index 4 (byte 32)
 
 /** Why a participant's loop returned. */
