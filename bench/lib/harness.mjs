@@ -40,8 +40,10 @@ export async function compare(contenders, { reps = 5, warmup = 1 } = {}) {
         continue;
       }
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-      const seconds = typeof r === 'number' ? r : r && typeof r.seconds === 'number' ? r.seconds : wall;
-      if (r && typeof r === 'object') Object.assign(c.extra, r);
+      // Only a plain { seconds, ...extra } record reports; anything else a run returns (a result array) is ignored.
+      const record = r !== null && typeof r === 'object' && Object.getPrototypeOf(r) === Object.prototype ? r : undefined;
+      const seconds = typeof r === 'number' ? r : typeof record?.seconds === 'number' ? record.seconds : wall;
+      if (record) Object.assign(c.extra, record);
       if (round >= 0) c.samples.push(seconds);
     }
     if (round >= 0) log(`  round ${round + 1}/${reps} done`);
