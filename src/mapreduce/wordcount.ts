@@ -43,7 +43,7 @@ export interface WordCountOptions {
   /** Target split size in bytes for the wasm backend (default 2 MiB). */
   splitBytes?: number;
   /** @internal Testing: wasm table and arena sizes (small values exercise growth). */
-  tuning?: { initialSlots?: number; arenaBytes?: number; mainAssist?: boolean };
+  tuning?: { initialSlots?: number; arenaBytes?: number };
 }
 
 const SMALL = 64 << 10;
@@ -67,18 +67,18 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
     throw new InvalidArgumentError('splitBytes', `expected an integer from 1 to ${MAX_SPLIT} (1 GiB), got ${String(options.splitBytes)}`);
   }
   throwIfAborted(signal);
-  // Files in Node are read by the wasm threads themselves, each its own splits; everything else streams chunks.
+  // Files in Node are read by the wasm threads themselves, each its own splits (or streamed to the js backend);
+  // everything else streams chunks.
   const file = backend === 'js' ? undefined : await openFileInput(input);
   try {
-    const source = file ? { size: file.size, chunks: undefined } : await openByteSource(input, signal);
+    const source = file ?? (await openByteSource(input, signal));
     const progress = (bytes: number) => onProgress?.({ bytes, totalBytes: source.size });
-    const useJs = backend === 'js' || (backend === 'auto' && source.size !== undefined && source.size < SMALL);
-    if (useJs) {
+    const countJs = async () => {
       const counts = new Map<string, number>();
-      const chunks = source.chunks ?? (await openByteSource(input, signal)).chunks;
-      const { total, bytes } = await countWordsJs(chunks, counts, signal, progress);
+      const { total, bytes } = await countWordsJs(source.chunks, counts, signal, progress);
       return new WordCountResult(counts, total, bytes, 'js', 1);
-    }
+    };
+    if (backend === 'js' || (backend === 'auto' && source.size !== undefined && source.size < SMALL)) return await countJs();
     // Unless told, use about one thread per 16 MiB of known input: starting a worker costs more than it saves below.
     const most = options.pool?.size ?? platform().defaultConcurrency();
     const threads = options.threads ?? (source.size !== undefined ? Math.max(1, Math.min(most, Math.ceil(source.size / PER_THREAD))) : most);
@@ -86,10 +86,7 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
     const ctx = await WasmContext.create('wordcount', { threads, pool });
     if (backend === 'auto' && !sameUnicode(Number(ctx.exports.unicodeVersion()))) {
       // The kernel's tables come from the Node that built it; another Unicode version could classify differently.
-      const counts = new Map<string, number>();
-      const chunks = source.chunks ?? (await openByteSource(input, signal)).chunks;
-      const { total, bytes } = await countWordsJs(chunks, counts, signal, progress);
-      return new WordCountResult(counts, total, bytes, 'js', 1);
+      return await countJs();
     }
     const ref = builtin('wasm.call');
     const call: KernelCall =
@@ -104,7 +101,7 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
     }
     const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal, sizeHint: source.size, mainAssist: ctx.threads > 1 && pool !== undefined, ...options.tuning });
     let bytes = 0;
-    for await (const split of splitBytes(source.chunks!, splitSize, cutAtSeparator)) {
+    for await (const split of splitBytes(source.chunks, splitSize, cutAtSeparator)) {
       bytes += split.length;
       await counter.add(split);
       progress(bytes);
