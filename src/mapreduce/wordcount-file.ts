@@ -6,7 +6,7 @@
  * a worker's table, counts the rare split that ends beyond a worker's read-ahead, and stops everyone on abort or
  * failure. Then the tables are merged by partition, the calling thread merging one of them.
  */
-import { AbortError, throwIfAborted } from '../pool/errors.js';
+import { throwIfAborted } from '../pool/errors.js';
 import { platform, type OpenedFile } from '../pool/platform.js';
 import type { Pool } from '../pool/pool.js';
 import { builtin } from '../pool/task-ref.js';
@@ -100,8 +100,8 @@ export async function countFile(ctx: WasmContext, pool: Pool | undefined, call: 
     const results = await Promise.allSettled([...others.map(runWorker), runHost()].map((p) => p.catch((e) => (stop(), Promise.reject(e)))));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+    // The abort flag is only ever set by a failure (thrown above) or by the signal.
     throwIfAborted(signal);
-    if (Atomics.load(ctx.i32(job, JOB_BYTES / 4), J_ABORT)) throw new AbortError();
   } finally {
     if (timer) clearInterval(timer);
     signal?.removeEventListener('abort', stop);

@@ -8,12 +8,7 @@
 import type { WasmContext } from '../wasm/context.js';
 import type { KernelCall } from './wordcount-wasm.js';
 import { BlobCounts } from './blob-counts.js';
-
-/** Table state layout (assembly/lib/wordtable.ts). */
-export const STATE_BYTES = 64;
-export const SLOT_BYTES = 32;
-const S_USED = 8;
-const S_TOTAL = 24;
+import { STATE_BYTES, SLOT_BYTES, S_USED, S_TOTAL } from './wordcount-tables.js';
 
 /**
  * Merges the tables whose states are at `states` into `P` partitions; returns the counts and the word total.

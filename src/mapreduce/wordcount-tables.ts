@@ -4,12 +4,15 @@
  * arena low) is resumed after `grow` gives that table more room.
  */
 import type { WasmContext } from '../wasm/context.js';
-import { STATE_BYTES, SLOT_BYTES } from './wordcount-merge.js';
 
-// Table state field offsets (assembly/lib/wordtable.ts).
+// Table layout: the state's field offsets and sizes (assembly/lib/wordtable.ts).
+export const STATE_BYTES = 64;
+export const SLOT_BYTES = 32;
 const S_MASK = 4;
+export const S_USED = 8;
 const S_ATOP = 16;
 const S_AEND = 20;
+export const S_TOTAL = 24;
 const S_STATUS = 36;
 const DEFAULT_SLOTS = 1 << 15;
 const LOAD = 0.75;
