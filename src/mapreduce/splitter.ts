@@ -74,16 +74,27 @@ export function concat(pieces: Uint8Array[], length: number): Uint8Array {
   return out;
 }
 
-/** Cut after the last ASCII byte that is not [0-9A-Za-z]: always a whole character and a word separator. */
+/** An ASCII byte that is not [0-9A-Za-z]: always a whole character and a word separator. */
+function isAsciiSeparator(b: number): boolean {
+  return b < 0x80 && !((b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a));
+}
+
+/** Cut after the last ASCII separator. */
 export const cutAtAsciiSeparator: CutFinder = (buf, from, to) => {
-  for (let i = to - 1; i >= from; i--) {
-    const b = buf[i]!;
-    if (b < 0x80 && !((b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a))) return i + 1;
-  }
+  for (let i = to - 1; i >= from; i--) if (isAsciiSeparator(buf[i]!)) return i + 1;
   return -1;
 };
 
 const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+
+/** Bytes of the UTF-8 encoding of code point `cp`, which is at least 0x80. */
+function utf8Length(cp: number): number {
+  return cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+function isWordChar(cp: number): boolean {
+  return WORD_CHAR.test(String.fromCodePoint(cp));
+}
 
 /**
  * Word-count cuts: after the last ASCII separator; in text without one (Chinese, Japanese), after the last complete,
@@ -97,7 +108,7 @@ export const cutAtSeparator: CutFinder = (buf, from, to) => {
     const b = buf[i]!;
     if (b < 0xc2 || b > 0xf4) continue;
     const cp = decodeAt(buf, i, to);
-    if (cp >= 0 && !WORD_CHAR.test(String.fromCodePoint(cp))) return i + (cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
+    if (cp >= 0 && !isWordChar(cp)) return i + utf8Length(cp);
   }
   return -1;
 };
@@ -112,12 +123,12 @@ export function cutAtOrAfter(buf: Uint8Array, x: number, end: number): number {
   for (let i = Math.max(0, x - 4); i < end; i++) {
     const b = buf[i]!;
     if (b < 0x80) {
-      if (i + 1 >= x && !((b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a))) return i + 1;
+      if (i + 1 >= x && isAsciiSeparator(b)) return i + 1;
     } else if (b >= 0xc2 && b <= 0xf4) {
       const cp = decodeAt(buf, i, end);
       if (cp < 0) continue;
-      const n = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-      if (i + n >= x && !WORD_CHAR.test(String.fromCodePoint(cp))) return i + n;
+      const n = utf8Length(cp);
+      if (i + n >= x && !isWordChar(cp)) return i + n;
       i += n - 1;
     }
   }
