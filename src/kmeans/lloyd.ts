@@ -9,6 +9,7 @@
  */
 import type { LloydOptions, LloydProblem, LloydResult } from './backend.js';
 import { throwIfAborted } from '../pool/errors.js';
+import { platform } from '../pool/platform.js';
 
 /** What one assignment step leaves behind (views may alias the engine's memory until the next step). */
 export interface StepResult {
@@ -66,7 +67,7 @@ export async function runLloyd(engine: LloydEngine, problem: LloydProblem, init:
     }
     // Steps that run on the calling thread never hold the event loop for a whole run.
     if (now() - yielded > 15) {
-      await yieldToEventLoop();
+      await platform().macrotask(); // lets timers, I/O and abort events run
       yielded = now();
     }
   }
@@ -154,11 +155,4 @@ export { throwIfAborted };
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
-
-/** Lets timers, I/O and abort events run (setImmediate in Node, a message round trip in browsers). */
-export function yieldToEventLoop(): Promise<void> {
-  const g = globalThis as { setImmediate?: (f: () => void) => unknown };
-  if (typeof g.setImmediate === 'function') return new Promise((resolve) => g.setImmediate!(resolve));
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
