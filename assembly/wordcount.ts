@@ -1,4 +1,4 @@
-// Word-count kernel (DESIGN.md §3 tokenization) for multithreaded WebAssembly over one shared memory.
+// Word-count kernel (the tokenization of docs/ARCHITECTURE.md) for multithreaded WebAssembly over one shared memory.
 //
 // The host owns the memory layout: it assigns each thread a table state (see lib/wordtable.ts) and input splits
 // that start and end at separators. `count` scans a split with an ASCII fast path and the generated Unicode tables,

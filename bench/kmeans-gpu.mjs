@@ -16,8 +16,8 @@ const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 
 await import('../dist/index.js'); // installs the Node platform (the wasm backend's workers)
-const { createWebGpuBackend } = await import('../dist/kmeans/webgpu.js');
-const { createWasmBackend } = await import('../dist/kmeans/wasm.js');
+const { createWebGpuBackend } = await import('../dist/kmeans/webgpu/backend.js');
+const { createWasmBackend } = await import('../dist/kmeans/wasm/backend.js');
 const { peekGpu } = await import('../dist/gpu/device.js');
 
 const SEED = 20240611;

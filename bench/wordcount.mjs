@@ -1,4 +1,4 @@
-// bench/wordcount: the whole `poolkit wordcount` command (2 threads, 1 thread) against the DESIGN.md §3 reference
+// bench/wordcount: the whole `poolkit wordcount` command (2 threads, 1 thread) against the reference tokenizer
 // program, an ASCII-only [a-z]+ regex with a Map, and `LC_ALL=C tr | sort | uniq -c`, in one run on the same file:
 // 200 MB (--quick: 8 MB) of Zipf-distributed words from Debian's wamerican dictionary, fixed seed, generated once and
 // cached in the system temp directory. Every contender is a separate process, timed wall-clock.
@@ -88,7 +88,7 @@ if (process.argv.includes('--generate-only')) {
 const bytes = statSync(file).size;
 const node = process.execPath;
 
-// The DESIGN.md §3 reference program, as a stand-alone script over the whole file.
+// The reference tokenizer (docs/ARCHITECTURE.md), as a stand-alone script over the whole file.
 const REFERENCE = `
 const bytes = require('fs').readFileSync(process.argv[1]);
 const words = new TextDecoder().decode(bytes).match(/[\\p{L}\\p{M}\\p{N}]+/gu)?.map(w => w.toLowerCase()) ?? [];
@@ -128,7 +128,7 @@ const poolkit = [
   { name: 'poolkit wordcount --threads 1', run: () => (results.t1 = JSON.parse(runProcess(node, [cli, 'wordcount', file, '--threads', '1', '--json']))) && undefined },
 ];
 const peers = [
-  { name: 'reference (DESIGN §3)', run: () => (results.ref = JSON.parse(runProcess(node, ['--max-old-space-size=8192', '-e', REFERENCE, file]))) && undefined },
+  { name: 'reference tokenizer', run: () => (results.ref = JSON.parse(runProcess(node, ['--max-old-space-size=8192', '-e', REFERENCE, file]))) && undefined },
   { name: 'ASCII [a-z]+ regex + Map', run: () => void runProcess(node, ['-e', ASCII, file]) },
   {
     name: 'LC_ALL=C tr | sort | uniq -c',
@@ -164,7 +164,7 @@ function scaling(results, two, one) {
   return { ofMedians: t1.median / t2.median, perRound: summarize(t1.samples.map((s, i) => s / t2.samples[i])).median };
 }
 const mbps = (r, s) => bytes / 1e6 / s;
-const t = table(`Word count: ${(bytes / 1e6).toFixed(0)} MB Zipf text, whole commands`, measured, { baseline: 'reference (DESIGN §3)', label: 'MB/s', metric: mbps });
+const t = table(`Word count: ${(bytes / 1e6).toFixed(0)} MB Zipf text, whole commands`, measured, { baseline: 'reference tokenizer', label: 'MB/s', metric: mbps });
 const whole = scaling(measured, 'poolkit wordcount --threads 2', 'poolkit wordcount --threads 1');
 if (whole) log(`whole command, 2 threads vs 1: ${whole.ofMedians.toFixed(2)}× (ratio of medians), ${whole.perRound.toFixed(2)}× (per round)`);
 const a = table(`Word count: ${(bytes / 1e6).toFixed(0)} MB, in process (pool started)`, api, { baseline: 'wordCount({ path }, { threads: 1 })', label: 'MB/s', metric: mbps });

@@ -34,7 +34,7 @@ run(bin('tsc'), ['-p', 'tsconfig.json']);
 // 4. Browser ESM build: the public API and the Web Worker entry, located relative to import.meta.url at run time.
 step('esbuild (browser)');
 await esbuild.build({
-  entryPoints: { index: join(root, 'src/browser.ts'), worker: join(root, 'src/pool/worker/browser.ts') },
+  entryPoints: { index: join(root, 'src/browser.ts'), worker: join(root, 'src/worker/browser.ts') },
   outdir: join(root, 'dist', 'browser'),
   bundle: true,
   format: 'esm',
@@ -47,8 +47,8 @@ const nodeBundle = { bundle: true, platform: 'node', target: 'node20', sourcemap
 // 5. The Node worker as one CommonJS file: a worker starts faster loading one script than resolving a module graph.
 step('esbuild (node worker)');
 await esbuild.build({
-  entryPoints: [join(root, 'dist/pool/worker/node.js')],
-  outfile: join(root, 'dist/pool/worker/node.cjs'),
+  entryPoints: [join(root, 'dist/worker/node.js')],
+  outfile: join(root, 'dist/worker/node.cjs'),
   format: 'cjs',
   ...nodeBundle,
 });

@@ -1,4 +1,4 @@
-// Generates src/gpu/generated/shaders.ts: every shaders/*.wgsl as an exported string constant
+// Generates src/kmeans/webgpu/generated/shaders.ts: every shaders/*.wgsl as an exported string constant
 // (assign.wgsl → `assignWgsl`), so that no shader is fetched at run time in Node or in the browser build.
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = join(root, 'shaders');
-const outDir = join(root, 'src', 'gpu', 'generated');
+const outDir = join(root, 'src', 'kmeans', 'webgpu', 'generated');
 mkdirSync(outDir, { recursive: true });
 
 const camel = (name) => name.replace(/[-_.]+([a-z0-9])/g, (_, c) => c.toUpperCase());

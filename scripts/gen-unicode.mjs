@@ -1,6 +1,6 @@
 // Generates assembly/generated/unicode.ts: the word-character classification ([\p{L}\p{M}\p{N}]) and lower-case
 // mapping used by the wasm word-count kernel, taken from the running Node's own regex engine and toLowerCase, so the
-// kernel agrees exactly with the DESIGN.md §3 reference on the Node that built it.
+// kernel agrees exactly with the reference of docs/ARCHITECTURE.md ("Word tokenization") on the Node that built it.
 //
 // Table: prop(cp) = 0 for a separator; for a word character, bit 0 = 1, bit 1 = "raw" (its lower case is not one
 // context-free code point: Σ (final sigma) and İ (two code points); the host lower-cases such words with

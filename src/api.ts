@@ -8,15 +8,17 @@ export type { SchedulerStats as PoolStats } from './pool/scheduler.js';
 export {
   PoolkitError, InvalidArgumentError, AbortError, TimeoutError, WorkerCrashedError, PoolClosedError, QueueFullError,
   InitializerError, NotSelfContainedError, ResultTimeoutError, WasmMemoryError, BufferLimitError,
-} from './pool/errors.js';
+} from './core/errors.js';
 
 export { kmeans, predict } from './kmeans/index.js';
 export type { KMeansData, KMeansOptions, KMeansResult, KMeansProgress, PredictOptions, BackendName } from './kmeans/index.js';
-export { mapReduce, MapReduceResult, wordCount } from './mapreduce/index.js';
-export type {
-  MapReduceOptions, MapReduceCounters, MapReduceProgress, MapReduceInput, MapReduceKey, WordCountOptions, WordCountBackend,
-  WordCountProgress, WordCounts, ByteInput, FileInput,
-} from './mapreduce/index.js';
+export { mapReduce, MapReduceResult } from './mapreduce/index.js';
+export type { MapReduceOptions, MapReduceCounters, MapReduceProgress, MapReduceInput, MapReduceKey } from './mapreduce/index.js';
+export { wordCount } from './wordcount/index.js';
+export type { WordCountOptions, WordCountBackend, WordCountProgress, WordCounts } from './wordcount/index.js';
+export type { ByteInput, FileInput } from './bytes/source.js';
+export { Lock } from './sync/lock.js';
+export { SharedMemoryUnavailableError } from './sync/shared-memory.js';
 export { WebGpuUnavailableError, WebGpuDeviceLostError, WebGpuLimitError } from './gpu/errors.js';
 export { setGpuProvider, type GpuProvider } from './gpu/provider.js';
 export { releaseGpu } from './gpu/device.js';

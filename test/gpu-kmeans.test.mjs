@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 
-const { createWebGpuBackend, webGpuAvailable, webGpuWorthIt, WebGpuUnavailableError, WebGpuDeviceLostError } = await import('../dist/kmeans/webgpu.js');
+const { createWebGpuBackend, webGpuAvailable, webGpuWorthIt, WebGpuUnavailableError, WebGpuDeviceLostError } = await import('../dist/kmeans/webgpu/backend.js');
 const { acquireGpu, peekGpu, releaseGpu } = await import('../dist/gpu/device.js');
 const { setGpuProvider } = await import('../dist/gpu/provider.js');
-const { planLayout } = await import('../dist/gpu/layout.js');
+const { planLayout } = await import('../dist/kmeans/webgpu/layout.js');
 const { JsBackend } = await import('../dist/kmeans/js.js');
 // The public kmeans()/predict(); taken from the k-means module while the entry does not export them yet.
 const api = await import('../dist/index.js');

@@ -296,7 +296,7 @@ describe('kmeans: abort', function () {
 describe('kmeans: wasm memory limits', function () {
   it('a problem past 4 GiB of wasm memory is a WasmMemoryError naming the size', async () => {
     const { WasmMemoryError } = await import('../dist/index.js');
-    const { createWasmBackend } = await import('../dist/kmeans/wasm.js');
+    const { createWasmBackend } = await import('../dist/kmeans/wasm/backend.js');
     const backend = await createWasmBackend({ threads: 1 });
     const problem = { data: new Float32Array(16), n: 300_000_000, dims: 16, k: 8, weights: null };
     await assert.rejects(backend.lloyd(problem, new Float32Array(8 * 16), { maxIter: 1, tolAbs: 0 }), (e) => {
@@ -310,7 +310,7 @@ describe('kmeans: wasm memory limits', function () {
 
 describe('kmeans: data preparation on the wasm kernel', function () {
   it('centres exactly as the host reference (float32 and float64, aligned and unaligned rows)', async () => {
-    const { createWasmBackend } = await import('../dist/kmeans/wasm.js');
+    const { createWasmBackend } = await import('../dist/kmeans/wasm/backend.js');
     const { prepare } = await import('../dist/kmeans/prepare.js');
     const random = rng(77);
     for (const [dims, Type] of [[16, Float32Array], [7, Float32Array], [5, Float64Array], [8, Float64Array]]) {

@@ -1,13 +1,13 @@
 // wordCount over files in Node: workers claim splits and read their own byte ranges (src/mapreduce/wordcount-splits.ts).
-// Identical to the DESIGN.md §3 reference at any thread count and split size, including splits that end beyond a
+// Identical to the reference of docs/ARCHITECTURE.md ("Word tokenization") at any thread count and split size, including splits that end beyond a
 // worker's read-ahead; growth, progress and abort work as they do for streamed input.
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, rmSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wordCount } from '../dist/index.js';
-import { cutAtOrAfter } from '../dist/mapreduce/splitter.js';
-import * as splits from '../dist/mapreduce/wordcount-splits.js';
+import { cutAtOrAfter } from '../dist/wordcount/cuts.js';
+import * as splits from '../dist/wordcount/splits.js';
 
 const { READ_AHEAD } = splits;
 import { rng, randomInput, referenceCounts, cutKeepsCounts } from './fixtures/text-fuzz.mjs';

@@ -1,12 +1,12 @@
-// wordCount: identical to the DESIGN.md §3 reference on any input, backend, thread count and chunking.
+// wordCount: identical to the reference of docs/ARCHITECTURE.md ("Word tokenization") on any input, backend, thread count and chunking.
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError } from '../dist/index.js';
-import { wordCount } from '../dist/mapreduce/index.js';
-import { cutAtSeparator } from '../dist/mapreduce/splitter.js';
+import { wordCount } from '../dist/wordcount/index.js';
+import { cutAtSeparator } from '../dist/wordcount/cuts.js';
 import { rng, randomInput, referenceCounts, chunked, cutKeepsCounts, PIECES } from './fixtures/text-fuzz.mjs';
 
 const enc = new TextEncoder();
@@ -33,7 +33,7 @@ describe('wordCount', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('counts by the DESIGN.md §3 rules: Unicode words, toLowerCase with final sigma and İ, invalid bytes separate', async () => {
+  it('counts by the tokenization rules of docs/ARCHITECTURE.md: Unicode words, toLowerCase with final sigma and İ, invalid bytes separate', async () => {
     const text = 'The the THE ΣΑΣ σας ΟΔΟΣ İstanbul İ straße ǅemal e\u0301 \u0301x 日本語 😀 a😀b ½ ① 42\u00A0x1 \uFEFFz';
     for (const backend of ['js', 'wasm']) {
       const r = await wordCount(text, { backend, threads: 1 });

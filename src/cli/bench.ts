@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 
 const SUITES = ['pool', 'kmeans', 'wordcount'];
 /** Run by name only (not by `all`): on a machine without a GPU it measures a software adapter. */

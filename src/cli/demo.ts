@@ -3,8 +3,8 @@
  * then runs k-means and word count on the compiled kernels and a Pool.map, printing what each took.
  */
 import { Pool, kmeans, wordCount } from '../index.js';
-import type { Io } from './main.js';
-import { Prng } from '../kmeans/prng.js';
+import type { Io } from './io.js';
+import { Prng } from '../core/random.js';
 
 function rng(seed: number): () => number {
   const prng = new Prng(seed);

@@ -1,6 +1,6 @@
 /**
  * `poolkit kmeans FILE --k K [--backend B] [--threads T] [--seed S] [--n-init N] [--max-iter M] [--tol X]
- *  [--init k-means++|random] [--labels OUT.csv] [--json]` (DESIGN.md §2).
+ *  [--init k-means++|random] [--labels OUT.csv] [--json]`.
  *
  * FILE is .csv (numeric columns, optional header row) or .npy (float32 / float64, 2-D, C order). Exit 0 on success,
  * 2 with one line naming the problem (and where: file, line, column) on bad arguments or bad input.
@@ -8,7 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { kmeans, type KMeansOptions } from '../kmeans/index.js';
-import { parseCsv, parseNpy, type NumericTable } from '../kmeans/io.js';
+import { parseCsv, parseNpy, type NumericTable } from '../io/matrix.js';
 
 export interface CommandIo {
   stdout: (s: string) => void;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `poolkit` command: dispatches to one module per sub-command. */
 import '../index.js';
+import type { Io } from './io.js';
 
 const USAGE = `usage: poolkit <command> [options]
 
@@ -11,10 +12,6 @@ commands:
   bench <pool|kmeans|wordcount|all|kmeans-gpu> [--json] [--quick]
 `;
 
-export interface Io {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 

@@ -1,9 +1,9 @@
 /**
- * `poolkit wordcount FILE [--top N|all] [--threads T] [--backend B] [--json]` (DESIGN.md §2).
+ * `poolkit wordcount FILE [--top N|all] [--threads T] [--backend B] [--json]`.
  * Prints the top words (default 20) as a table, or one JSON object `{total, unique, bytes, seconds, top}` with
  * `--json`. Exit 0 on success, 2 with a one-line message for bad arguments or bad input.
  */
-import { wordCount, type WordCountBackend } from '../mapreduce/wordcount.js';
+import { wordCount, type WordCountBackend } from '../wordcount/wordcount.js';
 
 /** Where the command writes. */
 export interface CommandIo {

@@ -5,7 +5,7 @@
  */
 import { WebGpuDeviceLostError, WebGpuUnavailableError } from './errors.js';
 import { gpuProvider } from './provider.js';
-import { throwIfAborted } from '../pool/errors.js';
+import { throwIfAborted } from '../core/errors.js';
 
 
 /** The limits kernels plan with (the device's actual limits). */

@@ -1,5 +1,5 @@
 /** Typed errors of the WebGPU layer. */
-import { PoolkitError } from '../pool/errors.js';
+import { PoolkitError } from '../core/errors.js';
 
 /** No WebGPU adapter could be obtained: no `navigator.gpu`, no `webgpu` package in Node, or no usable driver. */
 export class WebGpuUnavailableError extends PoolkitError {

@@ -8,11 +8,11 @@
 import type { BackendName, KMeansBackend, LloydProblem, LloydResult } from './backend.js';
 import { JsBackend } from './js.js';
 import { jsKppEngine, kmeansPlusPlus, randomInit, type KppEngine } from './init.js';
-import { Prng } from './prng.js';
+import { Prng } from '../core/random.js';
 import { prepare, uncentre, columnMeans, centre, type Prepared } from './prepare.js';
 import { checkInt, checkKeys, checkNumber, describe, readMatrix, readWeights, type KMeansData, type Matrix } from './validate.js';
 import { throwIfAborted } from './lloyd.js';
-import { InvalidArgumentError } from '../pool/errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 
 export type { KMeansData } from './validate.js';
 export type { BackendName } from './backend.js';
@@ -196,13 +196,13 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
  */
 async function selectBackend(name: 'auto' | BackendName, problem: ProblemSize, threads: number | undefined, signal?: AbortSignal): Promise<KMeansBackend> {
   if (name === 'js') return new JsBackend();
-  if (name === 'webgpu') return (await import('./webgpu.js')).createWebGpuBackend({ signal });
-  if (name === 'wasm') return (await import('./wasm.js')).createWasmBackend({ threads });
+  if (name === 'webgpu') return (await import('./webgpu/backend.js')).createWebGpuBackend({ signal });
+  if (name === 'wasm') return (await import('./wasm/backend.js')).createWasmBackend({ threads });
   const gpu = await tryWebGpu(problem, signal);
   if (gpu) return gpu;
   if (typeof WebAssembly === 'undefined') return new JsBackend();
   try {
-    return await (await import('./wasm.js')).createWasmBackend({ threads });
+    return await (await import('./wasm/backend.js')).createWasmBackend({ threads });
   } catch {
     // No usable WebAssembly here (a kernel that cannot be fetched or instantiated): the reference still works.
     return new JsBackend();
@@ -211,7 +211,7 @@ async function selectBackend(name: 'auto' | BackendName, problem: ProblemSize, t
 
 async function tryWebGpu(problem: ProblemSize, signal?: AbortSignal): Promise<KMeansBackend | null> {
   try {
-    const gpu = await import('./webgpu.js');
+    const gpu = await import('./webgpu/backend.js');
     if (!gpu.webGpuWorthIt(problem.n, problem.dims, problem.k)) return null;
     if (!(await gpu.webGpuAvailable()) || !gpu.webGpuWorthIt(problem.n, problem.dims, problem.k)) return null;
     return await gpu.createWebGpuBackend({ signal });

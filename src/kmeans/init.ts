@@ -5,7 +5,7 @@
  * the js one in float64: a near tie can then be sampled differently).
  */
 import type { LloydProblem } from './backend.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '../core/random.js';
 import { throwIfAborted } from './lloyd.js';
 
 /**

@@ -8,8 +8,8 @@
  * converged, a last assignment makes labels and inertia match the returned centroids.
  */
 import type { LloydOptions, LloydProblem, LloydResult } from './backend.js';
-import { throwIfAborted } from '../pool/errors.js';
-import { platform } from '../pool/platform.js';
+import { throwIfAborted } from '../core/errors.js';
+import { platform } from '../core/platform.js';
 
 /** What one assignment step leaves behind (views may alias the engine's memory until the next step). */
 export interface StepResult {

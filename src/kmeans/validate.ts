@@ -3,7 +3,7 @@
  * `InvalidArgumentError` naming the argument ('data', 'k', 'dims', 'options.tol', ...) and, for data, the row and
  * column. Data is converted to row-major float64 here (centring happens in float64 before the float32 conversion).
  */
-import { InvalidArgumentError } from '../pool/errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 
 /** What `kmeans` and `predict` accept as data: row-major typed arrays (with `dims`) or an array of rows. */
 export type KMeansData = Float32Array | Float64Array | ArrayLike<number>[];

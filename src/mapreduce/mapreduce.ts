@@ -9,14 +9,14 @@
  * ahead, so memory stays bounded by the window plus the distinct keys (and, without `combine`, their values, up to
  * `maxBufferedValues`).
  */
-import { AbortError, abortError, BufferLimitError, InvalidArgumentError, WorkerCrashedError } from '../pool/errors.js';
+import { AbortError, abortError, BufferLimitError, InvalidArgumentError, WorkerCrashedError } from '../core/errors.js';
 import type { Pool } from '../pool/pool.js';
 import { builtin, resolveTask, type TaskLike } from '../pool/task-ref.js';
-import { platform } from '../pool/platform.js';
-import { computePool } from '../wasm/compute-pool.js';
-import { isByteInput, openByteSource, throwIfAborted, type ByteInput } from './source.js';
-import { splitBytes, cutAtByte, concat } from './splitter.js';
-import type { FnSpec, MapOutput, SplitPayload } from './worker.js';
+import { platform } from '../core/platform.js';
+import { computePool } from '../pool/compute-pool.js';
+import { isByteInput, openByteSource, throwIfAborted, type ByteInput } from '../bytes/source.js';
+import { splitBytes, cutAtByte, concat } from '../bytes/split.js';
+import type { FnSpec, MapOutput, SplitPayload } from './steps.js';
 import type { MapReduceKey } from './partition.js';
 
 export type { MapReduceKey } from './partition.js';

@@ -1,5 +1,5 @@
 /** AsyncResult: Python's AsyncResult for applyAsync / mapAsync / starmapAsync. */
-import { PoolkitError, ResultTimeoutError } from './errors.js';
+import { PoolkitError, ResultTimeoutError } from '../core/errors.js';
 
 export class AsyncResult<R> {
   private state: 'pending' | 'ok' | 'failed' = 'pending';

@@ -4,10 +4,9 @@
  * however long the source is. Results come out in input order, or in completion order.
  */
 import { createRecord, type TaskRecord } from './task-record.js';
-import { abortError } from './errors.js';
-import { findTransferables } from './options.js';
+import { abortError } from '../core/errors.js';
 import { Mode } from './protocol.js';
-import { packNumbers } from './chunks.js';
+import { chunkPayload, type TransferOption } from './payload.js';
 import type { ResolvedTask } from './task-ref.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -18,7 +17,7 @@ export interface ChunkStreamOptions {
   window: number;
   ordered: boolean;
   signal: AbortSignal | undefined;
-  transfer: boolean;
+  transfer: TransferOption;
   pipelined: boolean;
   /** Called when the stream ends for any reason. */
   onClose?: () => void;
@@ -148,16 +147,8 @@ export class ChunkStream implements AsyncIterableIterator<unknown> {
       return;
     }
     const index = this.submitted++;
-    let items: unknown[] = r.value;
-    let transfer = this.o.transfer ? findTransferables(items) : undefined;
-    if (this.o.mode === Mode.Map && !transfer?.length) {
-      const packed = packNumbers(items);
-      if (packed instanceof Float64Array) {
-        items = packed as unknown as unknown[];
-        transfer = [packed.buffer];
-      }
-    }
-    const rec = createRecord(this.o.task, this.o.mode, items, transfer, this.o.pipelined, (err, values) => {
+    const payload = chunkPayload(r.value, this.o.mode === Mode.Map, this.o.transfer);
+    const rec = createRecord(this.o.task, this.o.mode, payload, this.o.pipelined, (err, values) => {
       this.live.delete(rec);
       this.results.set(index, { err, values: values as unknown[] | undefined });
       this.notify();

@@ -1,7 +1,8 @@
 /** Validation of Pool and call options: each bad value becomes an InvalidArgumentError naming it. */
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { encodeShareables } from './shareable.js';
 import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
-import type { SpawnOptions } from './platform.js';
+import type { SpawnOptions, WorkerTransport } from '../core/platform.js';
 
 /** Options of `new Pool(options)`. */
 export interface PoolOptions {
@@ -20,6 +21,11 @@ export interface PoolOptions {
   resourceLimits?: SpawnOptions['resourceLimits'];
   /** Worker name prefix (shown in debuggers). */
   name?: string;
+  /**
+   * Advanced: what starts, messages and stops the workers. Default: this platform's (worker_threads in Node, module
+   * Web Workers in browsers). Tests pass in-process transports; other executors plug in here.
+   */
+  transport?: WorkerTransport;
 }
 
 /** Options common to every call. */
@@ -50,14 +56,18 @@ export interface ResolvedPoolOptions {
   spawn: SpawnOptions;
 }
 
-const POOL_KEYS = new Set(['workers', 'maxTasksPerWorker', 'initializer', 'initArgs', 'taskTimeout', 'maxQueue', 'resourceLimits', 'name']);
+const POOL_KEYS = new Set(['workers', 'maxTasksPerWorker', 'initializer', 'initArgs', 'taskTimeout', 'maxQueue', 'resourceLimits', 'name', 'transport']);
 const CALL_KEYS = new Set(['signal', 'transfer', 'chunksize', 'callback', 'errorCallback']);
 
-export function resolvePoolOptions(o: PoolOptions | undefined, defaultWorkers: number): ResolvedPoolOptions {
+export function resolvePoolOptions(o: PoolOptions | undefined, defaultWorkers: () => number): ResolvedPoolOptions {
   if (o === undefined) o = {};
   if (typeof o !== 'object' || o === null) throw new InvalidArgumentError('options', `expected an object, got ${typeof o}`);
   unknownKeys('options', o, POOL_KEYS);
-  const workers = o.workers === undefined ? defaultWorkers : positiveInt('options.workers', o.workers);
+  const t = o.transport;
+  if (t !== undefined && !(t && typeof t.spawnWorker === 'function' && typeof t.defaultConcurrency === 'function')) {
+    throw new InvalidArgumentError('options.transport', 'expected a WorkerTransport ({ spawnWorker, defaultConcurrency })');
+  }
+  const workers = o.workers === undefined ? defaultWorkers() : positiveInt('options.workers', o.workers);
   const initArgs = o.initArgs ?? [];
   if (!Array.isArray(initArgs)) throw new InvalidArgumentError('options.initArgs', 'expected an array of arguments');
   if (o.initArgs !== undefined) cloneable('options.initArgs', initArgs);
@@ -67,7 +77,7 @@ export function resolvePoolOptions(o: PoolOptions | undefined, defaultWorkers: n
     workers,
     maxTasksPerWorker: o.maxTasksPerWorker === undefined ? undefined : positiveInt('options.maxTasksPerWorker', o.maxTasksPerWorker),
     initializer: o.initializer === undefined ? undefined : resolveTask(o.initializer, 'options.initializer'),
-    initArgs,
+    initArgs: encodeShareables(initArgs).value as unknown[],
     taskTimeout: o.taskTimeout === undefined ? undefined : positiveNumber('options.taskTimeout', o.taskTimeout),
     maxQueue: o.maxQueue === undefined ? undefined : positiveInt('options.maxQueue', o.maxQueue),
     spawn: { name: o.name ?? 'poolkit', resourceLimits: rl },

@@ -9,12 +9,13 @@ import { ChunkStream } from './chunk-stream.js';
 import { AsyncResult } from './async-result.js';
 import { createRecord, type TaskRecord } from './task-record.js';
 import { Mode } from './protocol.js';
-import { platform } from './platform.js';
+import { platform } from '../core/platform.js';
 import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
-import { autoChunksize, chunksOf, chunksOfAsync, isAsyncIterable, isIterable, packNumbers } from './chunks.js';
-import { AbortError, abortError, InvalidArgumentError, PoolClosedError, PoolkitError, QueueFullError, throwIfAborted } from './errors.js';
+import { autoChunksize, chunksOf, chunksOfAsync, isAsyncIterable, isIterable } from './chunks.js';
+import { argsPayload, chunkPayload, type Payload } from './payload.js';
+import { AbortError, abortError, InvalidArgumentError, PoolClosedError, PoolkitError, QueueFullError, throwIfAborted } from '../core/errors.js';
 import {
-  checkCallOptions, findTransferables, resolvePoolOptions,
+  checkCallOptions, resolvePoolOptions,
   type ApplyAsyncOptions, type CallOptions, type MapOptions, type PoolOptions, type ResolvedPoolOptions,
 } from './options.js';
 
@@ -31,8 +32,9 @@ export class Pool {
   private terminating: Promise<void> | undefined;
 
   constructor(options?: PoolOptions) {
-    this.opts = resolvePoolOptions(options, platform().defaultConcurrency());
-    this.sched = new Scheduler(this.opts);
+    const transport = options?.transport ?? platform();
+    this.opts = resolvePoolOptions(options, () => transport.defaultConcurrency());
+    this.sched = new Scheduler(this.opts, transport);
   }
 
   /** Number of workers the pool runs (started lazily, on the first tasks). */
@@ -49,7 +51,7 @@ export class Pool {
       if (args !== undefined && !Array.isArray(args)) throw new InvalidArgumentError('args', 'expected an array of arguments');
       if (this.opts.maxQueue !== undefined && this.sched.queued >= this.opts.maxQueue) throw new QueueFullError(this.opts.maxQueue);
       const a = (args ?? []) as unknown[];
-      return this.one(task, Mode.Apply, a, transferList(options?.transfer, a), options?.signal) as Promise<Ret<F>>;
+      return this.one(task, Mode.Apply, argsPayload(a, options?.transfer), options?.signal) as Promise<Ret<F>>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -132,11 +134,11 @@ export class Pool {
   }
 
   /** One task; settles the returned promise. */
-  private one(task: ResolvedTask, mode: Mode, payload: unknown[], transfer: Transferable[] | undefined, signal: AbortSignal | undefined): Promise<unknown> {
+  private one(task: ResolvedTask, mode: Mode, payload: Payload, signal: AbortSignal | undefined): Promise<unknown> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
       let onAbort: (() => void) | undefined;
-      const rec = createRecord(task, mode, payload, transfer, this.pipelined(signal), (err, value) => {
+      const rec = createRecord(task, mode, payload, this.pipelined(signal), (err, value) => {
         if (onAbort) signal!.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else resolve(value);
@@ -162,7 +164,7 @@ export class Pool {
     const size = options?.chunksize ?? autoChunksize(list.length, this.opts.workers);
     if (list.length === 0) return [];
     if (this.opts.maxQueue !== undefined) {
-      const s = new ChunkStream(this.sched, { task, mode, source: chunksOf(list, size), window: this.opts.maxQueue, ordered: true, signal, transfer: options?.transfer === true, pipelined: this.pipelined(signal) });
+      const s = new ChunkStream(this.sched, { task, mode, source: chunksOf(list, size), window: this.opts.maxQueue, ordered: true, signal, transfer: options?.transfer, pipelined: this.pipelined(signal) });
       return s.toArray();
     }
     return this.mapAll(task, mode, list, size, options);
@@ -172,8 +174,7 @@ export class Pool {
   private mapAll(task: ResolvedTask, mode: Mode.Map | Mode.Starmap, list: unknown[], size: number, options: MapOptions | undefined): Promise<unknown[]> {
     const signal = options?.signal;
     const pipelined = this.pipelined(signal);
-    const transferAll = options?.transfer === true;
-    const explicit = Array.isArray(options?.transfer) ? options.transfer : undefined;
+    const transfer = options?.transfer;
     return new Promise((resolve, reject) => {
       const out = new Array<unknown>(list.length);
       const recs: TaskRecord[] = [];
@@ -193,10 +194,8 @@ export class Pool {
         const single = size === 1;
         // A chunk of one is sent as a plain call: no array around the item or the result.
         const slice = single ? (mode === Mode.Map ? [list[at]] : (list[at] as unknown[])) : list.slice(at, at + size);
-        let transfer = transferAll ? findTransferables(slice) : explicit ? findTransferables(slice).filter((t) => explicit.includes(t)) : undefined;
-        const payload = !single && mode === Mode.Map && !transfer?.length ? packNumbers(slice) : slice;
-        if (payload instanceof Float64Array) transfer = [payload.buffer];
-        const rec = createRecord(task, single ? Mode.Apply : mode, payload as unknown[], transfer, pipelined, (err, value) => {
+        const payload = chunkPayload(slice, !single && mode === Mode.Map, transfer);
+        const rec = createRecord(task, single ? Mode.Apply : mode, payload, pipelined, (err, value) => {
           if (failed) return;
           if (err) return fail(err);
           if (single) out[at] = value;
@@ -225,7 +224,7 @@ export class Pool {
     const source = isAsyncIterable(items) ? chunksOfAsync(items, size) : chunksOf(items as Iterable<unknown>, size);
     const perWorker = Math.max(4, Math.min(64, Math.ceil(2048 / size / this.opts.workers)));
     const window = Math.min(this.opts.maxQueue ?? Infinity, perWorker * this.opts.workers);
-    return new ChunkStream(this.sched, { task, mode, source, window, ordered, signal: options?.signal, transfer: options?.transfer === true, pipelined: this.pipelined(options?.signal) });
+    return new ChunkStream(this.sched, { task, mode, source, window, ordered, signal: options?.signal, transfer: options?.transfer, pipelined: this.pipelined(options?.signal) });
   }
 }
 
@@ -233,11 +232,6 @@ function strip<O extends object>(o: O | undefined): CallOptions | undefined {
   if (!o) return o;
   const { callback: _c, errorCallback: _e, ...rest } = o as O & ApplyAsyncOptions<unknown>;
   return rest;
-}
-
-function transferList(t: CallOptions['transfer'], args: unknown[]): Transferable[] | undefined {
-  if (t === true) return findTransferables(args);
-  return Array.isArray(t) && t.length ? t : undefined;
 }
 
 function checkTuples(list: unknown[]): void {

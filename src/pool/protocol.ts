@@ -1,6 +1,6 @@
 /** Messages between the host and a worker. Kept small and flat: they are structured-cloned on every task. */
 import type { FnDef } from './task-ref.js';
-import type { SerializedError } from './errors.js';
+import type { SerializedError } from '../core/errors.js';
 
 /** How a task's payload is applied: fn(...args), fn(item) for each item of a chunk, or fn(...item) for each. */
 export const enum Mode {
@@ -9,15 +9,23 @@ export const enum Mode {
   Starmap = 2,
 }
 
-/** One task on the wire: [id, fnKey, fnDef (first time this worker sees the key) | 0, mode, payload]. */
-export type WireTask = [id: number, key: number, def: FnDef | 0, mode: Mode, payload: unknown[]];
+/**
+ * One task on the wire: [id, fnKey, fnDef (first time this worker sees the key) | 0, mode, payload, shared], `shared`
+ * 1 when the payload holds shareable envelopes to revive (src/pool/shareable.ts).
+ */
+export type WireTask = [id: number, key: number, def: FnDef | 0, mode: Mode, payload: unknown[] | Float64Array, shared: 0 | 1];
 
 export type HostMessage =
   | { type: 'init'; status: SharedArrayBuffer | null; initializer: { key: number; def: FnDef } | null; initArgs: unknown[] }
   | { type: 'run'; tasks: WireTask[] };
 
-/** [id, 0, value, async] for success, [id, 1, error, async] for failure; `async`: the task returned a promise. */
-export type TaskResult = [id: number, ok: 0, value: unknown, async: boolean] | [id: number, failed: 1, error: SerializedError, async: boolean];
+/**
+ * [id, 0, value, async, shared] for success, [id, 1, error, async] for failure; `async`: the task returned a promise;
+ * `shared`: 1 when the value holds shareable envelopes.
+ */
+export type TaskResult =
+  | [id: number, ok: 0, value: unknown, async: boolean, shared?: 0 | 1]
+  | [id: number, failed: 1, error: SerializedError, async: boolean];
 
 export type WorkerMessage =
   | { type: 'ready' }

@@ -9,18 +9,21 @@
  *   go back to the front of the queue, unrun.
  */
 import { Deque } from './deque.js';
+import { reviveShareables } from './shareable.js';
 import type { HostMessage, WireTask, WorkerMessage } from './protocol.js';
-import { platform, type SpawnOptions } from './platform.js';
-import { WorkerSlot } from './worker-slot.js';
+import type { SpawnOptions, WorkerTransport } from '../core/platform.js';
+import { WorkerSlot as GenericSlot } from './worker-slot.js';
 import type { TaskRecord } from './task-record.js';
 import type { ResolvedTask } from './task-ref.js';
 import {
   InitializerError, NotSelfContainedError, TimeoutError, WorkerCrashedError, deserializeError,
   type SerializedError,
-} from './errors.js';
+} from '../core/errors.js';
 
 const PIPELINE_BUDGET_MS = 2;
 const MAX_DEPTH = 64;
+
+type WorkerSlot = GenericSlot<TaskRecord>;
 
 export interface SchedulerOptions {
   workers: number;
@@ -49,7 +52,10 @@ export class Scheduler {
   private idleWaiters: (() => void)[] = [];
   private counters = { completed: 0, failed: 0, respawned: 0 };
 
-  constructor(private readonly opts: SchedulerOptions) {}
+  constructor(
+    private readonly opts: SchedulerOptions,
+    private readonly transport: WorkerTransport,
+  ) {}
 
   get queued(): number {
     return this.queue.length;
@@ -180,7 +186,7 @@ export class Scheduler {
       slot.inflight.push(rec);
       const first = !slot.known.has(rec.task.key);
       if (first) slot.known.add(rec.task.key);
-      wire.push([rec.id, rec.task.key, first ? rec.task.def : 0, rec.mode, rec.payload]);
+      wire.push([rec.id, rec.task.key, first ? rec.task.def : 0, rec.mode, rec.payload, rec.shared ? 1 : 0]);
       if (rec.transfer) (transfer ??= []).push(...rec.transfer);
       if (this.opts.taskTimeout !== undefined && slot.ready) this.startTimer(rec);
       if (!rec.pipelined) break;
@@ -209,9 +215,9 @@ export class Scheduler {
   }
 
   private spawn(): void {
-    const slot = new WorkerSlot(WorkerSlot.statusBuffer());
+    const slot = new GenericSlot<TaskRecord>(GenericSlot.statusBuffer());
     this.slots.push(slot);
-    slot.port = platform().spawnWorker(
+    slot.port = this.transport.spawnWorker(
       {
         message: (m) => this.onMessage(slot, m as WorkerMessage),
         error: (e) => {
@@ -246,7 +252,8 @@ export class Scheduler {
           this.finish(rec, remoteError(rec, value as SerializedError));
         } else {
           this.counters.completed++;
-          this.finish(rec, null, value);
+          const [err, v] = revived(m.r[4] ? value : undefined, value);
+          this.finish(rec, err, v);
         }
         const limit = this.opts.maxTasksPerWorker;
         if (limit !== undefined && slot.sent >= limit && slot.inflight.length === 0) this.stopSlot(slot, false);
@@ -344,6 +351,16 @@ export class Scheduler {
 }
 
 function ignore(): void {}
+
+/** A result's value with its shareable envelopes revived (when `encoded` is given), or the failure to revive it. */
+function revived(encoded: unknown, value: unknown): [Error | null, unknown] {
+  if (encoded === undefined) return [null, value];
+  try {
+    return [null, reviveShareables(encoded)];
+  } catch (e) {
+    return [e as Error, undefined];
+  }
+}
 
 function remoteError(rec: TaskRecord, s: SerializedError): Error {
   const err = deserializeError(s);

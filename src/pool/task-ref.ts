@@ -2,7 +2,7 @@
  * What a task is: a self-contained function (its source is sent once per worker and cached there, like a picklable
  * top-level Python function), a module export named with `task(url, name)`, or a built-in kernel step.
  */
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 
 /** A module export run in the worker: `task(new URL('./tasks.js', import.meta.url), 'square')`. */
 export interface ModuleTask<A extends unknown[] = any[], R = unknown> {

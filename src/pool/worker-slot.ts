@@ -1,14 +1,14 @@
 /** The host's view of one worker: its port, the tasks sent to it (in order), and what it already knows. */
 import { Deque } from './deque.js';
 import { STATUS_RUNNING, STATUS_WAKE, STATUS_WORDS } from './protocol.js';
-import type { WorkerPort } from './platform.js';
-import type { TaskRecord } from './task-record.js';
+import type { WorkerPort } from '../core/platform.js';
 
 export type SlotState = 'live' | 'stopping' | 'dead';
 
-export class WorkerSlot {
+/** `Rec` is the scheduler's task record (generic so this file and task-record.ts need not import each other). */
+export class WorkerSlot<Rec extends { readonly pipelined: boolean } = { readonly pipelined: boolean }> {
   /** Tasks sent and not yet answered, in the order the worker runs them. */
-  readonly inflight = new Deque<TaskRecord>();
+  readonly inflight = new Deque<Rec>();
   /** Task keys whose definition this worker has received. */
   readonly known = new Set<number>();
   state: SlotState = 'live';

@@ -1,16 +1,16 @@
 /**
  * A compute context: one compiled kernel module over one WebAssembly.Memory, shared by every worker that runs it.
  *
- * The host owns the memory layout (DESIGN.md §5): kernels allocate nothing and keep no mutable static data, because
+ * The host owns the memory layout (docs/ARCHITECTURE.md, "Memory contract"): kernels allocate nothing and keep no mutable static data, because
  * each instance rewrites the data segments and has its own allocator globals. `reserve` hands out regions above the
  * module's static data; kernels get offsets. Per-thread work is dispatched as one `wasm.call` built-in task per thread
  * (one message per parallel step): the worker instantiates the module once on this memory and calls an export.
  */
-import { platform } from '../pool/platform.js';
+import { platform } from '../core/platform.js';
 import { builtin } from '../pool/task-ref.js';
 import type { Pool } from '../pool/pool.js';
-import { computePool } from './compute-pool.js';
-import { WasmMemoryError } from '../pool/errors.js';
+import { computePool } from '../pool/compute-pool.js';
+import { PoolkitError, WasmMemoryError, throwIfAborted } from '../core/errors.js';
 import { imports } from './imports.js';
 
 export { imports };
@@ -19,6 +19,11 @@ const PAGE = 65536;
 /** wasm32 addresses 4 GiB; 65536 pages is the most a shared memory may declare. */
 export const MAX_PAGES = 65536;
 const INITIAL_PAGES = 16;
+
+/** Runs one kernel export on some worker (or the main thread) and resolves with its return value. */
+export type KernelCall = (fn: string, args: number[], signal?: AbortSignal) => Promise<number>;
+
+const WASM_CALL = builtin('wasm.call');
 
 const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
 let nextContextId = 1;
@@ -60,7 +65,7 @@ export class WasmContext {
   private top: number;
   private readonly base: number;
 
-  private constructor(readonly module: WebAssembly.Module, readonly memory: WebAssembly.Memory, shared: boolean, threads: number, private readonly pool: Pool | undefined) {
+  private constructor(readonly name: string, readonly module: WebAssembly.Module, readonly memory: WebAssembly.Memory, shared: boolean, threads: number, private readonly pool: Pool | undefined) {
     this.shared = shared;
     this.threads = threads;
     this.exports = new WebAssembly.Instance(module, imports(memory)).exports as Record<string, any>;
@@ -77,7 +82,7 @@ export class WasmContext {
     const threads = shared ? Math.max(1, Math.floor(wanted)) : 1;
     const memory = new WebAssembly.Memory(shared ? { initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true } : { initial: INITIAL_PAGES, maximum: MAX_PAGES });
     const pool = threads > 1 ? options.pool ?? computePool(threads) : undefined;
-    return new WasmContext(module, memory, shared, threads, pool);
+    return new WasmContext(name, module, memory, shared, threads, pool);
   }
 
   get handle(): WasmHandle {
@@ -121,19 +126,37 @@ export class WasmContext {
   u8(ptr: number, len: number): Uint8Array { return new Uint8Array(this.memory.buffer, ptr, len); }
 
   /**
+   * Runs export `fn(...args)` once: on one of the pool's workers when this context is multithreaded, else on the
+   * main-thread instance. Every kernel step goes through here (or `parallel`, which is this once per argument list).
+   */
+  call: KernelCall = (fn, args, signal) => {
+    if (!this.pool) {
+      try {
+        return Promise.resolve(Number(this.mainExport(fn)(...args)));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return this.pool.apply(WASM_CALL, [this.handle, fn, args], { signal }) as Promise<number>;
+  };
+
+  /**
    * Runs export `fn` once per argument list, in parallel on the pool's workers (one call per list), or serially on the
    * main-thread instance when this context is single-threaded. Resolves with the exports' return values in order.
    */
   async parallel(fn: string, argLists: number[][], signal?: AbortSignal): Promise<number[]> {
-    signal?.throwIfAborted();
+    throwIfAborted(signal);
     if (!this.pool || argLists.length <= 1) {
-      const f = this.exports[fn] as (...a: number[]) => number;
-      if (typeof f !== 'function') throw new Error(`kernel has no export '${fn}'`);
+      const f = this.mainExport(fn);
       return argLists.map((args) => Number(f(...args)));
     }
-    const handle = this.handle;
-    const ref = builtin('wasm.call');
-    return Promise.all(argLists.map((args) => this.pool!.apply(ref, [handle, fn, args], { signal }) as Promise<number>));
+    return Promise.all(argLists.map((args) => this.call(fn, args, signal)));
+  }
+
+  private mainExport(fn: string): (...a: number[]) => number {
+    const f = this.exports[fn] as ((...a: number[]) => number) | undefined;
+    if (typeof f !== 'function') throw new PoolkitError(`kernel ${this.name} has no export '${fn}'`);
+    return f;
   }
 }
 

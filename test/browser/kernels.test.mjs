@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { open, useBrowser } from './harness.mjs';
 
-// Runs in the page: k-means (wasm and js from the same init) and word count (wasm vs the DESIGN §3 reference).
+// Runs in the page: k-means (wasm and js from the same init) and word count (wasm vs the reference tokenizer).
 async function scenario() {
   const { kmeans, wordCount } = await import('/dist/browser/index.js');
   let s = 12345;

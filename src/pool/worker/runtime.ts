@@ -3,12 +3,11 @@
  * order received, and posts one result per task as soon as it is known (so a crash loses only the running task).
  */
 import { Mode, STATUS_RUNNING, type HostMessage, type TaskResult, type WireTask, type WorkerMessage } from '../protocol.js';
-import { serializeError } from '../errors.js';
-import type { FnDef } from '../task-ref.js';
-import { lookupBuiltin } from './builtins.js';
+import { PoolkitError, serializeError } from '../../core/errors.js';
 import { packNumbers } from '../chunks.js';
-
-type Fn = (...args: unknown[]) => unknown;
+import { createTaskCache } from './task-cache.js';
+import { defineShareable, encodeShareables, reviveShareables, type ShareableCodec } from '../shareable.js';
+import type { KernelContext, KernelTable, TaskFn as Fn, WorkerEnvironment } from './kernel.js';
 
 export interface WorkerSide {
   post(msg: WorkerMessage, transfer?: Transferable[]): void;
@@ -24,8 +23,21 @@ export interface Runtime {
   status(): Int32Array | null;
 }
 
-export function createRuntime(side: WorkerSide): Runtime {
-  const fns = new Map<number, Fn | Promise<Fn>>();
+/**
+ * The runtime of one worker. `kernels` is the entry's table of built-in steps, `shareables` the shareable types it
+ * revives, `env` what the platform gives a worker
+ * (file access in Node).
+ */
+export function createRuntime(side: WorkerSide, kernels: KernelTable, shareables: readonly ShareableCodec<any, any>[], env: WorkerEnvironment = {}): Runtime {
+  for (const type of shareables) defineShareable(type);
+  const context: KernelContext = {
+    resolveTask: (spec) => cache.define(spec.key, spec.def),
+    openFile(path) {
+      if (!env.openFile) throw new PoolkitError('this worker cannot open files (no file access on this platform)');
+      return env.openFile(path);
+    },
+  };
+  const cache = createTaskCache(kernels, () => context);
   let halted = false;
   let status: Int32Array | null = null;
   /** Tasks wait here while an async task or module import is pending, so order is kept. */
@@ -33,27 +45,16 @@ export function createRuntime(side: WorkerSide): Runtime {
   let busy = false;
   let ready: Promise<void> = Promise.resolve();
 
-  const define = (key: number, def: FnDef): Fn | Promise<Fn> => {
-    let f = fns.get(key);
-    if (!f) {
-      try {
-        f = compile(def);
-      } catch (e) {
-        // Remember the failure: the host sends a definition only once per worker.
-        f = () => {
-          throw e;
-        };
-      }
-      fns.set(key, f);
-      if (f instanceof Promise) f.then((g) => fns.set(key, g), () => fns.delete(key));
-    }
-    return f;
-  };
+  const define = cache.define;
 
   const finish = (r: TaskResult) => {
     if (halted) return;
+    if (r[1] === 0) {
+      const enc = encodeShareables(r[2]);
+      if (enc.found) r = [r[0], 0, enc.value, r[3], 1];
+    }
     // A chunk's all-number results go back as one transferred Float64Array.
-    const v = r[1] === 0 && Array.isArray(r[2]) ? packNumbers(r[2]) : undefined;
+    const v = r[1] === 0 && !r[4] && Array.isArray(r[2]) ? packNumbers(r[2]) : undefined;
     if (v instanceof Float64Array) {
       r[2] = v;
       side.post({ type: 'result', r }, [v.buffer]);
@@ -62,10 +63,18 @@ export function createRuntime(side: WorkerSide): Runtime {
   };
 
   const runOne = (t: WireTask): Promise<void> | void => {
-    const [id, key, def, mode, payload] = t;
+    const [id, key, def, mode, wirePayload, shared] = t;
+    let payload = wirePayload as unknown[];
+    if (shared) {
+      try {
+        payload = reviveShareables(wirePayload) as unknown[];
+      } catch (e) {
+        return finish([id, 1, serializeError(e), false]);
+      }
+    }
     if (status) Atomics.store(status, STATUS_RUNNING, id);
-    let fn: Fn | Promise<Fn> | undefined = def ? define(key, def) : fns.get(key);
-    if (fn === undefined) return finish([id, 1, serializeError(new Error(`worker has no definition for task key ${key}`)), false]);
+    let fn: Fn | Promise<Fn> | undefined = def ? define(key, def) : cache.get(key);
+    if (fn === undefined) return finish([id, 1, serializeError(new PoolkitError(`worker has no definition for task key ${key}`)), false]);
     if (fn instanceof Promise) {
       return fn.then((f) => settle(id, call(f, mode, payload)), (e) => finish([id, 1, serializeError(e), true]));
     }
@@ -107,7 +116,7 @@ export function createRuntime(side: WorkerSide): Runtime {
       status = msg.status ? new Int32Array(msg.status) : null;
       if (msg.initializer) {
         const { key, def } = msg.initializer;
-        ready = Promise.resolve(define(key, def)).then((f) => f(...msg.initArgs)).then(
+        ready = Promise.resolve(define(key, def)).then((f) => f(...(reviveShareables(msg.initArgs) as unknown[]))).then(
           () => side.post({ type: 'ready' }),
           (e) => side.post({ type: 'init-error', error: serializeError(e) }),
         ).then(() => undefined);
@@ -142,24 +151,6 @@ function call(fn: Fn, mode: Mode, payload: unknown[]): { ok: boolean; v: unknown
   } catch (e) {
     return { ok: false, v: e };
   }
-}
-
-function compile(def: FnDef): Fn | Promise<Fn> {
-  if ('src' in def) {
-    const f = new Function(`return (${def.src}\n)`)() as unknown;
-    if (typeof f !== 'function') throw new TypeError('task source did not evaluate to a function');
-    return f as Fn;
-  }
-  if ('builtin' in def) {
-    const f = lookupBuiltin(def.builtin);
-    if (!f) throw new Error(`unknown built-in task '${def.builtin}'`);
-    return f as Fn;
-  }
-  return import(/* @vite-ignore */ def.url).then((mod: Record<string, unknown>) => {
-    const f = mod[def.name];
-    if (typeof f !== 'function') throw new TypeError(`module ${def.url} has no exported function '${def.name}'`);
-    return f as Fn;
-  });
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {

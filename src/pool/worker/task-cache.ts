@@ -1,0 +1,55 @@
+/**
+ * The worker's compiled task functions, by wire key: self-contained sources compiled once, module exports imported
+ * once, kernel steps looked up in the entry's table. Plain tasks and kernel steps (mapReduce's map, combine and
+ * reduce) share this one cache.
+ */
+import { PoolkitError } from '../../core/errors.js';
+import type { FnDef } from '../task-ref.js';
+import type { KernelContext, KernelTable, TaskFn } from './kernel.js';
+
+export interface TaskCache {
+  /** The function for `key`, compiling `def` the first time (a failed compilation is remembered as a throwing function). */
+  define(key: number, def: FnDef): TaskFn | Promise<TaskFn>;
+  /** The function for `key` if its definition has arrived. */
+  get(key: number): TaskFn | Promise<TaskFn> | undefined;
+}
+
+export function createTaskCache(kernels: KernelTable, context: () => KernelContext): TaskCache {
+  const fns = new Map<number, TaskFn | Promise<TaskFn>>();
+  const compile = (def: FnDef): TaskFn | Promise<TaskFn> => {
+    if ('src' in def) {
+      const f = new Function(`return (${def.src}\n)`)() as unknown;
+      if (typeof f !== 'function') throw new PoolkitError('task source did not evaluate to a function');
+      return f as TaskFn;
+    }
+    if ('builtin' in def) {
+      const k = kernels[def.builtin];
+      if (!k) throw new PoolkitError(`unknown built-in task '${def.builtin}'`);
+      return (...args: unknown[]) => k(context(), ...args);
+    }
+    return import(/* @vite-ignore */ def.url).then((mod: Record<string, unknown>) => {
+      const f = mod[def.name];
+      if (typeof f !== 'function') throw new PoolkitError(`module ${def.url} has no exported function '${def.name}'`);
+      return f as TaskFn;
+    });
+  };
+  return {
+    define(key, def) {
+      let f = fns.get(key);
+      if (!f) {
+        try {
+          f = compile(def);
+        } catch (e) {
+          // Remember the failure: the host sends a definition only once per worker.
+          f = () => {
+            throw e;
+          };
+        }
+        fns.set(key, f);
+        if (f instanceof Promise) f.then((g) => fns.set(key, g), () => fns.delete(key));
+      }
+      return f;
+    },
+    get: (key) => fns.get(key),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Lock: Python's multiprocessing.Lock on one shared Int32 word. 0 is free, 1 held, 2 held with waiters (so release
+ * notifies only when someone waits). Any thread may release it, as in Python; `RLock` is the owner-checked kind.
+ *
+ * The blocking `acquire` uses Atomics.wait (workers, and Node's main thread); `acquireAsync` uses Atomics.waitAsync
+ * and works everywhere, a browser's main thread included.
+ */
+import { InvalidArgumentError, PoolkitError } from '../core/errors.js';
+import { defineShareable, markShareable } from '../pool/shareable.js';
+import { sharedInt32 } from './shared-memory.js';
+
+const FREE = 0;
+const HELD = 1;
+const CONTENDED = 2;
+
+export class Lock {
+  /** @internal */
+  readonly state: Int32Array;
+
+  constructor(/** @internal */ shared?: Int32Array) {
+    this.state = shared ?? sharedInt32(1, 'Lock');
+    markShareable(this, lockType);
+  }
+
+  /**
+   * Takes the lock, waiting up to `timeoutMs` (default: forever; 0: do not wait). Returns false when it timed out.
+   * Blocks the thread: use `acquireAsync` on a browser's main thread.
+   */
+  acquire(timeoutMs?: number): boolean {
+    const deadline = deadlineOf(timeoutMs);
+    if (Atomics.compareExchange(this.state, 0, FREE, HELD) === FREE) return true;
+    for (;;) {
+      // Announce a waiter, then sleep while the word says held-with-waiters.
+      if (Atomics.exchange(this.state, 0, CONTENDED) === FREE) return true;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.state, 0, CONTENDED, left === Infinity ? undefined : left);
+    }
+  }
+
+  /** Like `acquire`, without blocking the thread. */
+  async acquireAsync(timeoutMs?: number): Promise<boolean> {
+    const deadline = deadlineOf(timeoutMs);
+    if (Atomics.compareExchange(this.state, 0, FREE, HELD) === FREE) return true;
+    for (;;) {
+      if (Atomics.exchange(this.state, 0, CONTENDED) === FREE) return true;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      const w = Atomics.waitAsync(this.state, 0, CONTENDED, left === Infinity ? undefined : left);
+      if (w.async) await w.value;
+    }
+  }
+
+  /** Frees the lock. Throws when it is not held. */
+  release(): void {
+    const prev = Atomics.exchange(this.state, 0, FREE);
+    if (prev === FREE) throw new PoolkitError('release() of a Lock that is not held', { code: 'ERR_LOCK_NOT_HELD' });
+    if (prev === CONTENDED) Atomics.notify(this.state, 0, 1);
+  }
+
+  /** True while some thread holds it. */
+  locked(): boolean {
+    return Atomics.load(this.state, 0) !== FREE;
+  }
+
+  /** `using` releases the lock at the end of the scope: `{ using _ = lock.held(); ... }`. */
+  held(timeoutMs?: number): Disposable {
+    if (!this.acquire(timeoutMs)) throw new PoolkitError(`Lock not acquired within ${timeoutMs} ms`, { code: 'ERR_TIMEOUT' });
+    return { [Symbol.dispose]: () => this.release() };
+  }
+}
+
+export const lockType = defineShareable<Lock, Int32Array>({
+  tag: 'poolkit.Lock',
+  encode: (lock) => lock.state,
+  revive: (state) => new Lock(state),
+});
+
+function deadlineOf(timeoutMs: number | undefined): number {
+  if (timeoutMs === undefined || timeoutMs === Infinity) return Infinity;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) throw new InvalidArgumentError('timeoutMs', `expected a number of milliseconds >= 0, got ${String(timeoutMs)}`);
+  return performance.now() + timeoutMs;
+}

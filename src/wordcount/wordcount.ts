@@ -1,0 +1,118 @@
+/**
+ * `wordCount(input, options)`: counts words by the rules of docs/ARCHITECTURE.md, "Word tokenization" (Unicode letters, marks and numbers,
+ * lower-cased with toLowerCase) on the js backend (the reference) or the multithreaded wasm backend.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import type { Pool } from '../pool/pool.js';
+import { platform } from '../core/platform.js';
+import { WasmContext } from '../wasm/context.js';
+import { computePool } from '../pool/compute-pool.js';
+import { openByteSource, throwIfAborted, type ByteInput } from '../bytes/source.js';
+import { splitBytes } from '../bytes/split.js';
+import { cutAtSeparator } from './cuts.js';
+import { countWordsJs } from './js.js';
+import { WasmWordCounter } from './wasm.js';
+import { WordCountResult, type WordCounts } from './result.js';
+import { openFileInput } from '../bytes/file-reader.js';
+import { countFile } from './file.js';
+
+export type WordCountBackend = 'auto' | 'js' | 'wasm';
+
+/** Progress of a word count: bytes read so far, and the input size when known. */
+export interface WordCountProgress {
+  bytes: number;
+  totalBytes: number | undefined;
+}
+
+export interface WordCountOptions {
+  /**
+   * Threads for the wasm backend, a positive integer. Default: available parallelism (or the pool's size), fewer for
+   * inputs of known size under 16 MiB per thread. A file in Node is counted by the calling thread (one split per
+   * event-loop turn) and threads - 1 workers; other input by `threads` workers while the calling thread reads it.
+   */
+  threads?: number;
+  /**
+   * 'auto' (default): wasm, or js for inputs under 64 KiB or when the kernel's Unicode tables (generated at build
+   * time) are of another Unicode version than the running engine's; 'js': the reference; 'wasm': multithreaded wasm.
+   */
+  backend?: WordCountBackend;
+  /** The pool whose workers run the wasm threads; default: poolkit's shared compute pool. */
+  pool?: Pool;
+  signal?: AbortSignal;
+  onProgress?: (progress: WordCountProgress) => void;
+  /** Target split size in bytes for the wasm backend (default 2 MiB). */
+  splitBytes?: number;
+  /** @internal Testing: wasm table and arena sizes (small values exercise growth). */
+  tuning?: { initialSlots?: number; arenaBytes?: number };
+}
+
+const SMALL = 64 << 10;
+const PER_THREAD = 16 << 20;
+/** Splits live in wasm memory, one per thread and more in flight: past 1 GiB they could not fit in 4 GiB. */
+const MAX_SPLIT = 1 << 30;
+
+/**
+ * Counts the words of `input` (text, bytes, a Blob, a byte stream, or a file in Node as `{ path }` / a file: URL).
+ * Identical counts on every backend, thread count and chunking.
+ * @throws InvalidArgumentError for a bad input, a missing file or a directory, or a bad option
+ */
+export async function wordCount(input: ByteInput, options: WordCountOptions = {}): Promise<WordCounts> {
+  const { signal, onProgress } = options;
+  const backend = options.backend ?? 'auto';
+  if (!['auto', 'js', 'wasm'].includes(backend)) throw new InvalidArgumentError('backend', `expected 'auto', 'js' or 'wasm', got ${JSON.stringify(backend)}`);
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
+    throw new InvalidArgumentError('threads', `expected a positive integer, got ${String(options.threads)}`);
+  }
+  if (options.splitBytes !== undefined && !(Number.isInteger(options.splitBytes) && options.splitBytes >= 1 && options.splitBytes <= MAX_SPLIT)) {
+    throw new InvalidArgumentError('splitBytes', `expected an integer from 1 to ${MAX_SPLIT} (1 GiB), got ${String(options.splitBytes)}`);
+  }
+  throwIfAborted(signal);
+  // Files in Node are read by the wasm threads themselves, each its own splits (or streamed to the js backend);
+  // everything else streams chunks.
+  const file = backend === 'js' ? undefined : await openFileInput(input);
+  try {
+    const source = file ?? (await openByteSource(input, signal));
+    const progress = (bytes: number) => onProgress?.({ bytes, totalBytes: source.size });
+    const countJs = async () => {
+      const counts = new Map<string, number>();
+      const { total, bytes } = await countWordsJs(source.chunks, counts, signal, progress);
+      return new WordCountResult(counts, total, bytes, 'js', 1);
+    };
+    if (backend === 'js' || (backend === 'auto' && source.size !== undefined && source.size < SMALL)) return await countJs();
+    // Unless told, use about one thread per 16 MiB of known input: starting a worker costs more than it saves below.
+    const most = options.pool?.size ?? platform().defaultConcurrency();
+    const threads = options.threads ?? (source.size !== undefined ? Math.max(1, Math.min(most, Math.ceil(source.size / PER_THREAD))) : most);
+    const pool = threads > 1 && platform().sharedMemoryAvailable() ? options.pool ?? computePool(threads) : undefined;
+    const ctx = await WasmContext.create('wordcount', { threads, pool });
+    if (backend === 'auto' && !sameUnicode(Number(ctx.exports.unicodeVersion()))) {
+      // The kernel's tables come from the Node that built it; another Unicode version could classify differently.
+      return await countJs();
+    }
+    const call = ctx.call;
+    const splitSize = options.splitBytes ?? 2 << 20;
+    if (file) {
+      const { initialSlots, arenaBytes } = options.tuning ?? {};
+      const r = await countFile(ctx, pool, call, file, { splitBytes: splitSize, signal, onBytes: progress, initialSlots, arenaBytes });
+      return new WordCountResult(r.counts, r.total, r.bytes, 'wasm', ctx.threads);
+    }
+    const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal, sizeHint: source.size, mainAssist: ctx.threads > 1 && pool !== undefined, ...options.tuning });
+    let bytes = 0;
+    for await (const split of splitBytes(source.chunks, splitSize, cutAtSeparator)) {
+      bytes += split.length;
+      await counter.add(split);
+      progress(bytes);
+    }
+    const { counts, total } = await counter.finish();
+    return new WordCountResult(counts, total, bytes, 'wasm', ctx.threads);
+  } finally {
+    await file?.close();
+  }
+}
+
+/** True unless the runtime reports a Unicode version (Node does) other than the kernel tables' (major * 100 + minor). */
+function sameUnicode(kernel: number): boolean {
+  const v = (globalThis as { process?: { versions?: { unicode?: string } } }).process?.versions?.unicode;
+  if (!v) return true;
+  const [major = 0, minor = 0] = v.split('.').map(Number);
+  return major * 100 + minor === kernel;
+}
