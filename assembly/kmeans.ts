@@ -1,8 +1,8 @@
 // k-means kernels: one Lloyd assignment step (distances, fused argmin, per-block partial sums), the block reduction,
 // and the distance updates k-means++ needs. f32 SIMD (128-bit), f64 accumulation.
 //
-// Memory contract (the host owns the layout; see src/kmeans/wasm-layout.ts): kernels allocate nothing and keep no
-// mutable static data. Every call gets the address of a descriptor, an array of i32 fields the host fills:
+// Memory contract (the host owns the layout): kernels allocate nothing and keep no mutable static data. Every call
+// gets the address of a descriptor (KMeansDesc in scripts/layouts.mjs), i32 fields the host fills:
 //
 //   data      n × dp f32, row-major, dims zero-padded to dp (a multiple of 4)
 //   ct        the centroids for the distance loop: kp/8 groups, each dp × 8 f32, holding −2·c (transposed per group)
@@ -18,31 +18,18 @@
 // Determinism: a block's partial sums depend only on the rows of that block, whatever thread computes it, and the
 // reduction adds blocks in block order, so results do not depend on the thread count.
 
-const D_DATA = 0;
-const D_N = 1;
-const D_DP = 2;
-const D_KP = 3;
-const D_K = 4;
-const D_CT = 5;
-const D_CNORM = 6;
-const D_CENT = 7;
-const D_WEIGHTS = 8;
-const D_LABELS = 9;
-const D_MIND = 10;
-const D_SUMS = 11;
-const D_COUNTS = 12;
-const D_BINERTIA = 13;
-const D_BLOCKROWS = 14;
-const D_NBLOCKS = 15;
-const D_COUNTER = 16;
-const D_UPDATE = 17;
+import {
+  DESC_BINERTIA, DESC_BLOCK_ROWS, DESC_CENT, DESC_CNORM, DESC_COUNTER, DESC_COUNTS, DESC_CT, DESC_DATA, DESC_DP,
+  DESC_K, DESC_KP, DESC_LABELS, DESC_MIND, DESC_N, DESC_NBLOCKS, DESC_SUMS, DESC_UPDATE, DESC_WEIGHTS,
+} from './generated/kmeans-layout';
 
 export function heapBase(): usize {
   return __heap_base;
 }
 
-@inline function field(desc: usize, i: i32): i32 {
-  return load<i32>(desc + (<usize>i << 2));
+/** The i32 field at byte offset `at` (a DESC_* constant) of the descriptor. */
+@inline function field(desc: usize, at: i32): i32 {
+  return load<i32>(desc + <usize>at);
 }
 
 /**
@@ -50,8 +37,8 @@ export function heapBase(): usize {
  * descriptor's update flag is set) per-block weighted sums, counts and inertia. Returns how many labels changed.
  */
 export function assign(desc: usize): i32 {
-  const nblocks = field(desc, D_NBLOCKS);
-  const counter = <usize>field(desc, D_COUNTER);
+  const nblocks = field(desc, DESC_NBLOCKS);
+  const counter = <usize>field(desc, DESC_COUNTER);
   let changed = 0;
   while (true) {
     const b = atomic.add<i32>(counter, 1);
@@ -62,24 +49,24 @@ export function assign(desc: usize): i32 {
 }
 
 function assignBlock(desc: usize, b: i32): i32 {
-  const data = <usize>field(desc, D_DATA);
-  const n = field(desc, D_N);
-  const dp = field(desc, D_DP);
-  const kp = field(desc, D_KP);
-  const k = field(desc, D_K);
-  const ct = <usize>field(desc, D_CT);
-  const cnorm = <usize>field(desc, D_CNORM);
-  const cent = <usize>field(desc, D_CENT);
-  const weights = <usize>field(desc, D_WEIGHTS);
-  const labels = <usize>field(desc, D_LABELS);
-  const mind = <usize>field(desc, D_MIND);
-  const blockRows = field(desc, D_BLOCKROWS);
-  const update = field(desc, D_UPDATE);
+  const data = <usize>field(desc, DESC_DATA);
+  const n = field(desc, DESC_N);
+  const dp = field(desc, DESC_DP);
+  const kp = field(desc, DESC_KP);
+  const k = field(desc, DESC_K);
+  const ct = <usize>field(desc, DESC_CT);
+  const cnorm = <usize>field(desc, DESC_CNORM);
+  const cent = <usize>field(desc, DESC_CENT);
+  const weights = <usize>field(desc, DESC_WEIGHTS);
+  const labels = <usize>field(desc, DESC_LABELS);
+  const mind = <usize>field(desc, DESC_MIND);
+  const blockRows = field(desc, DESC_BLOCK_ROWS);
+  const update = field(desc, DESC_UPDATE);
   const r0 = b * blockRows;
   const r1 = min(n, r0 + blockRows);
   const rowBytes = <usize>dp << 2;
-  const sums = <usize>field(desc, D_SUMS) + (<usize>b * <usize>k * <usize>dp << 3);
-  const counts = <usize>field(desc, D_COUNTS) + (<usize>b * <usize>k << 3);
+  const sums = <usize>field(desc, DESC_SUMS) + (<usize>b * <usize>k * <usize>dp << 3);
+  const counts = <usize>field(desc, DESC_COUNTS) + (<usize>b * <usize>k << 3);
   if (update) {
     memory.fill(sums, 0, <usize>k * <usize>dp << 3);
     memory.fill(counts, 0, <usize>k << 3);
@@ -112,7 +99,7 @@ function assignBlock(desc: usize, b: i32): i32 {
       }
     }
   }
-  store<f64>(<usize>field(desc, D_BINERTIA) + (<usize>b << 3), inertia);
+  store<f64>(<usize>field(desc, DESC_BINERTIA) + (<usize>b << 3), inertia);
   return changed;
 }
 
@@ -216,12 +203,12 @@ export function argmin4(x0: usize, rowBytes: usize, ct: usize, cnorm: usize, gro
  * total inertia. Serial (one call), so the order is fixed.
  */
 export function reduce(desc: usize, outSums: usize, outCounts: usize): f64 {
-  const dp = field(desc, D_DP);
-  const k = field(desc, D_K);
-  const nblocks = field(desc, D_NBLOCKS);
-  const sums = <usize>field(desc, D_SUMS);
-  const counts = <usize>field(desc, D_COUNTS);
-  const binertia = <usize>field(desc, D_BINERTIA);
+  const dp = field(desc, DESC_DP);
+  const k = field(desc, DESC_K);
+  const nblocks = field(desc, DESC_NBLOCKS);
+  const sums = <usize>field(desc, DESC_SUMS);
+  const counts = <usize>field(desc, DESC_COUNTS);
+  const binertia = <usize>field(desc, DESC_BINERTIA);
   const sumBytes = <usize>k * <usize>dp << 3;
   const countBytes = <usize>k << 3;
   memory.copy(outSums, sums, sumBytes);
@@ -247,12 +234,12 @@ export function reduce(desc: usize, outSums: usize, outCounts: usize): f64 {
  * Σ w_r · out[t·n4 + r] over block b. Per-block potentials keep the result independent of how blocks are split.
  */
 export function kppTrials(desc: usize, closest: usize, cand: usize, trials: i32, out: usize, n4: i32, pots: usize, b0: i32, b1: i32): void {
-  const data = <usize>field(desc, D_DATA);
-  const n = field(desc, D_N);
-  const dp = field(desc, D_DP);
-  const weights = <usize>field(desc, D_WEIGHTS);
-  const blockRows = field(desc, D_BLOCKROWS);
-  const nblocks = field(desc, D_NBLOCKS);
+  const data = <usize>field(desc, DESC_DATA);
+  const n = field(desc, DESC_N);
+  const dp = field(desc, DESC_DP);
+  const weights = <usize>field(desc, DESC_WEIGHTS);
+  const blockRows = field(desc, DESC_BLOCK_ROWS);
+  const nblocks = field(desc, DESC_NBLOCKS);
   const rowBytes = <usize>dp << 2;
   const slotBytes = <usize>n4 << 2;
   for (let b = b0; b < b1; b++) {
@@ -275,8 +262,8 @@ export function kppTrials(desc: usize, closest: usize, cand: usize, trials: i32,
 
 /** out[r] = Σ_{i ≤ r} w_i · closest[i] in float64, rows in order (k-means++ samples rows from it). */
 export function cumulative(desc: usize, closest: usize, out: usize): void {
-  const n = field(desc, D_N);
-  const weights = <usize>field(desc, D_WEIGHTS);
+  const n = field(desc, DESC_N);
+  const weights = <usize>field(desc, DESC_WEIGHTS);
   let acc: f64 = 0;
   for (let r = 0; r < n; r++) {
     const d = <f64>load<f32>(closest + (<usize>r << 2));

@@ -1,6 +1,6 @@
 // Word-count kernel (the tokenization of docs/ARCHITECTURE.md) for multithreaded WebAssembly over one shared memory.
 //
-// The host owns the memory layout: it assigns each thread a table state (see lib/wordtable.ts) and input splits
+// The host owns the memory layout: it assigns each thread a table state (WordTableState, see lib/wordtable.ts) and input splits
 // that start and end at separators. `count` scans a split with an ASCII fast path and the generated Unicode tables,
 // writes each word lower-cased (UTF-8) into the thread's key arena and counts it in the thread's open-addressing
 // table; it stops early, reporting how far it got, when the table or arena needs growing. Then `stats` and `merge`
@@ -8,9 +8,10 @@
 import { UNI_VERSION } from './generated/unicode';
 import { ASCII_CLASS, decodeAt, propOf, putUtf8 } from './lib/utf8';
 import {
-  RAW, S_AEND, S_ATOP, S_LIMIT, S_MASK, S_ORDER, S_SLOTS, S_STATUS, S_TOTAL, S_USED,
-  INLINE, findLong, findShort, hashKey, hashShort, shortMask, keyOf, partitionOf, rehashTable,
-} from './lib/wordtable';
+  RAW, SLOT_COUNT, SLOT_HASH, SLOT_KEY, SLOT_LEN, SLOT_SHIFT, STATE_AEND, STATE_ATOP, STATE_BYTES, STATE_LIMIT,
+  STATE_MASK, STATE_ORDER, STATE_SLOTS, STATE_STATUS, STATE_TOTAL, STATE_USED,
+} from './generated/wordcount-layout';
+import { INLINE, findLong, findShort, hashKey, hashShort, shortMask, keyOf, partitionOf, rehashTable } from './lib/wordtable';
 
 /** 0xFF in each lane holding an ASCII letter or digit. */
 // @ts-ignore: decorator
@@ -33,20 +34,20 @@ export function unicodeVersion(): i32 {
 
 /** Sets up a table state: an empty slot array (zeroed here), its occupancy limit, a key arena and an order array. */
 export function initTable(st: usize, slots: usize, mask: u32, limit: u32, arena: usize, arenaEnd: usize, order: usize): void {
-  memory.fill(st, 0, 64);
-  memory.fill(slots, 0, (<usize>mask + 1) << 5);
-  store<u32>(st, <u32>slots, S_SLOTS);
-  store<u32>(st, mask, S_MASK);
-  store<u32>(st, limit, S_LIMIT);
-  store<u32>(st, <u32>arena, S_ATOP);
-  store<u32>(st, <u32>arenaEnd, S_AEND);
-  store<u32>(st, <u32>order, S_ORDER);
+  memory.fill(st, 0, STATE_BYTES);
+  memory.fill(slots, 0, (<usize>mask + 1) << SLOT_SHIFT);
+  store<u32>(st, <u32>slots, STATE_SLOTS);
+  store<u32>(st, mask, STATE_MASK);
+  store<u32>(st, limit, STATE_LIMIT);
+  store<u32>(st, <u32>arena, STATE_ATOP);
+  store<u32>(st, <u32>arenaEnd, STATE_AEND);
+  store<u32>(st, <u32>order, STATE_ORDER);
 }
 
 /** Moves the table at `st` to a larger slot array; the host sets the new limit. */
 export function rehash(st: usize, slots: usize, mask: u32, limit: u32): void {
   rehashTable(st, slots, mask);
-  store<u32>(st, limit, S_LIMIT);
+  store<u32>(st, limit, STATE_LIMIT);
 }
 
 /**
@@ -57,15 +58,15 @@ export function rehash(st: usize, slots: usize, mask: u32, limit: u32): void {
  */
 export function count(st: usize, ptr: usize, len: u32): u32 {
   const end = ptr + <usize>len;
-  let atop = <usize>load<u32>(st, S_ATOP);
-  if (<usize>load<u32>(st, S_AEND) - atop < (<usize>len << 2) + 64) {
-    store<u32>(st, 2, S_STATUS);
+  let atop = <usize>load<u32>(st, STATE_ATOP);
+  if (<usize>load<u32>(st, STATE_AEND) - atop < (<usize>len << 2) + 64) {
+    store<u32>(st, 2, STATE_STATUS);
     return 0;
   }
-  const slots = <usize>load<u32>(st, S_SLOTS);
-  const mask = load<u32>(st, S_MASK);
-  const limit = load<u32>(st, S_LIMIT);
-  let used = load<u32>(st, S_USED);
+  const slots = <usize>load<u32>(st, STATE_SLOTS);
+  const mask = load<u32>(st, STATE_MASK);
+  const limit = load<u32>(st, STATE_LIMIT);
+  let used = load<u32>(st, STATE_USED);
   let total: u64 = 0;
   let status: u32 = 0;
   let i = ptr;
@@ -168,43 +169,43 @@ export function count(st: usize, ptr: usize, len: u32): u32 {
       h = hashKey(kp, n, lenField);
       s = findLong(slots, mask, h, kp, lenField);
     }
-    if (load<u32>(s, 4) == 0) {
+    if (load<u32>(s, SLOT_LEN) == 0) {
       if (used >= limit) {
         status = 1;
         i = start;
         break;
       }
-      store<u32>(s, h);
-      store<u32>(s, lenField, 4);
-      store<u64>(s, 1, 8);
-      if (n <= INLINE) v128.store(s, kv, 16);
+      store<u32>(s, h, SLOT_HASH);
+      store<u32>(s, lenField, SLOT_LEN);
+      store<u64>(s, 1, SLOT_COUNT);
+      if (n <= INLINE) v128.store(s, kv, SLOT_KEY);
       else {
-        store<u32>(s, <u32>kp, 16);
+        store<u32>(s, <u32>kp, SLOT_KEY);
         atop = kp + <usize>n;
       }
       used++;
     } else {
-      store<u64>(s, load<u64>(s, 8) + 1, 8);
+      store<u64>(s, load<u64>(s, SLOT_COUNT) + 1, SLOT_COUNT);
     }
     total++;
   }
   if (i > end) i = end; // separator skipping steps 16 bytes at a time
-  store<u32>(st, <u32>atop, S_ATOP);
-  store<u32>(st, used, S_USED);
-  store<u64>(st, load<u64>(st, S_TOTAL) + total, S_TOTAL);
-  store<u32>(st, status, S_STATUS);
+  store<u32>(st, <u32>atop, STATE_ATOP);
+  store<u32>(st, used, STATE_USED);
+  store<u64>(st, load<u64>(st, STATE_TOTAL) + total, STATE_TOTAL);
+  store<u32>(st, status, STATE_STATUS);
   return <u32>(i - ptr);
 }
 
 /** Adds, per partition p < parts, the table's key count to out[2p] and key bytes (+2 each) to out[2p+1] (u32). */
 export function stats(st: usize, parts: u32, out: usize): void {
-  const slots = <usize>load<u32>(st, S_SLOTS);
-  const mask = load<u32>(st, S_MASK);
+  const slots = <usize>load<u32>(st, STATE_SLOTS);
+  const mask = load<u32>(st, STATE_MASK);
   for (let i: u32 = 0; i <= mask; i++) {
-    const s = slots + (<usize>i << 5);
-    const len = load<u32>(s, 4);
+    const s = slots + (<usize>i << SLOT_SHIFT);
+    const len = load<u32>(s, SLOT_LEN);
     if (len == 0) continue;
-    const o = out + (<usize>partitionOf(load<u32>(s), parts) << 3);
+    const o = out + (<usize>partitionOf(load<u32>(s, SLOT_HASH), parts) << 3);
     store<u32>(o, load<u32>(o) + 1);
     store<u32>(o, load<u32>(o, 4) + (len & ~RAW) + 2, 4);
   }
@@ -223,33 +224,33 @@ export function merge(dst: usize, slots: usize, mask: u32, order: usize, srcs: u
   let total: u64 = 0;
   for (let k: u32 = 0; k < nSrc; k++) {
     const src = <usize>load<u32>(srcs + (<usize>k << 2));
-    const sSlots = <usize>load<u32>(src, S_SLOTS);
-    const sMask = load<u32>(src, S_MASK);
+    const sSlots = <usize>load<u32>(src, STATE_SLOTS);
+    const sMask = load<u32>(src, STATE_MASK);
     for (let i: u32 = 0; i <= sMask; i++) {
-      const s = sSlots + (<usize>i << 5);
-      const lenField = load<u32>(s, 4);
+      const s = sSlots + (<usize>i << SLOT_SHIFT);
+      const lenField = load<u32>(s, SLOT_LEN);
       if (lenField == 0) continue;
-      const h = load<u32>(s);
+      const h = load<u32>(s, SLOT_HASH);
       if (partitionOf(h, parts) != p) continue;
-      const c = load<u64>(s, 8);
+      const c = load<u64>(s, SLOT_COUNT);
       total += c;
-      const d = (lenField & ~RAW) <= INLINE ? findShort(slots, mask, h, v128.load(s, 16), lenField) : findLong(slots, mask, h, keyOf(s), lenField);
-      if (load<u32>(d, 4) == 0) {
+      const d = (lenField & ~RAW) <= INLINE ? findShort(slots, mask, h, v128.load(s, SLOT_KEY), lenField) : findLong(slots, mask, h, keyOf(s), lenField);
+      if (load<u32>(d, SLOT_LEN) == 0) {
         v128.store(d, v128.load(s));
-        v128.store(d, v128.load(s, 16), 16);
-        store<u32>(order + (<usize>used << 2), <u32>((d - slots) >> 5));
+        v128.store(d, v128.load(s, SLOT_KEY), SLOT_KEY);
+        store<u32>(order + (<usize>used << 2), <u32>((d - slots) >> SLOT_SHIFT));
         used++;
       } else {
-        store<u64>(d, load<u64>(d, 8) + c, 8);
+        store<u64>(d, load<u64>(d, SLOT_COUNT) + c, SLOT_COUNT);
       }
     }
   }
-  store<u32>(dst, used, S_USED);
-  store<u64>(dst, total, S_TOTAL);
+  store<u32>(dst, used, STATE_USED);
+  store<u64>(dst, total, STATE_TOTAL);
   let w = blob;
   for (let j: u32 = 0; j < used; j++) {
-    const d = slots + (<usize>load<u32>(order + (<usize>j << 2)) << 5);
-    const lenField = load<u32>(d, 4);
+    const d = slots + (<usize>load<u32>(order + (<usize>j << 2)) << SLOT_SHIFT);
+    const lenField = load<u32>(d, SLOT_LEN);
     const n = <usize>(lenField & ~RAW);
     if (lenField & RAW) {
       store<u8>(w, 1);
@@ -259,7 +260,7 @@ export function merge(dst: usize, slots: usize, mask: u32, order: usize, srcs: u
     w += n;
     store<u8>(w, 10);
     w++;
-    store<f64>(counts + (<usize>j << 3), <f64>load<u64>(d, 8));
+    store<f64>(counts + (<usize>j << 3), <f64>load<u64>(d, SLOT_COUNT));
     store<u32>(ends + (<usize>j << 2), <u32>(w - blob));
   }
   return <u32>(w - blob);

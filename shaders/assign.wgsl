@@ -11,16 +11,7 @@
 // implementations of WebGPU (SwiftShader, lavapipe) workgroup memory and barriers only add cost (2–6× slower on
 // SwiftShader here), since the centroids sit in the CPU's caches anyway.
 
-struct Params {
-  rows: u32,         // rows in this chunk
-  dims: u32,
-  k: u32,
-  hasWeights: u32,
-  blockRows: u32,    // update.wgsl: rows per block
-  blockBase: u32,    // update.wgsl: index of this chunk's first block in the partial-sum buffer
-  inertiaBase: u32,  // inertia.wgsl: index of this chunk's first partial
-  pad: u32,
-}
+// ChunkParams: declared in scripts/layouts.mjs, prepended at build time by scripts/gen-shaders.mjs.
 
 override WG: u32 = 64u;
 // vec4s of workgroup memory for one centroid tile (groups of four centroids × dims); the host guarantees
@@ -28,7 +19,7 @@ override WG: u32 = 64u;
 override TILE_VEC4S: u32 = 1024u;
 override TILED: bool = true;
 
-@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(0) var<uniform> P: ChunkParams;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> C: array<f32>;
 @group(0) @binding(3) var<storage, read_write> labels: array<u32>;

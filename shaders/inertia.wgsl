@@ -2,21 +2,12 @@
 // WG × ROWS_PER_THREAD rows (each thread a fixed strided sequence, then a fixed tree) and writes one partial.
 // The host adds the partials in index order in float64: the result does not depend on scheduling.
 
-struct Params {
-  rows: u32,
-  dims: u32,
-  k: u32,
-  hasWeights: u32,
-  blockRows: u32,
-  blockBase: u32,
-  inertiaBase: u32,
-  pad: u32,
-}
+// ChunkParams: declared in scripts/layouts.mjs, prepended at build time by scripts/gen-shaders.mjs.
 
 override WG: u32 = 256u;          // a power of two
 override ROWS_PER_THREAD: u32 = 64u;
 
-@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(0) var<uniform> P: ChunkParams;
 @group(0) @binding(1) var<storage, read> mind: array<f32>;
 @group(0) @binding(2) var<storage, read> W: array<f32>;
 @group(0) @binding(3) var<storage, read_write> partials: array<f32>;

@@ -1,12 +1,7 @@
 // Update step, second stage: adds the per-block partial sums cell by cell, blocks in index order (a fixed order:
 // deterministic), into k × (dims + 1) totals that the host reads back.
 
-struct ReduceParams {
-  cells: u32,   // k × (dims + 1)
-  blocks: u32,
-  pad0: u32,
-  pad1: u32,
-}
+// ReduceParams: declared in scripts/layouts.mjs, prepended at build time by scripts/gen-shaders.mjs.
 
 override WG: u32 = 64u;
 

@@ -7,23 +7,14 @@
 // LOCAL_SUMS: when k × (dims + 1) floats fit in workgroup memory, the running sums live there (cheap read-modify-
 // writes) and are copied to the block's region at the end, by the same threads that own them.
 
-struct Params {
-  rows: u32,
-  dims: u32,
-  k: u32,
-  hasWeights: u32,
-  blockRows: u32,
-  blockBase: u32,
-  inertiaBase: u32,
-  pad: u32,
-}
+// ChunkParams: declared in scripts/layouts.mjs, prepended at build time by scripts/gen-shaders.mjs.
 
 override WG: u32 = 64u;
 override LOCAL_SUMS: bool = false;
 // Floats of workgroup memory for the running sums (k × (dims + 1) when LOCAL_SUMS, else 1).
 override LOCAL_FLOATS: u32 = 1u;
 
-@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(0) var<uniform> P: ChunkParams;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> W: array<f32>;
 @group(0) @binding(3) var<storage, read> labels: array<u32>;

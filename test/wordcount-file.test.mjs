@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { wordCount } from '../dist/index.js';
 import { cutAtOrAfter } from '../dist/wordcount/cuts.js';
 import * as splits from '../dist/wordcount/splits.js';
+import { WordCountJob as Job, WordCountRecord as Rec } from '../dist/wordcount/generated/layouts.js';
 
 const { READ_AHEAD } = splits;
 import { rng, randomInput, referenceCounts, cutKeepsCounts } from './fixtures/text-fuzz.mjs';
@@ -100,12 +101,12 @@ describe('wordCount over files', function () {
         return n;
       }, close() {} };
       new Uint8Array(memory.buffer).fill(0, 0, 128);
-      const words = new Int32Array(memory.buffer, job, splits.JOB_BYTES / 4);
-      words[splits.J_SPLIT] = S;
-      new Float64Array(memory.buffer, job, splits.JOB_BYTES / 8)[splits.J_SIZE_F64] = claimed;
-      const r = new Uint32Array(memory.buffer, rec, splits.RECORD_BYTES / 4);
-      r[splits.R_BUF] = 1024;
-      r[splits.R_BUF_CAP] = splits.splitBufferBytes(S);
+      const words = new Int32Array(memory.buffer, job, Job.bytes / 4);
+      words[Job.index.split] = S;
+      new Float64Array(memory.buffer, job, Job.bytes / 8)[Job.index.size] = claimed;
+      const r = new Uint32Array(memory.buffer, rec, Rec.bytes / 4);
+      r[Rec.index.buf] = 1024;
+      r[Rec.index.bufCap] = splits.splitBufferBytes(S);
       const seen = [];
       const count = (st, ptr, len) => (seen.push(new Uint8Array(memory.buffer, ptr, len).slice()), len);
       // One split at a time, as the calling thread runs it.
@@ -120,7 +121,7 @@ describe('wordCount over files', function () {
         at += piece.length;
         assert.equal(cutAtOrAfter(data, at, data.length), at, `iter ${iter}: a split ends at ${at}, not at a cut`);
       }
-      assert.equal(new Float64Array(memory.buffer, rec, 8)[splits.R_BYTES_F64], data.length, 'bytes counted');
+      assert.equal(new Float64Array(memory.buffer, rec, 8)[Rec.index.bytes], data.length, 'bytes counted');
       // The host's forward scan (64-byte reads here) finds the same cuts; the end of the data is one.
       for (const x of [0, 1, S, Math.floor(data.length / 2), data.length - 1, data.length].filter((x) => x <= data.length)) {
         const q = x <= 0 ? 0 : cutAtOrAfter(data, x, data.length);

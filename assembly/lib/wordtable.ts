@@ -1,25 +1,16 @@
 // Open-addressing hash tables of byte keys in host-assigned memory (the kernel allocates nothing).
 //
-// A table state (64 bytes at an offset the host assigns) points at a slot array and a key arena:
-//   slot (32 bytes): hash u32 | length u32 (0 = empty; bit 31 = raw: the original bytes, lower-cased by the host)
-//                    | count u64 | the key's bytes when it has at most 16, else the u32 address of its bytes
+// A table state (WordTableState, at an offset the host assigns) points at a slot array and a key arena; a slot
+// (WordSlot) holds a key's hash, length (bit 31 RAW: the original bytes, lower-cased by the host), count, and the
+// key's bytes when it has at most 16, else their address. Both layouts are generated from scripts/layouts.mjs.
 // A lookup touches one cache line for the common short keys. Linear probing on the low hash bits; the host sizes
 // slots and arena and grows them when a call reports so.
+import {
+  RAW, SLOT_BYTES, SLOT_HASH, SLOT_KEY, SLOT_KEY_BYTES, SLOT_LEN, SLOT_SHIFT, STATE_MASK, STATE_SLOTS,
+} from '../generated/wordcount-layout';
 
-export const S_SLOTS = 0; // u32 address of the slot array
-export const S_MASK = 4; // u32 slot count - 1 (a power of two minus one)
-export const S_USED = 8; // u32 occupied slots
-export const S_LIMIT = 12; // u32 occupancy at which inserting stops (load factor, set by the host)
-export const S_ATOP = 16; // u32 next free arena byte
-export const S_AEND = 20; // u32 end of the arena
-export const S_TOTAL = 24; // u64 words counted
-export const S_ORDER = 32; // u32 merge tables: address of the insertion-order array (u32 slot indices)
-export const S_STATUS = 36; // u32 why the last call stopped: 0 done, 1 table full, 2 arena low
-export const STATE_BYTES = 64;
-
-export const SLOT_BYTES = 32;
-export const INLINE: u32 = 16;
-export const RAW: u32 = 0x80000000;
+/** Keys of at most this many bytes live in their slot. */
+export const INLINE: u32 = <u32>SLOT_KEY_BYTES;
 
 const M1: u64 = 0x9e3779b97f4a7c15;
 const M2: u64 = 0xff51afd7ed558ccd;
@@ -89,12 +80,14 @@ export function hashShort(kv: v128, lenField: u32): u32 {
 // @ts-ignore: decorator
 @inline
 export function findShort(slots: usize, mask: u32, h: u32, kv: v128, lenField: u32): usize {
+  // One u64 load compares hash and length together, and one v128 the inline key.
+  if (SLOT_LEN != SLOT_HASH + 4 || SLOT_KEY_BYTES != 16) ERROR('WordSlot: len must follow hash, and keys be 16 bytes');
   const tag = (<u64>lenField << 32) | <u64>h;
   let i = h & mask;
   while (true) {
-    const s = slots + (<usize>i << 5);
+    const s = slots + (<usize>i << SLOT_SHIFT);
     const head = load<u64>(s);
-    if (head == tag && !v128.any_true(v128.xor(v128.load(s, 16), kv))) return s;
+    if (head == tag && !v128.any_true(v128.xor(v128.load(s, SLOT_KEY), kv))) return s;
     if ((head >> 32) == 0) return s;
     i = (i + 1) & mask;
   }
@@ -104,7 +97,7 @@ export function findShort(slots: usize, mask: u32, h: u32, kv: v128, lenField: u
 // @ts-ignore: decorator
 @inline
 export function keyOf(s: usize): usize {
-  return (load<u32>(s, 4) & ~RAW) <= INLINE ? s + 16 : <usize>load<u32>(s, 16);
+  return (load<u32>(s, SLOT_LEN) & ~RAW) <= INLINE ? s + SLOT_KEY : <usize>load<u32>(s, SLOT_KEY);
 }
 
 /** Partition of a hash among `parts` (high bits; slots use the low bits). */
@@ -121,28 +114,30 @@ export function findLong(slots: usize, mask: u32, h: u32, kp: usize, lenField: u
   const n = lenField & ~RAW;
   let i = h & mask;
   while (true) {
-    const s = slots + (<usize>i << 5);
-    const len = load<u32>(s, 4);
+    const s = slots + (<usize>i << SLOT_SHIFT);
+    const len = load<u32>(s, SLOT_LEN);
     if (len == 0) return s;
-    if (load<u32>(s) == h && len == lenField && keysEqual(<usize>load<u32>(s, 16), kp, n)) return s;
+    if (load<u32>(s, SLOT_HASH) == h && len == lenField && keysEqual(<usize>load<u32>(s, SLOT_KEY), kp, n)) return s;
     i = (i + 1) & mask;
   }
 }
 
 /** Re-inserts every entry of the table at `st` into a new slot array (`slots`, `mask`), and switches to it. */
 export function rehashTable(st: usize, slots: usize, mask: u32): void {
-  memory.fill(slots, 0, (<usize>mask + 1) << 5);
-  const old = <usize>load<u32>(st, S_SLOTS);
-  const oldMask = load<u32>(st, S_MASK);
+  // A slot is copied as two v128 halves.
+  if (SLOT_BYTES != 32 || SLOT_KEY != 16) ERROR('WordSlot: slots are copied as two 16-byte halves');
+  memory.fill(slots, 0, (<usize>mask + 1) << SLOT_SHIFT);
+  const old = <usize>load<u32>(st, STATE_SLOTS);
+  const oldMask = load<u32>(st, STATE_MASK);
   for (let i: u32 = 0; i <= oldMask; i++) {
-    const s = old + (<usize>i << 5);
-    if (load<u32>(s, 4) == 0) continue;
-    let j = load<u32>(s) & mask;
-    while (load<u32>(slots + (<usize>j << 5), 4) != 0) j = (j + 1) & mask;
-    const d = slots + (<usize>j << 5);
+    const s = old + (<usize>i << SLOT_SHIFT);
+    if (load<u32>(s, SLOT_LEN) == 0) continue;
+    let j = load<u32>(s, SLOT_HASH) & mask;
+    while (load<u32>(slots + (<usize>j << SLOT_SHIFT), SLOT_LEN) != 0) j = (j + 1) & mask;
+    const d = slots + (<usize>j << SLOT_SHIFT);
     v128.store(d, v128.load(s));
-    v128.store(d, v128.load(s, 16), 16);
+    v128.store(d, v128.load(s, SLOT_KEY), SLOT_KEY);
   }
-  store<u32>(st, <u32>slots, S_SLOTS);
-  store<u32>(st, mask, S_MASK);
+  store<u32>(st, <u32>slots, STATE_SLOTS);
+  store<u32>(st, mask, STATE_MASK);
 }

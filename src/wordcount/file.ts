@@ -14,11 +14,8 @@ import type { KernelCall, WasmContext } from '../wasm/context.js';
 import { mergeTables } from './merge.js';
 import type { BlobCounts } from './blob-counts.js';
 import { WordTables, type TableOptions } from './tables.js';
-import {
-  countSplits, cutInFile, splitBufferBytes, splitsLeft, LoopStatus, type CountFn,
-  JOB_BYTES, J_ABORT, J_SIZE_F64, J_SPLIT,
-  RECORD_BYTES, R_BUF, R_BUF_CAP, R_BYTES_F64, R_PENDING_LEN, R_SPLIT, R_STATE,
-} from './splits.js';
+import { countSplits, cutInFile, splitBufferBytes, splitsLeft, LoopStatus, type CountFn } from './splits.js';
+import { WordCountJob as Job, WordCountRecord as Rec, writeWordCountJob, writeWordCountRecord } from './generated/layouts.js';
 
 export interface FileCountOptions extends Omit<TableOptions, 'sizeHint'> {
   signal?: AbortSignal;
@@ -41,35 +38,30 @@ export async function countFile(ctx: WasmContext, pool: Pool | undefined, call: 
   const { signal, splitBytes } = options;
   const workers = pool && ctx.threads > 1 ? ctx.threads - 1 : 0;
   const tables = new WordTables(ctx, { ...options, sizeHint: file.size });
-  const job = ctx.reserve(JOB_BYTES, 64, 'word-count job');
-  const jobWords = ctx.i32(job, JOB_BYTES / 4);
-  jobWords.fill(0);
-  jobWords[J_SPLIT] = splitBytes;
-  ctx.f64(job, JOB_BYTES / 8)[J_SIZE_F64] = file.size;
+  const job = ctx.reserve(Job.bytes, 64, 'word-count job');
+  writeWordCountJob(new DataView(ctx.memory.buffer), job, { next: 0, abort: 0, split: splitBytes, size: file.size });
   const participants: Participant[] = [];
   for (let t = 0; t <= workers; t++) {
-    const rec = ctx.reserve(RECORD_BYTES, 64, 'word-count job');
+    const rec = ctx.reserve(Rec.bytes, 64, 'word-count job');
     const state = tables.add();
     const cap = splitBufferBytes(splitBytes);
-    const r = ctx.u32(rec, RECORD_BYTES / 4);
-    r.fill(0);
-    r[R_STATE] = state;
-    r[R_BUF] = ctx.reserve(cap, 64, 'word-count input');
-    r[R_BUF_CAP] = cap;
+    const buf = ctx.reserve(cap, 64, 'word-count input');
+    // A fresh view after the last reserve: growing memory replaces its buffer.
+    writeWordCountRecord(new DataView(ctx.memory.buffer), rec, { state, buf, bufCap: cap, pending: 0, pendingLen: 0, split: 0, bytes: 0 });
     participants.push({ rec, state });
   }
   const [host, ...others] = participants as [Participant, ...Participant[]];
-  const stop = () => Atomics.store(ctx.i32(job, JOB_BYTES / 4), J_ABORT, 1);
+  const stop = () => Atomics.store(ctx.i32(job, Job.bytes / 4), Job.index.abort, 1);
   signal?.addEventListener('abort', stop);
-  const bytesSoFar = () => participants.reduce((sum, p) => sum + ctx.f64(p.rec, RECORD_BYTES / 8)[R_BYTES_F64]!, 0);
+  const bytesSoFar = () => participants.reduce((sum, p) => sum + ctx.f64(p.rec, Rec.bytes / 8)[Rec.index.bytes]!, 0);
   const timer = options.onBytes ? setInterval(() => options.onBytes!(bytesSoFar()), PROGRESS_MS) : undefined;
   const fallback = new HostSplits(ctx, tables, file, splitBytes, host.rec, host.state);
 
   /** After a participant's loop returned: gives it what it needs; false when it has nothing more to do. */
   const resume = (p: Participant, status: LoopStatus): boolean => {
-    const r = ctx.u32(p.rec, RECORD_BYTES / 4);
-    if (status === LoopStatus.Grow) tables.grow(p.state, r[R_PENDING_LEN]!);
-    else if (status === LoopStatus.Fallback) fallback.count(r[R_SPLIT]!);
+    const r = ctx.u32(p.rec, Rec.bytes / 4);
+    if (status === LoopStatus.Grow) tables.grow(p.state, r[Rec.index.pendingLen]!);
+    else if (status === LoopStatus.Fallback) fallback.count(r[Rec.index.split]!);
     else return false;
     return true;
   };
@@ -139,7 +131,7 @@ class HostSplits {
     // Fewer bytes only if the file shrank: then they end at its end.
     const len = this.file.readAt(this.ctx.u8(this.buf.ptr, b - a), a);
     this.tables.countHere(this.state, this.buf.ptr, len);
-    const progress = this.ctx.f64(this.rec, RECORD_BYTES / 8);
-    progress[R_BYTES_F64] = progress[R_BYTES_F64]! + len;
+    const progress = this.ctx.f64(this.rec, Rec.bytes / 8);
+    progress[Rec.index.bytes] = progress[Rec.index.bytes]! + len;
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { KernelCall, WasmContext } from '../wasm/context.js';
 import { BlobCounts } from './blob-counts.js';
-import { STATE_BYTES, SLOT_BYTES, S_USED, S_TOTAL } from './tables.js';
+import { WordSlot, WordTableState, readWordTableState } from './generated/layouts.js';
 
 /**
  * Merges the tables whose states are at `states` into `P` partitions; returns the counts and the word total.
@@ -29,8 +29,7 @@ export async function mergeTables(ctx: WasmContext, call: KernelCall, states: nu
       need[p]!.n += s[2 * p]!;
       need[p]!.bytes += s[2 * p + 1]!;
     }
-    const st = new DataView(ctx.memory.buffer, state, STATE_BYTES);
-    total += Number(st.getBigUint64(S_TOTAL, true));
+    total += Number(readWordTableState(new DataView(ctx.memory.buffer), state).total);
   }
   const srcs = ctx.reserve(4 * T, 4, 'word-count merge');
   ctx.u32(srcs, T).set(states);
@@ -39,8 +38,8 @@ export async function mergeTables(ctx: WasmContext, call: KernelCall, states: nu
     const slots = 2 ** Math.max(4, Math.ceil(Math.log2((n * 4) / 3 + 1)));
     return {
       n,
-      state: ctx.reserve(STATE_BYTES, 64, 'word-count merge'),
-      slots: ctx.reserve(slots * SLOT_BYTES, 64, 'word-count merge'),
+      state: ctx.reserve(WordTableState.bytes, 64, 'word-count merge'),
+      slots: ctx.reserve(slots * WordSlot.bytes, 64, 'word-count merge'),
       mask: slots - 1,
       order: ctx.reserve(4 * n + 4, 4, 'word-count merge'),
       blob: ctx.reserve(bytes + 8, 8, 'word-count merge'),
@@ -61,7 +60,7 @@ export async function mergeTables(ctx: WasmContext, call: KernelCall, states: nu
   // Copied out, so the result does not hold on to the context's memory.
   const store = new BlobCounts(
     parts.map((m, p) => {
-      const used = ctx.u32(m.state, STATE_BYTES / 4)[S_USED / 4]!;
+      const used = ctx.u32(m.state, WordTableState.bytes / 4)[WordTableState.index.used]!;
       return { keys: ctx.u8(m.blob, blobLengths[p]!).slice(), counts: ctx.f64(m.counts, used).slice(), ends: ctx.u32(m.ends, used).slice() };
     }),
   );

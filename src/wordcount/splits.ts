@@ -7,9 +7,11 @@
  * the splits tile the file exactly, wherever they are counted. Claims come from an atomic counter, so no split is
  * counted twice and fast threads take more. One message starts a worker's loop; the host steps in only to grow a
  * table, to count a split whose end lies further than the read-ahead allows (an enormous word), or to stop.
+ * The job and each participant's record are the WordCountJob and WordCountRecord layouts of scripts/layouts.mjs.
  */
 import type { PositionalFile } from '../core/platform.js';
 import { cutAtOrAfter } from './cuts.js';
+import { WordCountJob as Job, WordCountRecord as Rec } from './generated/layouts.js';
 
 /** Bytes read past a split's nominal end to find its cut. */
 export const READ_AHEAD = 64 << 10;
@@ -24,29 +26,13 @@ export function splitBufferBytes(splitBytes: number): number {
   return LOOK_BEHIND + splitBytes + READ_AHEAD + KERNEL_SLACK;
 }
 
-/** Layout of the job (shared by all participants) and of each participant's record, in 32-bit words. */
-export const JOB_BYTES = 32;
-export const J_NEXT = 0; // next split index to claim (atomic)
-export const J_ABORT = 1; // set by the host to stop everyone after their current split
-export const J_SPLIT = 2; // split size S
-export const J_SIZE_F64 = 2; // file size, as f64 index 2 (byte 16)
-
-export const RECORD_BYTES = 64;
-export const R_STATE = 0; // table state
-export const R_BUF = 1; // input buffer address
-export const R_BUF_CAP = 2; // its capacity
-export const R_PENDING = 3; // address of bytes left uncounted when the table needed growing
-export const R_PENDING_LEN = 4; // how many
-export const R_SPLIT = 5; // the split for the host to count (LoopStatus.Fallback)
-export const R_BYTES_F64 = 4; // bytes counted so far, as f64 index 4 (byte 32)
-
 /** Why a participant's loop returned. */
 export const enum LoopStatus {
   /** No split left to claim. */
   Done = 0,
   /** Its table or key arena is full; the rest of the claimed split is pending. */
   Grow = 1,
-  /** The claimed split (R_SPLIT) ends beyond the read-ahead: the host counts it. */
+  /** The claimed split (the record's `split`) ends beyond the read-ahead: the host counts it. */
   Fallback = 2,
   /** The host set the abort flag. */
   Aborted = 3,
@@ -60,35 +46,35 @@ export type CountFn = (st: number, ptr: number, len: number) => number;
  * perhaps still unclaimed: the caller checks `splitsLeft`), or until it needs the host.
  */
 export function countSplits(count: CountFn, memory: WebAssembly.Memory, job: number, rec: number, file: PositionalFile, budget = Infinity): LoopStatus {
-  const jobWords = new Int32Array(memory.buffer, job, JOB_BYTES / 4);
-  const size = new Float64Array(memory.buffer, job, JOB_BYTES / 8)[J_SIZE_F64]!;
-  const S = jobWords[J_SPLIT]!;
-  const r = new Uint32Array(memory.buffer, rec, RECORD_BYTES / 4);
-  const progress = new Float64Array(memory.buffer, rec, RECORD_BYTES / 8);
-  const state = r[R_STATE]!;
-  const buf = r[R_BUF]!;
-  const cap = r[R_BUF_CAP]!;
+  const jobWords = new Int32Array(memory.buffer, job, Job.bytes / 4);
+  const size = new Float64Array(memory.buffer, job, Job.bytes / 8)[Job.index.size]!;
+  const S = jobWords[Job.index.split]!;
+  const r = new Uint32Array(memory.buffer, rec, Rec.bytes / 4);
+  const progress = new Float64Array(memory.buffer, rec, Rec.bytes / 8);
+  const state = r[Rec.index.state]!;
+  const buf = r[Rec.index.buf]!;
+  const cap = r[Rec.index.bufCap]!;
   const run = (ptr: number, len: number): boolean => {
     const done = count(state, ptr, len);
-    progress[R_BYTES_F64] = progress[R_BYTES_F64]! + done;
+    progress[Rec.index.bytes] = progress[Rec.index.bytes]! + done;
     if (done === len) return true;
-    r[R_PENDING] = ptr + done;
-    r[R_PENDING_LEN] = len - done;
+    r[Rec.index.pending] = ptr + done;
+    r[Rec.index.pendingLen] = len - done;
     return false;
   };
-  if (r[R_PENDING_LEN]! > 0) {
-    const len = r[R_PENDING_LEN]!;
-    r[R_PENDING_LEN] = 0;
-    if (!run(r[R_PENDING]!, len)) return LoopStatus.Grow;
+  if (r[Rec.index.pendingLen]! > 0) {
+    const len = r[Rec.index.pendingLen]!;
+    r[Rec.index.pendingLen] = 0;
+    if (!run(r[Rec.index.pending]!, len)) return LoopStatus.Grow;
   }
   for (let claimed = 0; claimed < budget; claimed++) {
-    if (Atomics.load(jobWords, J_ABORT)) return LoopStatus.Aborted;
-    const i = Atomics.add(jobWords, J_NEXT, 1);
+    if (Atomics.load(jobWords, Job.index.abort)) return LoopStatus.Aborted;
+    const i = Atomics.add(jobWords, Job.index.next, 1);
     const start = i * S;
     if (start >= size) return LoopStatus.Done;
     const segment = locate(memory, buf, cap, file, start, Math.min(size, start + S), size);
     if (segment === undefined) {
-      r[R_SPLIT] = i;
+      r[Rec.index.split] = i;
       return LoopStatus.Fallback;
     }
     const [a, b] = segment;
@@ -99,9 +85,9 @@ export function countSplits(count: CountFn, memory: WebAssembly.Memory, job: num
 
 /** True while some split is still unclaimed. */
 export function splitsLeft(memory: WebAssembly.Memory, job: number): boolean {
-  const jobWords = new Int32Array(memory.buffer, job, JOB_BYTES / 4);
-  const size = new Float64Array(memory.buffer, job, JOB_BYTES / 8)[J_SIZE_F64]!;
-  return Atomics.load(jobWords, J_NEXT) * jobWords[J_SPLIT]! < size;
+  const jobWords = new Int32Array(memory.buffer, job, Job.bytes / 4);
+  const size = new Float64Array(memory.buffer, job, Job.bytes / 8)[Job.index.size]!;
+  return Atomics.load(jobWords, Job.index.next) * jobWords[Job.index.split]! < size;
 }
 
 /**

@@ -1,19 +1,11 @@
 /**
  * The wasm word count's per-thread tables: each is a table state, an open-addressing slot array and a key arena in
- * the context's shared memory (layout in assembly/lib/wordtable.ts). A kernel call that stops early (table full,
+ * the context's shared memory (layouts WordTableState and WordSlot, generated from scripts/layouts.mjs). A kernel call that stops early (table full,
  * arena low) is resumed after `grow` gives that table more room.
  */
 import type { WasmContext } from '../wasm/context.js';
+import { WordSlot, WordTableState } from './generated/layouts.js';
 
-// Table layout: the state's field offsets and sizes (assembly/lib/wordtable.ts).
-export const STATE_BYTES = 64;
-export const SLOT_BYTES = 32;
-const S_MASK = 4;
-export const S_USED = 8;
-const S_ATOP = 16;
-const S_AEND = 20;
-export const S_TOTAL = 24;
-const S_STATUS = 36;
 const DEFAULT_SLOTS = 1 << 15;
 const LOAD = 0.75;
 
@@ -45,8 +37,8 @@ export class WordTables {
   add(): number {
     const { ctx } = this;
     const slots = this.initialSlots;
-    const state = ctx.reserve(STATE_BYTES, 64, 'word-count tables');
-    const slotArray = ctx.reserve(slots * SLOT_BYTES, 64, 'word-count tables');
+    const state = ctx.reserve(WordTableState.bytes, 64, 'word-count tables');
+    const slotArray = ctx.reserve(slots * WordSlot.bytes, 64, 'word-count tables');
     const arena = ctx.reserve(this.arenaChunk, 64, 'word-count keys');
     ctx.exports.initTable(state, slotArray, slots - 1, Math.floor(slots * LOAD), arena, arena + this.arenaChunk, 0);
     this.states.push(state);
@@ -55,18 +47,18 @@ export class WordTables {
 
   /** After a kernel call on `state` stopped early with `remaining` input bytes: a bigger table or a new arena chunk. */
   grow(state: number, remaining: number): void {
-    const st = this.ctx.u32(state, STATE_BYTES / 4);
-    const status = st[S_STATUS / 4];
+    const st = this.ctx.u32(state, WordTableState.bytes / 4);
+    const status = st[WordTableState.index.status];
     if (status === 1) {
-      const slots = (st[S_MASK / 4]! + 1) * 2;
-      const ptr = this.ctx.reserve(slots * SLOT_BYTES, 64, 'word-count tables');
+      const slots = (st[WordTableState.index.mask]! + 1) * 2;
+      const ptr = this.ctx.reserve(slots * WordSlot.bytes, 64, 'word-count tables');
       this.ctx.exports.rehash(state, ptr, slots - 1, Math.floor(slots * LOAD));
     } else if (status === 2) {
       const bytes = Math.max(this.arenaChunk, 4 * remaining + 4096);
       const arena = this.ctx.reserve(bytes, 64, 'word-count keys');
-      const view = this.ctx.u32(state, STATE_BYTES / 4);
-      view[S_ATOP / 4] = arena;
-      view[S_AEND / 4] = arena + bytes;
+      const view = this.ctx.u32(state, WordTableState.bytes / 4);
+      view[WordTableState.index.atop] = arena;
+      view[WordTableState.index.aend] = arena + bytes;
     } else throw new Error(`word-count kernel stopped with status ${status}`);
   }
 

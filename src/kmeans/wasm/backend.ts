@@ -6,6 +6,7 @@
 import type { KMeansBackend, LloydOptions, LloydProblem, LloydResult } from '../backend.js';
 import { runLloyd, throwIfAborted, type LloydEngine, type StepResult } from '../lloyd.js';
 import { layOut, layOutCentred, setCentroids, type KMeansLayout } from './layout.js';
+import { KMeansDesc } from './generated/layouts.js';
 import type { Prepared } from '../prepare.js';
 import type { Matrix } from '../validate.js';
 import { WasmContext } from '../../wasm/context.js';
@@ -47,9 +48,6 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   return new WasmBackend(ctx, key, key === null ? undefined : sharedPoolFor(ctx.threads));
 }
 
-/** Offset of the descriptor's update flag and of the partial-sum fields (see wasm-layout.ts). */
-const UPDATE_FIELD = 17;
-
 class WasmEngine implements LloydEngine {
   constructor(private readonly ctx: WasmContext, private readonly l: KMeansLayout) {}
 
@@ -60,7 +58,7 @@ class WasmEngine implements LloydEngine {
   async step(centroids: Float32Array, update: boolean, signal?: AbortSignal): Promise<StepResult> {
     const { ctx, l } = this;
     setCentroids(ctx, l, centroids);
-    ctx.i32(l.desc, 32)[UPDATE_FIELD] = update ? 1 : 0;
+    ctx.i32(l.desc, KMeansDesc.bytes / 4)[KMeansDesc.index.update] = update ? 1 : 0;
     Atomics.store(ctx.i32(l.counter, 1), 0, 0);
     const calls = Math.max(1, Math.min(ctx.threads, l.nblocks));
     const changed = (await ctx.parallel('assign', Array.from({ length: calls }, () => [l.desc]), signal)).reduce((a, b) => a + b, 0);

@@ -1,21 +1,18 @@
 /**
- * Where a k-means problem lives in the kernel's shared memory, and the descriptor the kernel reads (the field order
- * matches the D_* constants of assembly/kmeans.ts). The host owns the layout: rows padded to a multiple of 4 floats
- * (dp) and the row count to a multiple of 4 (the kernel works on 4 rows at a time); centroids padded to a multiple
- * of 8 (kp) with padding centroids that can never win.
+ * Where a k-means problem lives in the kernel's shared memory, and the descriptor the kernel reads (KMeansDesc,
+ * generated from scripts/layouts.mjs for this file and assembly/kmeans.ts alike). The host owns the layout: rows
+ * padded to a multiple of 4 floats (dp) and the row count to a multiple of 4 (the kernel works on 4 rows at a time);
+ * centroids padded to a multiple of 8 (kp) with padding centroids that can never win.
  */
 import type { WasmContext } from '../../wasm/context.js';
 import type { LloydProblem } from '../backend.js';
+import { KMeansDesc, writeKMeansDesc } from './generated/layouts.js';
 
 /** Rows per partial-sum block (a multiple of 4). Fixed by the problem, never by the thread count: determinism. */
 export const BLOCK_ROWS = 4096;
 /** Partial sums of all blocks stay under this; larger problems get larger blocks. */
 const PARTIALS_BUDGET = 128 * 2 ** 20;
 const F32_MAX = 3.4028234663852886e38;
-
-const enum Field {
-  Data, N, Dp, Kp, K, Ct, Cnorm, Cent, Weights, Labels, Mind, Sums, Counts, BInertia, BlockRows, NBlocks, Counter, Update,
-}
 
 export interface KMeansLayout {
   readonly n: number;
@@ -27,6 +24,8 @@ export interface KMeansLayout {
   readonly nblocks: number;
   readonly desc: number;
   readonly data: number;
+  /** n f32 weights, or 0 when every weight is one. */
+  readonly weights: number;
   readonly labels: number;
   readonly mind: number;
   readonly ct: number;
@@ -55,7 +54,7 @@ function reserveLayout(ctx: WasmContext, n: number, dims: number, k: number, has
   const blockRows = blockRowsFor(n, k, dp);
   const nblocks = Math.ceil(n / blockRows);
   const what = `k-means on ${n} × ${dims} values`;
-  const desc = ctx.reserve(32 * 4, 64, what);
+  const desc = ctx.reserve(KMeansDesc.bytes, 64, what);
   const data = ctx.reserve(n4 * dp * 4, 64, what);
   const weights = hasWeights ? ctx.reserve(n * 4, 64, what) : 0;
   const labels = ctx.reserve(n4 * 4, 64, what);
@@ -72,26 +71,10 @@ function reserveLayout(ctx: WasmContext, n: number, dims: number, k: number, has
   // Fresh views only after the last reserve (growing memory replaces its buffer).
   ctx.f32(data + n * dp * 4, (n4 - n) * dp).fill(0);
   ctx.i32(labels, n4).fill(-1);
-  const d = ctx.i32(desc, 32);
-  d[Field.Data] = data;
-  d[Field.N] = n;
-  d[Field.Dp] = dp;
-  d[Field.Kp] = kp;
-  d[Field.K] = k;
-  d[Field.Ct] = ct;
-  d[Field.Cnorm] = cnorm;
-  d[Field.Cent] = cent;
-  d[Field.Weights] = weights;
-  d[Field.Labels] = labels;
-  d[Field.Mind] = mind;
-  d[Field.Sums] = sums;
-  d[Field.Counts] = counts;
-  d[Field.BInertia] = binertia;
-  d[Field.BlockRows] = blockRows;
-  d[Field.NBlocks] = nblocks;
-  d[Field.Counter] = counter;
-  d[Field.Update] = 0;
-  return { n, dims, k, dp, kp, blockRows, nblocks, desc, data, labels, mind, ct, cnorm, cent, sums, counts, binertia, counter, outSums, outCounts };
+  writeKMeansDesc(new DataView(ctx.memory.buffer), desc, {
+    data, n, dp, kp, k, ct, cnorm, cent, weights, labels, mind, sums, counts, binertia, blockRows, nblocks, counter, update: 0,
+  });
+  return { n, dims, k, dp, kp, blockRows, nblocks, desc, data, weights, labels, mind, ct, cnorm, cent, sums, counts, binertia, counter, outSums, outCounts };
 }
 
 /** Reserves memory for `problem` in `ctx` and copies its (already centred) data and weights in. */
@@ -101,7 +84,7 @@ export function layOut(ctx: WasmContext, problem: LloydProblem): KMeansLayout {
   const x = ctx.f32(l.data, n * l.dp);
   if (l.dp === dims) x.set(src);
   else for (let r = 0; r < n; r++) x.set(src.subarray(r * dims, r * dims + dims), r * l.dp);
-  if (w) ctx.f32(ctx.i32(l.desc, 32)[Field.Weights], n).set(w);
+  if (w) ctx.f32(l.weights, n).set(w);
   return l;
 }
 
@@ -141,7 +124,7 @@ export function layOutCentred(ctx: WasmContext, values: Float32Array | Float64Ar
   ctx.release(mark);
   let w: Float32Array | null = null;
   if (weights) {
-    w = ctx.f32(ctx.i32(l.desc, 32)[Field.Weights], n);
+    w = ctx.f32(l.weights, n);
     w.set(weights);
   }
   return { layout: l, data: ctx.f32(compact, n * dims), weights: w, mean: Float64Array.from(ctx.f64(mean, dims)), m2: Float64Array.from(ctx.f64(m2, dims)) };

@@ -14,6 +14,7 @@ import { assignPipeline } from './programs/assign.js';
 import { updatePipeline } from './programs/update.js';
 import { reducePipeline } from './programs/reduce.js';
 import { inertiaPipeline } from './programs/inertia.js';
+import { chunkParamsUniform, reduceParamsUniform } from './generated/layouts.js';
 
 /** What one step reads back. */
 export interface StepResult {
@@ -103,7 +104,7 @@ export class GpuKMeansProblem {
     this.totalsBuf = this.own(storageBuffer(device, 'kmeans.totals', cells * 4));
     this.inertiaBuf = this.own(storageBuffer(device, 'kmeans.inertia', layout.inertiaPartials * 4));
     this.staging = this.own(createBuffer(device, 'kmeans.staging', (cells + 1 + layout.inertiaPartials) * 4, BufferUsage.MAP_READ | BufferUsage.COPY_DST));
-    const reduceParams = this.own(uniformBuffer(device, 'kmeans.reduceParams', new Uint32Array([cells, layout.blocks, 0, 0])));
+    const reduceParams = this.own(uniformBuffer(device, 'kmeans.reduceParams', reduceParamsUniform({ cells, blocks: layout.blocks })));
     this.reduceGroup = bindGroup(device, pipelines.reduce, 'kmeans.reduce', [reduceParams, partials, this.totalsBuf]);
     const noWeights = problem.weights ? null : this.own(storageBuffer(device, 'kmeans.noWeights', 4));
 
@@ -118,9 +119,9 @@ export class GpuKMeansProblem {
       }
       const labels = this.own(storageBuffer(device, `kmeans.labels@${chunk.row0}`, chunk.rows * 4));
       const mind = this.own(storageBuffer(device, `kmeans.mind@${chunk.row0}`, chunk.rows * 4));
-      const params = this.own(uniformBuffer(device, `kmeans.params@${chunk.row0}`, new Uint32Array([
-        chunk.rows, dims, k, problem.weights ? 1 : 0, layout.blockRows, chunk.blockBase, chunk.inertiaBase, 0,
-      ])));
+      const params = this.own(uniformBuffer(device, `kmeans.params@${chunk.row0}`, chunkParamsUniform({
+        rows: chunk.rows, dims, k, hasWeights: problem.weights ? 1 : 0, blockRows: layout.blockRows, blockBase: chunk.blockBase, inertiaBase: chunk.inertiaBase,
+      })));
       this.chunkBuffers.push({
         chunk,
         labels,

@@ -4,7 +4,7 @@ import { computePipeline } from '../../../gpu/pipelines.js';
 import { ASSIGN_WG } from '../layout.js';
 
 /**
- * Bindings: 0 params (uniform), 1 data rows, 2 centroids, 3 labels (u32, read_write), 4 min distances (read_write),
+ * Bindings: 0 ChunkParams (uniform), 1 data rows, 2 centroids, 3 labels (u32, read_write), 4 min distances (read_write),
  * 5 changed counter (atomic u32). `tileVec4s` > 0: stage centroids through tiles of that many vec4s of workgroup
  * memory (GPUs); 0: read them directly (CPU implementations, where that is faster, and dims too large for a tile).
  */

@@ -3,7 +3,7 @@ import { updateWgsl } from '../generated/shaders.js';
 import { computePipeline } from '../../../gpu/pipelines.js';
 
 /**
- * Bindings: 0 params (uniform), 1 data rows, 2 weights, 3 labels, 4 centroids, 5 partial sums (read_write).
+ * Bindings: 0 ChunkParams (uniform), 1 data rows, 2 weights, 3 labels, 4 centroids, 5 partial sums (read_write).
  * `workgroupSize` threads, one per column. `localFloats` > 0: running sums in that many floats of workgroup memory
  * (k × (dims + 1)); 0: in the partial buffer.
  */
