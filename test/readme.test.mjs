@@ -5,10 +5,12 @@
 //
 // Each block is written to a scratch folder inside the repository, so `import ... from 'poolkit'` resolves through the
 // package's own name and `exports` (Node's self-reference) to dist/index.js, exactly as a user's import would.
+// The second part checks docs/ARCHITECTURE.md: every section a code comment cites by name (`docs/ARCHITECTURE.md,
+// "Memory contract"`) and every README link into it exists.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { transform } from 'esbuild';
@@ -90,4 +92,40 @@ describe('README examples', function () {
       if (b.output !== undefined) assert.equal(out.stdout.trim(), b.output.trim(), `output, README.md line ${b.line}`);
     });
   }
+});
+
+describe('docs/ARCHITECTURE.md', function () {
+  const doc = readFileSync(join(root, 'docs', 'ARCHITECTURE.md'), 'utf8');
+  const headings = [...doc.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1].trim());
+  // GitHub's heading anchors: lower case, spaces to hyphens, punctuation dropped.
+  const anchors = new Set(headings.map((h) => h.toLowerCase().replace(/[^\p{L}\p{N} -]/gu, '').replace(/ /g, '-')));
+
+  it('has the sections the code and the README rely on', () => {
+    const names = ['Layers', 'Pool', 'Shareable types', 'Memory contract', 'Word tokenization', 'Determinism'];
+    for (const h of [...names, 'Errors']) assert.ok(headings.includes(h), `no section "${h}"`);
+  });
+
+  it('has every section a comment in the repository cites by name', () => {
+    const cited = [];
+    const walk = (dir) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.(ts|mjs|cjs|js|wgsl)$/.test(e.name)) {
+          for (const m of readFileSync(p, 'utf8').matchAll(/docs\/ARCHITECTURE\.md[,\s(]*"([^"]+)"/g)) {
+            cited.push([relative(root, p), m[1]]);
+          }
+        }
+      }
+    };
+    for (const dir of ['src', 'assembly', 'scripts', 'shaders', 'bench', 'test']) walk(join(root, dir));
+    assert.ok(cited.length > 0, 'no citations found: the pattern no longer matches how comments cite the doc');
+    for (const [file, section] of cited) assert.ok(headings.includes(section), `${file} cites missing "${section}"`);
+  });
+
+  it("resolves the README's links into it", () => {
+    const links = [...readme.matchAll(/\]\(docs\/ARCHITECTURE\.md#([^)]+)\)/g)].map((m) => m[1]);
+    assert.ok(links.length > 0);
+    for (const a of links) assert.ok(anchors.has(a), `README links to a missing anchor #${a}`);
+  });
 });
