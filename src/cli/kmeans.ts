@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { kmeans, type KMeansOptions } from '../kmeans/index.js';
 import { parseCsv, parseNpy, type NumericTable } from '../io/matrix.js';
+import { UsageError } from './usage-error.js';
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -16,8 +17,6 @@ export interface CommandIo {
 }
 
 const USAGE = 'usage: poolkit kmeans FILE --k K [--backend auto|js|wasm|webgpu] [--threads T] [--seed S] [--n-init N] [--max-iter M] [--tol X] [--init k-means++|random] [--labels OUT.csv] [--json]';
-
-class UsageError extends Error {}
 
 export async function kmeansCommand(argv: string[], io: CommandIo): Promise<number> {
   const fail = (msg: string): number => {

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { readFile, open, stat } from 'node:fs/promises';
 import type { HostPlatform, SpawnOptions, WorkerEvents, WorkerPort } from './platform.js';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError, throwIfAborted } from './errors.js';
 import { readFully } from './node-file.js';
 
 // Bundled by the build from worker/node.js: one file loads faster than a module graph. The path goes through ../worker/
@@ -53,7 +53,7 @@ export const nodePlatform: HostPlatform = {
       }
     };
     const read = async (target: Uint8Array) => {
-      signal?.throwIfAborted();
+      throwIfAborted(signal);
       return (await handle.read(target, 0, target.length, null)).bytesRead;
     };
     async function* chunks(): AsyncGenerator<Uint8Array> {

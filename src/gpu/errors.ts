@@ -1,6 +1,9 @@
 /** Typed errors of the WebGPU layer. */
 import { PoolkitError } from '../core/errors.js';
 
+/** WebGPU refused an operation for a reason other than a limit or a lost device; `code` says which. */
+export class WebGpuError extends PoolkitError {}
+
 /** No WebGPU adapter could be obtained: no `navigator.gpu`, no `webgpu` package in Node, or no usable driver. */
 export class WebGpuUnavailableError extends PoolkitError {
   override readonly code = 'ERR_WEBGPU_UNAVAILABLE';

@@ -4,6 +4,7 @@
  * arena low) is resumed after `grow` gives that table more room.
  */
 import type { WasmContext } from '../wasm/context.js';
+import { KernelError } from '../core/errors.js';
 
 // Table layout: the state's field offsets and sizes (assembly/lib/wordtable.ts).
 export const STATE_BYTES = 64;
@@ -67,7 +68,7 @@ export class WordTables {
       const view = this.ctx.u32(state, STATE_BYTES / 4);
       view[S_ATOP / 4] = arena;
       view[S_AEND / 4] = arena + bytes;
-    } else throw new Error(`word-count kernel stopped with status ${status}`);
+    } else throw new KernelError(`word-count kernel stopped with status ${status}`);
   }
 
   /** Counts `len` bytes at `ptr` into `state` on the calling thread, growing the table as needed. */
