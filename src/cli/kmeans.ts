@@ -135,21 +135,20 @@ async function readTable(file: string): Promise<NumericTable> {
   throw new UsageError(`${file}: unknown file type; expected .csv or .npy`);
 }
 
+// Messages in the library's grammar, `<flag>: expected <what>, got <text as typed>`.
 function int(s: string, name: string, min: number): number {
   const v = Number(s);
-  if (s.trim() === '' || !Number.isInteger(v)) throw new UsageError(`${name} must be an integer, got ${JSON.stringify(s)}`);
-  if (v < min) throw new UsageError(`${name} must be at least ${min}, got ${v}`);
+  if (s.trim() === '' || !Number.isInteger(v) || v < min) throw new UsageError(`${name}: expected an integer at least ${min}, got ${JSON.stringify(s)}`);
   return v;
 }
 
 function num(s: string, name: string, min = -Infinity): number {
   const v = Number(s);
-  if (s.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${name} must be a number, got ${JSON.stringify(s)}`);
-  if (v < min) throw new UsageError(`${name} must be at least ${min}, got ${v}`);
+  if (s.trim() === '' || !Number.isFinite(v) || v < min) throw new UsageError(`${name}: expected a finite number${min > -Infinity ? ` at least ${min}` : ''}, got ${JSON.stringify(s)}`);
   return v;
 }
 
 function oneOf<T extends string>(s: string, name: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(s)) throw new UsageError(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(s)}`);
+  if (!(allowed as readonly string[]).includes(s)) throw new UsageError(`${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(s)}`);
   return s as T;
 }
