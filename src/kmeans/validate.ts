@@ -1,7 +1,8 @@
 /**
  * Input checking for `kmeans` and `predict`: done once, before any backend runs. Every problem is reported as an
- * `InvalidArgumentError` naming the value by its path ('data', 'options.k', 'options.tol', ...) with
- * the row and column of a bad value. Data is converted to row-major float64 here (centring happens in float64 before the float32 conversion).
+ * `InvalidArgumentError` naming the value by its path ('data', 'options.k', 'options.tol', ...), with the row and
+ * column of a bad value. Data is converted to row-major float64 here (centring happens in float64 before the
+ * float32 conversion).
  */
 import { invalid, positiveInt } from '../core/validate.js';
 
