@@ -7,7 +7,7 @@ export type { TaskLike, TaskRef, ModuleTask } from './pool/task-ref.js';
 export type { SchedulerStats as PoolStats } from './pool/scheduler.js';
 export {
   PoolkitError, InvalidArgumentError, AbortError, TimeoutError, WorkerCrashedError, PoolClosedError, QueueFullError,
-  InitializerError, NotSelfContainedError, ResultTimeoutError, WasmMemoryError, BufferLimitError,
+  InitializerError, NotSelfContainedError, ResultTimeoutError, WasmMemoryError, BufferLimitError, KernelError, DataCloneError,
 } from './core/errors.js';
 
 export { kmeans, predict } from './kmeans/index.js';
@@ -19,6 +19,6 @@ export type { WordCountOptions, WordCountBackend, WordCountProgress, WordCounts 
 export type { ByteInput, FileInput } from './bytes/source.js';
 export { Lock } from './sync/lock.js';
 export { SharedMemoryUnavailableError } from './sync/shared-memory.js';
-export { WebGpuUnavailableError, WebGpuDeviceLostError, WebGpuLimitError } from './gpu/errors.js';
+export { WebGpuUnavailableError, WebGpuDeviceLostError, WebGpuLimitError, WebGpuError } from './gpu/errors.js';
 export { setGpuProvider, type GpuProvider } from './gpu/provider.js';
 export { releaseGpu } from './gpu/device.js';

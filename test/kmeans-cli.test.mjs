@@ -84,9 +84,9 @@ describe('poolkit kmeans (CLI)', function () {
     ['a header only', 'header.csv', 'a,b\n', ['--k', '1'], /header\.csv: has a header row but no data rows/],
     ['k > n', 'small.csv', '1,2\n3,4\n', ['--k', '3'], /--k 3 is more than the 2 rows/],
     ['--k missing', 'small2.csv', '1,2\n3,4\n', [], /--k is required/],
-    ['--k not an integer', 'small3.csv', '1,2\n', ['--k', 'two'], /--k must be an integer/],
+    ['--k not an integer', 'small3.csv', '1,2\n', ['--k', 'two'], /--k: expected an integer at least 1, got "two"/],
     ['an unknown option', 'small4.csv', '1,2\n', ['--k', '1', '--fast'], /Unknown option '--fast'/],
-    ['an unknown backend', 'small5.csv', '1,2\n', ['--k', '1', '--backend', 'gpu'], /--backend must be one of/],
+    ['an unknown backend', 'small5.csv', '1,2\n', ['--k', '1', '--backend', 'gpu'], /--backend: expected one of auto, js, wasm, webgpu, got "gpu"/],
     ['an unknown file type', 'data.parquet', 'x', ['--k', '1'], /unknown file type/],
   ];
   for (const [name, file, content, args, message] of bad) {

@@ -207,7 +207,7 @@ describe('kmeans: predict', function () {
   });
 
   it('rejects mismatched dims', async () => {
-    await assert.rejects(predict([[1, 2]], [[1, 2, 3]]), (e) => e instanceof InvalidArgumentError && e.argument === 'dims');
+    await assert.rejects(predict([[1, 2]], [[1, 2, 3]]), (e) => e instanceof InvalidArgumentError && e.argument === 'data' && /rows of 2 values/.test(e.message));
   });
 });
 
@@ -217,15 +217,15 @@ describe('kmeans: bad input is an InvalidArgumentError naming the argument', fun
     ['NaN in data', () => kmeans(new Float32Array([0, NaN, 1, 1]), { k: 1, dims: 2 }), 'data', /row 0, column 1/],
     ['Infinity in data', () => kmeans([[0, 1], [Infinity, 1]], { k: 1 }), 'data', /row 1, column 0/],
     ['a string in a row', () => kmeans([[0, 1], [2, '3']], { k: 1 }), 'data', /row 1, column 1/],
-    ['k < 1', () => kmeans(ok, { k: 0, dims: 2 }), 'k', /at least 1/],
-    ['k > n', () => kmeans(ok, { k: 5, dims: 2 }), 'k', /only 4 rows/],
-    ['k not an integer', () => kmeans(ok, { k: 1.5, dims: 2 }), 'k', /integer/],
-    ['k as a string', () => kmeans(ok, { k: '2', dims: 2 }), 'k', /integer/],
-    ['k missing', () => kmeans(ok, { dims: 2 }), 'k', /required/],
+    ['k < 1', () => kmeans(ok, { k: 0, dims: 2 }), 'options.k', /at least 1/],
+    ['k > n', () => kmeans(ok, { k: 5, dims: 2 }), 'options.k', /only 4 rows/],
+    ['k not an integer', () => kmeans(ok, { k: 1.5, dims: 2 }), 'options.k', /integer/],
+    ['k as a string', () => kmeans(ok, { k: '2', dims: 2 }), 'options.k', /integer/],
+    ['k missing', () => kmeans(ok, { dims: 2 }), 'options.k', /required/],
     ['length not a multiple of dims', () => kmeans(ok, { k: 1, dims: 3 }), 'data', /multiple/],
-    ['dims missing for a typed array', () => kmeans(ok, { k: 1 }), 'dims', /required/],
-    ['dims not matching the rows', () => kmeans([[1, 2]], { k: 1, dims: 3 }), 'dims', /2 values/],
-    ['dims 0', () => kmeans(ok, { k: 1, dims: 0 }), 'dims', /at least 1/],
+    ['dims missing for a typed array', () => kmeans(ok, { k: 1 }), 'options.dims', /required/],
+    ['dims not matching the rows', () => kmeans([[1, 2]], { k: 1, dims: 3 }), 'options.dims', /2 values/],
+    ['dims 0', () => kmeans(ok, { k: 1, dims: 0 }), 'options.dims', /at least 1/],
     ['ragged rows', () => kmeans([[1, 2], [3]], { k: 1 }), 'data', /ragged.*row 1/],
     ['empty array', () => kmeans([], { k: 1 }), 'data', /empty/],
     ['empty typed array', () => kmeans(new Float32Array(0), { k: 1, dims: 2 }), 'data', /empty/],

@@ -127,7 +127,7 @@ describe('mapReduce', function () {
     await assert.rejects(mapReduce(['a'], { map: () => { throw new RangeError('bad record'); }, pool }), /bad record/);
     await assert.rejects(mapReduce(['a'], { map: words, reduce: () => { throw new Error('bad reduce'); }, pool }), /bad reduce/);
     await assert.rejects(mapReduce(['a'], { map: () => 42, pool }), /iterable/);
-    await assert.rejects(mapReduce(['a'], { map: () => [[{ k: 1 }, 1]], pool }), /keys must be/);
+    await assert.rejects(mapReduce(['a'], { map: () => [[{ k: 1 }, 1]], pool }), (e) => e instanceof InvalidArgumentError && e.argument === 'options.map' && /expected keys that are strings/.test(e.message));
   });
 
   it('stops on abort', async () => {
@@ -145,16 +145,16 @@ describe('mapReduce', function () {
 
   it('rejects bad arguments with InvalidArgumentError naming them', async () => {
     const cases = [
-      [() => mapReduce(['a'], { pool }), 'map'],
-      [() => mapReduce(['a'], { map: 42, pool }), 'map'],
-      [() => mapReduce(['a'], { map: words, reduce: 'x', pool }), 'reduce'],
-      [() => mapReduce(['a'], { map: words, partitions: 0, pool }), 'partitions'],
-      [() => mapReduce(['a'], { map: words, chunksize: -1, pool }), 'chunksize'],
-      [() => mapReduce('a', { map: words, delimiter: '\r\n', pool }), 'delimiter'],
+      [() => mapReduce(['a'], { pool }), 'options.map'],
+      [() => mapReduce(['a'], { map: 42, pool }), 'options.map'],
+      [() => mapReduce(['a'], { map: words, reduce: 'x', pool }), 'options.reduce'],
+      [() => mapReduce(['a'], { map: words, partitions: 0, pool }), 'options.partitions'],
+      [() => mapReduce(['a'], { map: words, chunksize: -1, pool }), 'options.chunksize'],
+      [() => mapReduce('a', { map: words, delimiter: '\r\n', pool }), 'options.delimiter'],
       [() => mapReduce(42, { map: words, pool }), 'input'],
       [() => mapReduce({ path: join(dir, 'missing') }, { map: words, pool }), 'input'],
       [() => mapReduce({ path: dir }, { map: words, pool }), 'input'],
-      [() => mapReduce(['a'], { map: words, maxBufferedValues: 0, pool }), 'maxBufferedValues'],
+      [() => mapReduce(['a'], { map: words, maxBufferedValues: 0, pool }), 'options.maxBufferedValues'],
     ];
     for (const [call, argument] of cases) {
       await assert.rejects(call, (e) => e instanceof InvalidArgumentError && e.argument === argument, argument);

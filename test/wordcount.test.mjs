@@ -169,12 +169,12 @@ describe('wordCount', function () {
     const cases = [
       [() => wordCount({ path: join(dir, 'missing.txt') }), 'input', /no such file/],
       [() => wordCount({ path: dir }), 'input', /directory/],
-      [() => wordCount('x', { threads: 0 }), 'threads'],
-      [() => wordCount('x', { threads: -2 }), 'threads'],
-      [() => wordCount('x', { threads: 1.5 }), 'threads'],
-      [() => wordCount('x', { backend: 'gpu' }), 'backend'],
-      [() => wordCount('x', { splitBytes: 0 }), 'splitBytes'],
-      [() => wordCount('x', { splitBytes: 2 ** 31 }), 'splitBytes', /1 GiB/],
+      [() => wordCount('x', { threads: 0 }), 'options.threads'],
+      [() => wordCount('x', { threads: -2 }), 'options.threads'],
+      [() => wordCount('x', { threads: 1.5 }), 'options.threads'],
+      [() => wordCount('x', { backend: 'gpu' }), 'options.backend'],
+      [() => wordCount('x', { splitBytes: 0 }), 'options.splitBytes'],
+      [() => wordCount('x', { splitBytes: 2 ** 31 }), 'options.splitBytes', /1 GiB/],
       [() => wordCount(42), 'input'],
       [() => wordCount(null), 'input'],
     ];

@@ -3,7 +3,8 @@
  * byte chunks. A plain string is text; a file in Node is named by a `file:` URL or `{ path }`.
  */
 import { platform } from '../core/platform.js';
-import { InvalidArgumentError, throwIfAborted } from '../core/errors.js';
+import { throwIfAborted } from '../core/errors.js';
+import { invalid } from '../core/validate.js';
 
 /** A file on disk (Node only). */
 export interface FileInput {
@@ -64,16 +65,16 @@ export async function openByteSource(input: ByteInput, signal?: AbortSignal): Pr
   if (typeof ReadableStream !== 'undefined' && input instanceof ReadableStream) return { size: undefined, chunks: fromStream(input, signal) };
   if (input instanceof URL || isFileInput(input)) {
     const p = platform();
-    if (!p.openFile) throw new InvalidArgumentError('input', 'file paths can only be read in Node; pass a Blob or a ReadableStream');
+    if (!p.openFile) throw invalid('input', 'a Blob or a ReadableStream on this platform', input, 'file paths can only be read in Node');
     const path = filePathOf(input);
-    if (path === undefined) throw new InvalidArgumentError('input', `only file: URLs can be read, got ${(input as URL).protocol}`);
+    if (path === undefined) throw invalid('input', 'a file: URL', (input as URL).href);
     const f = await p.openFile(path, { signal });
     return { size: f.size, chunks: f.chunks };
   }
   if (input !== null && typeof input === 'object' && (Symbol.asyncIterator in input || Symbol.iterator in input)) {
     return { size: undefined, chunks: fromIterable(input as AsyncIterable<unknown> | Iterable<unknown>) };
   }
-  throw new InvalidArgumentError('input', `expected a string, Uint8Array, Blob, ReadableStream, async iterable of Uint8Array, or { path }; got ${input === null ? 'null' : typeof input}`);
+  throw invalid('input', 'a string, Uint8Array, Blob, ReadableStream, async iterable of Uint8Array, or { path }', input);
 }
 
 function fromBytes(bytes: Uint8Array): ByteSource {
@@ -106,5 +107,5 @@ function asBytes(c: unknown): Uint8Array {
   if (c instanceof Uint8Array) return c;
   if (ArrayBuffer.isView(c)) return new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
   if (c instanceof ArrayBuffer) return new Uint8Array(c);
-  throw new InvalidArgumentError('input', `a byte stream yielded ${c === null ? 'null' : typeof c}, not a Uint8Array`);
+  throw invalid('input', 'a byte stream yielding Uint8Arrays', c, 'one of its chunks');
 }

@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { kmeans, type KMeansOptions } from '../kmeans/index.js';
 import { parseCsv, parseNpy, type NumericTable } from '../io/matrix.js';
+import { UsageError } from './usage-error.js';
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -16,8 +17,6 @@ export interface CommandIo {
 }
 
 const USAGE = 'usage: poolkit kmeans FILE --k K [--backend auto|js|wasm|webgpu] [--threads T] [--seed S] [--n-init N] [--max-iter M] [--tol X] [--init k-means++|random] [--labels OUT.csv] [--json]';
-
-class UsageError extends Error {}
 
 export async function kmeansCommand(argv: string[], io: CommandIo): Promise<number> {
   const fail = (msg: string): number => {
@@ -136,21 +135,20 @@ async function readTable(file: string): Promise<NumericTable> {
   throw new UsageError(`${file}: unknown file type; expected .csv or .npy`);
 }
 
+// Messages in the library's grammar, `<flag>: expected <what>, got <text as typed>`.
 function int(s: string, name: string, min: number): number {
   const v = Number(s);
-  if (s.trim() === '' || !Number.isInteger(v)) throw new UsageError(`${name} must be an integer, got ${JSON.stringify(s)}`);
-  if (v < min) throw new UsageError(`${name} must be at least ${min}, got ${v}`);
+  if (s.trim() === '' || !Number.isInteger(v) || v < min) throw new UsageError(`${name}: expected an integer at least ${min}, got ${JSON.stringify(s)}`);
   return v;
 }
 
 function num(s: string, name: string, min = -Infinity): number {
   const v = Number(s);
-  if (s.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${name} must be a number, got ${JSON.stringify(s)}`);
-  if (v < min) throw new UsageError(`${name} must be at least ${min}, got ${v}`);
+  if (s.trim() === '' || !Number.isFinite(v) || v < min) throw new UsageError(`${name}: expected a finite number${min > -Infinity ? ` at least ${min}` : ''}, got ${JSON.stringify(s)}`);
   return v;
 }
 
 function oneOf<T extends string>(s: string, name: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(s)) throw new UsageError(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(s)}`);
+  if (!(allowed as readonly string[]).includes(s)) throw new UsageError(`${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(s)}`);
   return s as T;
 }

@@ -4,6 +4,7 @@
  * `--json`. Exit 0 on success, 2 with a one-line message for bad arguments or bad input.
  */
 import { wordCount, type WordCountBackend } from '../wordcount/wordcount.js';
+import { UsageError } from './usage-error.js';
 
 /** Where the command writes. */
 export interface CommandIo {
@@ -18,8 +19,6 @@ interface Parsed {
   backend: WordCountBackend;
   json: boolean;
 }
-
-class UsageError extends Error {}
 
 const USAGE = 'usage: poolkit wordcount FILE [--top N|all] [--threads T] [--backend auto|js|wasm] [--json]';
 

@@ -1,5 +1,6 @@
 /** Host platform adapter for browsers: module Web Workers, assets fetched relative to the bundle. */
 import type { HostPlatform, SpawnOptions, WorkerEvents, WorkerPort } from './platform.js';
+import { PoolkitError } from './errors.js';
 
 // The browser build is one bundle at dist/browser/index.js with the worker beside it.
 const workerUrl = new URL('./worker.js', import.meta.url);
@@ -28,11 +29,11 @@ export const browserPlatform: HostPlatform = {
     w.addEventListener('error', (e: ErrorEvent) => {
       e.preventDefault();
       if (gone) return;
-      events.error(new Error(e.message || 'worker failed to load or threw outside a task'));
+      events.error(new PoolkitError(e.message || 'worker failed to load or threw outside a task', { code: 'ERR_WORKER_ERROR' }));
       w.terminate();
       exit(1);
     });
-    w.addEventListener('messageerror', () => events.error(new Error('a message from the worker could not be deserialized')));
+    w.addEventListener('messageerror', () => events.error(new PoolkitError('a message from the worker could not be deserialized', { code: 'ERR_WORKER_MESSAGE' })));
     return {
       post: (msg, transfer) => w.postMessage(msg, transfer ?? []),
       terminate: async () => {
@@ -46,7 +47,7 @@ export const browserPlatform: HostPlatform = {
   defaultConcurrency: () => Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 4),
   readAsset: async (url) => {
     const res = await fetch(url);
-    if (!res.ok) throw new Error(`could not load ${url.href}: HTTP ${res.status}`);
+    if (!res.ok) throw new PoolkitError(`could not load ${url.href}: HTTP ${res.status}`, { code: 'ERR_ASSET_LOAD' });
     return new Uint8Array(await res.arrayBuffer());
   },
   sharedMemoryAvailable: () => typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated === true,

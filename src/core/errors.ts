@@ -10,7 +10,10 @@ export class PoolkitError extends Error {
   }
 }
 
-/** Bad input or options: `argument` names which one. */
+/**
+ * Bad input or options: `argument` is its path as the caller wrote it (`options.threads`, `items`), and the message
+ * reads `<argument>: expected <what>, got <value>` (built by src/core/validate.ts).
+ */
 export class InvalidArgumentError extends PoolkitError {
   override readonly code = 'ERR_INVALID_ARGUMENT';
   constructor(readonly argument: string, message: string) {
@@ -96,6 +99,16 @@ export class BufferLimitError extends PoolkitError {
   }
 }
 
+/** A wasm kernel stopped in a state the host does not expect (a bug in poolkit, not in the input). */
+export class KernelError extends PoolkitError {
+  override readonly code = 'ERR_KERNEL';
+}
+
+/** Task arguments or a task result that structured clone cannot copy (functions, class instances with private state). */
+export class DataCloneError extends PoolkitError {
+  override readonly code = 'ERR_DATA_CLONE';
+}
+
 /** The error a task threw in its worker, rebuilt on the host with its original name, message and worker-side stack. */
 export interface SerializedError {
   name: string;
@@ -104,11 +117,14 @@ export interface SerializedError {
   code?: unknown;
   cause?: SerializedError;
   props?: Record<string, unknown>;
+  /** Thrown by poolkit itself in the worker: rebuilt on the host as a PoolkitError of the same class. */
+  poolkit?: boolean;
 }
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) {
     const out: SerializedError = { name: e.name, message: e.message, stack: e.stack };
+    if (e instanceof PoolkitError) out.poolkit = true;
     const code = (e as { code?: unknown }).code;
     if (code !== undefined) out.code = code;
     if (e.cause !== undefined) out.cause = serializeError(e.cause);
@@ -127,9 +143,24 @@ const errorClasses: Record<string, ErrorConstructor> = {
   Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
 };
 
+/** poolkit's own classes, by name, for errors a worker sends back (others of the family come back as PoolkitError). */
+const poolkitClasses: Record<string, { prototype: PoolkitError }> = {
+  PoolkitError, InvalidArgumentError, AbortError, TimeoutError, WorkerCrashedError, PoolClosedError, QueueFullError,
+  InitializerError, NotSelfContainedError, ResultTimeoutError, WasmMemoryError, BufferLimitError, KernelError, DataCloneError,
+};
+
 export function deserializeError(s: SerializedError): Error {
-  const Ctor = errorClasses[s.name] ?? Error;
-  const err = new Ctor(s.message, s.cause ? { cause: deserializeError(s.cause) } : undefined);
+  const cause = s.cause ? { cause: deserializeError(s.cause) } : undefined;
+  let err: Error;
+  if (s.poolkit) {
+    // Without its constructor (whose arguments differ per class): the fields come from the serialized form below.
+    err = Object.create((poolkitClasses[s.name] ?? PoolkitError).prototype) as PoolkitError;
+    Object.defineProperty(err, 'message', { value: s.message, configurable: true, writable: true });
+    if (cause) Object.defineProperty(err, 'cause', { value: cause.cause, configurable: true, writable: true });
+    Object.defineProperty(err, 'code', { value: s.code ?? 'ERR_POOLKIT', configurable: true, writable: true, enumerable: true });
+  } else {
+    err = new (errorClasses[s.name] ?? Error)(s.message, cause);
+  }
   if (err.name !== s.name) Object.defineProperty(err, 'name', { value: s.name, configurable: true, writable: true });
   if (s.stack) err.stack = s.stack;
   if (s.code !== undefined) (err as { code?: unknown }).code = s.code;

@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { readFile, open, stat } from 'node:fs/promises';
 import type { HostPlatform, SpawnOptions, WorkerEvents, WorkerPort } from './platform.js';
-import { InvalidArgumentError } from './errors.js';
+import { throwIfAborted } from './errors.js';
+import { invalid } from './validate.js';
 import { readFully } from './node-file.js';
 
 // Bundled by the build from worker/node.js: one file loads faster than a module graph. The path goes through ../worker/
@@ -40,9 +41,9 @@ export const nodePlatform: HostPlatform = {
       info = await stat(path);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      throw new InvalidArgumentError('input', code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`);
+      throw invalid('input', 'a readable file', path, code === 'ENOENT' ? 'no such file' : `cannot read it: ${(e as Error).message}`);
     }
-    if (info.isDirectory()) throw new InvalidArgumentError('input', `${path} is a directory, not a file`);
+    if (info.isDirectory()) throw invalid('input', 'a file', path, 'it is a directory');
     const handle = await open(path, 'r');
     const signal = options?.signal;
     let closed = false;
@@ -53,7 +54,7 @@ export const nodePlatform: HostPlatform = {
       }
     };
     const read = async (target: Uint8Array) => {
-      signal?.throwIfAborted();
+      throwIfAborted(signal);
       return (await handle.read(target, 0, target.length, null)).bytesRead;
     };
     async function* chunks(): AsyncGenerator<Uint8Array> {

@@ -1,6 +1,13 @@
 /** Typed errors of the WebGPU layer. */
 import { PoolkitError } from '../core/errors.js';
 
+/** WebGPU refused an operation for a reason other than a limit or a lost device; `code` says which (default ERR_WEBGPU). */
+export class WebGpuError extends PoolkitError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, { ...options, code: options?.code ?? 'ERR_WEBGPU' });
+  }
+}
+
 /** No WebGPU adapter could be obtained: no `navigator.gpu`, no `webgpu` package in Node, or no usable driver. */
 export class WebGpuUnavailableError extends PoolkitError {
   override readonly code = 'ERR_WEBGPU_UNAVAILABLE';

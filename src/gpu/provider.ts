@@ -4,6 +4,7 @@
  * user (or a test) can put another in front with `setGpuProvider`.
  */
 import { WebGpuUnavailableError } from './errors.js';
+import { invalid } from '../core/validate.js';
 
 /** Supplies GPU adapters. Return null when there is none; throw `WebGpuUnavailableError` to say why. */
 export interface GpuProvider {
@@ -24,6 +25,9 @@ export function setDefaultGpuProvider(provider: GpuProvider): void {
  * previous one. A device already acquired stays in use until it is lost or released (`releaseGpu`).
  */
 export function setGpuProvider(provider: GpuProvider | null): GpuProvider | null {
+  if (provider !== null && !(typeof provider === 'object' && typeof provider.name === 'string' && typeof provider.requestAdapter === 'function')) {
+    throw invalid('provider', 'a GpuProvider ({ name, requestAdapter }) or null', provider);
+  }
   const previous = installed;
   installed = provider;
   return previous;

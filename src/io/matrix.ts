@@ -4,6 +4,7 @@
  * where (file, line and column for CSV; byte offset for .npy).
  */
 import { InvalidArgumentError } from '../core/errors.js';
+import { invalid, string } from '../core/validate.js';
 
 export interface NumericTable {
   values: Float32Array | Float64Array;
@@ -23,6 +24,8 @@ export class DataFormatError extends InvalidArgumentError {
 
 /** Parses CSV text: comma- (or tab- / semicolon-) separated numbers, one row per line, optional header row. */
 export function parseCsv(text: string, file = 'input.csv'): NumericTable {
+  string(text, 'text', true);
+  string(file, 'file');
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 0;
   let delim = '';
@@ -85,6 +88,8 @@ function isNumeric(f: string): boolean {
 
 /** Parses a NumPy .npy file holding a 2-D float32 or float64 array in C order. */
 export function parseNpy(bytes: Uint8Array, file = 'input.npy'): NumericTable {
+  if (!(bytes instanceof Uint8Array)) throw invalid('bytes', 'a Uint8Array', bytes);
+  string(file, 'file');
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
   if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) throw new DataFormatError(file, 'is not a .npy file (no \\x93NUMPY magic)');
   const major = bytes[6];

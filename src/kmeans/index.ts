@@ -10,9 +10,9 @@ import { JsBackend } from './js.js';
 import { jsKppEngine, kmeansPlusPlus, randomInit, type KppEngine } from './init.js';
 import { Prng } from '../core/random.js';
 import { prepare, uncentre, columnMeans, centre, type Prepared } from './prepare.js';
-import { checkInt, checkKeys, checkNumber, describe, readMatrix, readWeights, type KMeansData, type Matrix } from './validate.js';
+import { readMatrix, readWeights, type KMeansData, type Matrix } from './validate.js';
 import { throwIfAborted } from './lloyd.js';
-import { InvalidArgumentError } from '../core/errors.js';
+import { abortSignal, finiteNumber, func, intInRange, invalid, oneOf, optional, optionsObject, positiveInt } from '../core/validate.js';
 
 export type { KMeansData } from './validate.js';
 export type { BackendName } from './backend.js';
@@ -70,38 +70,38 @@ export interface KMeansResult {
   threads: number;
 }
 
-const KNOWN = ['k', 'dims', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'backend', 'threads', 'sampleWeight', 'signal', 'onProgress'] as const;
-const BACKENDS = ['auto', 'js', 'wasm', 'webgpu'];
+const KMEANS_KEYS = ['k', 'dims', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'backend', 'threads', 'sampleWeight', 'signal', 'onProgress'] as const;
+const PREDICT_KEYS = ['dims', 'backend', 'threads', 'signal'] as const;
+const BACKENDS = ['auto', 'js', 'wasm', 'webgpu'] as const;
+/** More threads than any machine poolkit runs on has cores: surely a mistake. */
+const MAX_THREADS = 1024;
 
 /** Clusters the rows of `data` into `options.k` groups with Lloyd's algorithm. */
 export async function kmeans(data: KMeansData, options: KMeansOptions): Promise<KMeansResult> {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', `must be an object with at least k, got ${describe(options)}`);
-  checkKeys(options, KNOWN);
-  const matrix = readMatrix(data, options.dims);
+  const o = optionsObject(options, 'options', KMEANS_KEYS, true);
+  const matrix = readMatrix(data, o.dims);
   const { n, dims } = matrix;
-  if (options.k === undefined) throw new InvalidArgumentError('k', 'is required');
-  const k = checkInt(options.k, 'k', 1);
-  if (k > n) throw new InvalidArgumentError('k', `is ${k} but data has only ${n} rows`);
-  const maxIter = options.maxIter === undefined ? 300 : checkInt(options.maxIter, 'options.maxIter', 1);
-  const tol = options.tol === undefined ? 1e-4 : checkNumber(options.tol, 'options.tol', 0);
-  const seed = options.seed === undefined ? 0 : checkNumber(options.seed, 'options.seed');
-  const threads = options.threads === undefined ? undefined : checkInt(options.threads, 'options.threads', 1, 1024);
-  const backendName = options.backend ?? 'auto';
-  if (!BACKENDS.includes(backendName)) throw new InvalidArgumentError('options.backend', `must be one of ${BACKENDS.join(', ')}, got ${describe(backendName)}`);
-  const weights = options.sampleWeight === undefined ? null : readWeights(options.sampleWeight, n);
-  const signal = checkSignal(options.signal);
-  const onProgress = options.onProgress;
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidArgumentError('options.onProgress', `must be a function, got ${describe(onProgress)}`);
+  if (o.k === undefined) throw invalid('options.k', 'a positive integer', o.k, 'k is required');
+  const k = positiveInt(o.k, 'options.k');
+  if (k > n) throw invalid('options.k', `at most the number of rows, ${n}`, k, `data has only ${n} rows`);
+  const maxIter = optional(o.maxIter, 'options.maxIter', positiveInt) ?? 300;
+  const tol = o.tol === undefined ? 1e-4 : finiteNumber(o.tol, 'options.tol', 0);
+  const seed = optional(o.seed, 'options.seed', finiteNumber) ?? 0;
+  const threads = o.threads === undefined ? undefined : intInRange(o.threads, 'options.threads', 1, MAX_THREADS);
+  const backendName = o.backend === undefined ? 'auto' : oneOf(o.backend, 'options.backend', BACKENDS);
+  const weights = o.sampleWeight === undefined ? null : readWeights(o.sampleWeight, n);
+  const signal = optional(o.signal, 'options.signal', abortSignal);
+  const onProgress = optional(o.onProgress, 'options.onProgress', func<(p: KMeansProgress) => void>);
 
-  const init = options.init ?? 'k-means++';
+  const init = o.init ?? 'k-means++';
   let explicit: Float32Array | null = null;
   if (init !== 'k-means++' && init !== 'random') {
-    if (typeof init === 'string' || typeof init !== 'object' || init === null) throw new InvalidArgumentError('options.init', `must be 'k-means++', 'random' or k × dims centroids, got ${describe(init)}`);
-    const m = readMatrix(init, dims, 'options.init', 'dims');
-    if (m.n !== k || m.dims !== dims) throw new InvalidArgumentError('options.init', `has ${m.n} × ${m.dims} values, expected k × dims = ${k} × ${dims}`);
+    if (typeof init !== 'object' || init === null) throw invalid('options.init', "'k-means++', 'random' or k × dims centroids", init);
+    const m = readMatrix(init, dims, 'options.init', 'options.dims');
+    if (m.n !== k || m.dims !== dims) throw invalid('options.init', `k × dims = ${k} × ${dims} values`, init, `it has ${m.n} × ${m.dims}`);
     explicit = Float32Array.from(m.values);
   }
-  const nInit = options.nInit === undefined ? (init === 'random' ? 10 : 1) : checkInt(options.nInit, 'options.nInit', 1);
+  const nInit = optional(o.nInit, 'options.nInit', positiveInt) ?? (init === 'random' ? 10 : 1);
 
   throwIfAborted(signal);
   const backend = await selectBackend(backendName, { n, dims, k }, threads ?? defaultThreads(n, dims, k), signal);
@@ -141,14 +141,15 @@ export interface PredictOptions {
 
 /** The nearest centroid of each row of `data` (first index among equal distances). */
 export async function predict(centroids: KMeansData, data: KMeansData, options: PredictOptions = {}): Promise<Int32Array> {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', `must be an object, got ${describe(options)}`);
-  checkKeys(options, ['dims', 'backend', 'threads', 'signal']);
-  const c = readMatrix(centroids, options.dims, 'centroids');
-  const m = readMatrix(data, c.dims, 'data');
-  const backendName = options.backend ?? 'auto';
-  if (!BACKENDS.includes(backendName)) throw new InvalidArgumentError('options.backend', `must be one of ${BACKENDS.join(', ')}, got ${describe(backendName)}`);
-  const threads = options.threads === undefined ? undefined : checkInt(options.threads, 'options.threads', 1, 1024);
-  const signal = checkSignal(options.signal);
+  const o = optionsObject(options, 'options', PREDICT_KEYS);
+  const c = readMatrix(centroids, o.dims, 'centroids');
+  // Typed-array data without options.dims has the centroids' row length.
+  const typed = data instanceof Float32Array || data instanceof Float64Array;
+  const m = readMatrix(data, o.dims ?? (typed ? c.dims : undefined), 'data', o.dims === undefined ? "the centroids' dims" : 'options.dims');
+  if (m.dims !== c.dims) throw invalid('data', `rows of ${c.dims} values, as the centroids have`, data, `its rows have ${m.dims}`);
+  const backendName = o.backend === undefined ? 'auto' : oneOf(o.backend, 'options.backend', BACKENDS);
+  const threads = o.threads === undefined ? undefined : intInRange(o.threads, 'options.threads', 1, MAX_THREADS);
+  const signal = optional(o.signal, 'options.signal', abortSignal);
   // Both sides shifted by the centroids' mean: same distances, better float32 accuracy.
   const mean = columnMeans(c.values, c.n, c.dims);
   const problem: LloydProblem = { data: centre(m.values, m.n, m.dims, mean), n: m.n, dims: m.dims, k: c.n, weights: null };
@@ -182,12 +183,6 @@ function prepareFor(backend: KMeansBackend, matrix: Matrix, k: number, weights: 
 function kppEngineFor(backend: KMeansBackend, problem: LloydProblem): KppEngine {
   const b = backend as KMeansBackend & { kppEngine?: (p: LloydProblem) => KppEngine };
   return typeof b.kppEngine === 'function' ? b.kppEngine(problem) : jsKppEngine(problem);
-}
-
-function checkSignal(signal: unknown): AbortSignal | undefined {
-  if (signal === undefined) return undefined;
-  if (typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal) return signal;
-  throw new InvalidArgumentError('options.signal', `must be an AbortSignal, got ${describe(signal)}`);
 }
 
 /**

@@ -9,8 +9,9 @@
  * ahead, so memory stays bounded by the window plus the distinct keys (and, without `combine`, their values, up to
  * `maxBufferedValues`).
  */
-import { AbortError, abortError, BufferLimitError, InvalidArgumentError, WorkerCrashedError } from '../core/errors.js';
-import type { Pool } from '../pool/pool.js';
+import { AbortError, abortError, BufferLimitError, WorkerCrashedError } from '../core/errors.js';
+import { abortSignal, func, invalid, optional, optionsObject, positiveInt } from '../core/validate.js';
+import { Pool } from '../pool/pool.js';
 import { builtin, resolveTask, type TaskLike } from '../pool/task-ref.js';
 import { platform } from '../core/platform.js';
 import { computePool } from '../pool/compute-pool.js';
@@ -83,6 +84,9 @@ export class MapReduceResult<K, R> extends Map<K, R> {
 export type MapReduceInput = Iterable<unknown> | AsyncIterable<unknown> | ByteInput;
 
 const REDUCE_BATCH = 4096;
+const MAPREDUCE_KEYS = [
+  'map', 'combine', 'reduce', 'partitions', 'chunksize', 'splitBytes', 'delimiter', 'maxInFlight', 'maxBufferedValues', 'pool', 'signal', 'onProgress',
+] as const;
 
 /**
  * Runs a MapReduce job on the pool's workers.
@@ -90,25 +94,29 @@ const REDUCE_BATCH = 4096;
  * error if one throws; AbortError
  */
 export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapReduceInput, options: MapReduceOptions<K, V, R>): Promise<MapReduceResult<K, R>> {
-  if (!options || typeof options !== 'object') throw new InvalidArgumentError('options', 'expected an object with at least { map }');
-  const { signal, onProgress } = options;
-  const mapSpec = spec(options.map, 'map');
-  const combineSpec = options.combine === undefined ? null : spec(options.combine, 'combine');
-  const reduceSpec = options.reduce === undefined ? null : spec(options.reduce, 'reduce');
-  const pool = options.pool ?? computePool(platform().defaultConcurrency());
-  const parts = positiveInt('partitions', options.partitions ?? pool.size);
-  const chunksize = positiveInt('chunksize', options.chunksize ?? 1000);
-  const splitSize = positiveInt('splitBytes', options.splitBytes ?? 1 << 20);
-  const window = positiveInt('maxInFlight', options.maxInFlight ?? 2 * pool.size);
-  const maxValues = positiveInt('maxBufferedValues', options.maxBufferedValues ?? 2 ** 26);
-  const delimiter = options.delimiter ?? '\n';
-  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter.charCodeAt(0) > 0x7f) {
-    throw new InvalidArgumentError('delimiter', `expected one ASCII character, got ${JSON.stringify(delimiter)}`);
-  }
+  const o = optionsObject(options, 'options', MAPREDUCE_KEYS, true);
+  if (o.map === undefined) throw invalid('options.map', 'a function or task(url, name)', o.map, 'map is required');
+  const mapSpec = spec(o.map, 'options.map');
+  const combineSpec = o.combine === undefined ? null : spec(o.combine, 'options.combine');
+  const reduceSpec = o.reduce === undefined ? null : spec(o.reduce, 'options.reduce');
+  if (o.pool !== undefined && !(o.pool instanceof Pool)) throw invalid('options.pool', 'a Pool', o.pool);
+  const signal = optional(o.signal, 'options.signal', abortSignal);
+  const onProgress = optional(o.onProgress, 'options.onProgress', func<(p: MapReduceProgress) => void>);
+  const parts = optional(o.partitions, 'options.partitions', positiveInt);
+  const chunksize = optional(o.chunksize, 'options.chunksize', positiveInt) ?? 1000;
+  const splitSize = optional(o.splitBytes, 'options.splitBytes', positiveInt) ?? 1 << 20;
+  const maxInFlight = optional(o.maxInFlight, 'options.maxInFlight', positiveInt);
+  const maxValues = optional(o.maxBufferedValues, 'options.maxBufferedValues', positiveInt) ?? 2 ** 26;
+  const delimiter = o.delimiter ?? '\n';
+  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter.charCodeAt(0) > 0x7f) throw invalid('options.delimiter', 'one ASCII character', delimiter);
   throwIfAborted(signal);
+  // Validated first: the shared compute pool starts only for a job that can run.
+  const pool = (o.pool as Pool | undefined) ?? computePool(platform().defaultConcurrency());
+  const partitions = parts ?? pool.size;
+  const window = maxInFlight ?? 2 * pool.size;
 
-  const counters: MapReduceCounters = { records: 0, bytes: 0, pairs: 0, keys: 0, splits: 0, reExecutedSplits: 0, partitions: parts };
-  const buffers: Array<Map<unknown, unknown[]>> = Array.from({ length: parts }, () => new Map());
+  const counters: MapReduceCounters = { records: 0, bytes: 0, pairs: 0, keys: 0, splits: 0, reExecutedSplits: 0, partitions };
+  const buffers: Array<Map<unknown, unknown[]>> = Array.from({ length: partitions }, () => new Map());
   let buffered = 0; // values held in `buffers`
   const progress = (phase: 'map' | 'reduce') => onProgress?.({ phase, splits: counters.splits, records: counters.records, bytes: counters.bytes });
   const mapRef = builtin('mapreduce.map');
@@ -124,12 +132,12 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapRe
     }
   };
   const runSplit = (payload: SplitPayload): Promise<MapOutput> =>
-    applyOnce<MapOutput>(mapRef, [mapSpec, combineSpec, parts, payload], () => counters.reExecutedSplits++);
+    applyOnce<MapOutput>(mapRef, [mapSpec, combineSpec, partitions, payload], () => counters.reExecutedSplits++);
 
   const absorb = async (out: MapOutput) => {
     counters.records += out.records;
     counters.pairs += out.pairs;
-    for (let p = 0; p < parts; p++) {
+    for (let p = 0; p < partitions; p++) {
       const buf = buffers[p]!;
       for (const [k, vs] of out.parts[p]!) {
         const have = buf.get(k);
@@ -208,11 +216,6 @@ function spec(fn: unknown, argument: string): FnSpec {
   return { key: r.key, def: r.def };
 }
 
-function positiveInt(argument: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new InvalidArgumentError(argument, `expected a positive integer, got ${String(v)}`);
-  return v;
-}
-
 interface SplitOptions {
   chunksize: number;
   splitSize: number;
@@ -234,7 +237,7 @@ async function* splits(input: MapReduceInput, o: SplitOptions): AsyncGenerator<S
     return;
   }
   if (input === null || typeof input !== 'object' || !(Symbol.iterator in input || Symbol.asyncIterator in input)) {
-    throw new InvalidArgumentError('input', `expected an iterable of records or a byte input (string, Uint8Array, Blob, ReadableStream, { path }); got ${input === null ? 'null' : typeof input}`);
+    throw invalid('input', 'an iterable of records or a byte input (string, Uint8Array, Blob, ReadableStream, { path })', input);
   }
   let batch: unknown[] = [];
   for await (const rec of input as AsyncIterable<unknown>) {

@@ -1,4 +1,5 @@
 /** The hash partitioner shared by the host and the workers: a key's partition depends only on its value and type. */
+import { invalid } from '../core/validate.js';
 
 /** Keys must be primitives so they compare by value after crossing to a worker and back. */
 export type MapReduceKey = string | number | bigint | boolean | null | undefined;
@@ -19,8 +20,9 @@ export function partitionOf(key: unknown, parts: number): number {
   return hashKey(key) % parts;
 }
 
-/** Throws a TypeError for a key that is not a primitive. */
+/** Rejects a key (from `options.map`, named so) that is not a primitive. */
 export function checkKey(key: unknown): void {
-  if (key !== null && typeof key === 'object') throw new TypeError(`mapReduce: keys must be strings, numbers, bigints, booleans or null; got ${Array.isArray(key) ? 'an array' : 'an object'} (use a string such as JSON.stringify(key))`);
-  if (typeof key === 'function' || typeof key === 'symbol') throw new TypeError(`mapReduce: keys must be primitives, got a ${typeof key}`);
+  if ((key !== null && typeof key === 'object') || typeof key === 'function' || typeof key === 'symbol') {
+    throw invalid('options.map', 'keys that are strings, numbers, bigints, booleans, null or undefined', key, 'use a string such as JSON.stringify(key)');
+  }
 }

@@ -4,6 +4,7 @@
  */
 import type { FnSpec, KernelContext } from '../pool/worker/kernel.js';
 import { checkKey, partitionOf } from './partition.js';
+import { invalid } from '../core/validate.js';
 
 export type { FnSpec };
 
@@ -36,7 +37,7 @@ export async function mapSplit(ctx: KernelContext, mapSpec: FnSpec, combineSpec:
   const groups = new Map<unknown, unknown[]>();
   let pairs = 0;
   const emit = (pair: unknown) => {
-    if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`mapReduce: map must yield [key, value] pairs, got ${JSON.stringify(pair)?.slice(0, 60)}`);
+    if (!Array.isArray(pair) || pair.length !== 2) throw invalid('options.map', 'a function returning or yielding [key, value] pairs', pair, 'one of its pairs');
     const [k, v] = pair as [unknown, unknown];
     checkKey(k);
     const g = groups.get(k);
@@ -53,7 +54,7 @@ export async function mapSplit(ctx: KernelContext, mapSpec: FnSpec, combineSpec:
       for await (const pair of out as AsyncIterable<unknown>) emit(pair);
     } else if (typeof (out as Iterable<unknown>)[Symbol.iterator] === 'function') {
       for (const pair of out as Iterable<unknown>) emit(pair);
-    } else throw new TypeError('mapReduce: map must return an iterable of [key, value] pairs (an array or a generator)');
+    } else throw invalid('options.map', 'a function returning an iterable of [key, value] pairs (an array or a generator)', out, 'what it returned');
   }
   const out: MapOutput = { parts: Array.from({ length: parts }, () => []), records: recs.length, pairs };
   for (const [k, values] of groups) {

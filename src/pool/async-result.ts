@@ -1,5 +1,6 @@
 /** AsyncResult: Python's AsyncResult for applyAsync / mapAsync / starmapAsync. */
 import { PoolkitError, ResultTimeoutError } from '../core/errors.js';
+import { finiteNumber } from '../core/validate.js';
 
 export class AsyncResult<R> {
   private state: 'pending' | 'ok' | 'failed' = 'pending';
@@ -26,6 +27,11 @@ export class AsyncResult<R> {
   /** The result; rejects with the task's error, or with ResultTimeoutError if not ready within `timeoutMs`. */
   get(timeoutMs?: number): Promise<R> {
     if (timeoutMs === undefined) return this.promise;
+    try {
+      finiteNumber(timeoutMs, 'timeoutMs', 0);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return new Promise<R>((resolve, reject) => {
       const t = setTimeout(() => reject(new ResultTimeoutError(`result not ready within ${timeoutMs} ms`)), timeoutMs);
       this.promise.then(resolve, reject).finally(() => clearTimeout(t));
@@ -44,7 +50,7 @@ export class AsyncResult<R> {
 
   /** Whether the call completed without error; throws if it is not ready yet (as Python does). */
   successful(): boolean {
-    if (this.state === 'pending') throw new PoolkitError('AsyncResult is not ready: call successful() after ready() is true');
+    if (this.state === 'pending') throw new PoolkitError('AsyncResult is not ready: call successful() after ready() is true', { code: 'ERR_RESULT_NOT_READY' });
     return this.state === 'ok';
   }
 }

@@ -1,5 +1,6 @@
 /** Validation of Pool and call options: each bad value becomes an InvalidArgumentError naming it. */
 import { InvalidArgumentError } from '../core/errors.js';
+import { abortSignal, func, invalid, optional, optionsObject, positiveInt, positiveNumber, string } from '../core/validate.js';
 import { encodeShareables } from './shareable.js';
 import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
 import type { SpawnOptions, WorkerTransport } from '../core/platform.js';
@@ -56,72 +57,64 @@ export interface ResolvedPoolOptions {
   spawn: SpawnOptions;
 }
 
-const POOL_KEYS = new Set(['workers', 'maxTasksPerWorker', 'initializer', 'initArgs', 'taskTimeout', 'maxQueue', 'resourceLimits', 'name', 'transport']);
-const CALL_KEYS = new Set(['signal', 'transfer', 'chunksize', 'callback', 'errorCallback']);
+const POOL_KEYS = ['workers', 'maxTasksPerWorker', 'initializer', 'initArgs', 'taskTimeout', 'maxQueue', 'resourceLimits', 'name', 'transport'] as const;
+const RESOURCE_LIMIT_KEYS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 
-export function resolvePoolOptions(o: PoolOptions | undefined, defaultWorkers: () => number): ResolvedPoolOptions {
-  if (o === undefined) o = {};
-  if (typeof o !== 'object' || o === null) throw new InvalidArgumentError('options', `expected an object, got ${typeof o}`);
-  unknownKeys('options', o, POOL_KEYS);
-  const t = o.transport;
+/** The options each kind of call takes: anything else is an unknown key. */
+export const CALL_KEYS = {
+  apply: ['signal', 'transfer'],
+  applyAsync: ['signal', 'transfer', 'callback', 'errorCallback'],
+  map: ['signal', 'transfer', 'chunksize'],
+  mapAsync: ['signal', 'transfer', 'chunksize', 'callback', 'errorCallback'],
+} as const;
+export type CallKind = keyof typeof CALL_KEYS;
+
+export function resolvePoolOptions(options: PoolOptions | undefined, defaultWorkers: () => number): ResolvedPoolOptions {
+  const o = optionsObject(options, 'options', POOL_KEYS);
+  const t = o.transport as WorkerTransport | undefined;
   if (t !== undefined && !(t && typeof t.spawnWorker === 'function' && typeof t.defaultConcurrency === 'function')) {
-    throw new InvalidArgumentError('options.transport', 'expected a WorkerTransport ({ spawnWorker, defaultConcurrency })');
+    throw invalid('options.transport', 'a WorkerTransport ({ spawnWorker, defaultConcurrency })', t);
   }
-  const workers = o.workers === undefined ? defaultWorkers() : positiveInt('options.workers', o.workers);
+  const workers = o.workers === undefined ? defaultWorkers() : positiveInt(o.workers, 'options.workers');
   const initArgs = o.initArgs ?? [];
-  if (!Array.isArray(initArgs)) throw new InvalidArgumentError('options.initArgs', 'expected an array of arguments');
+  if (!Array.isArray(initArgs)) throw invalid('options.initArgs', 'an array of arguments', initArgs);
   if (o.initArgs !== undefined) cloneable('options.initArgs', initArgs);
-  const rl = o.resourceLimits;
-  if (rl !== undefined && (typeof rl !== 'object' || rl === null)) throw new InvalidArgumentError('options.resourceLimits', 'expected an object');
+  let resourceLimits: SpawnOptions['resourceLimits'];
+  if (o.resourceLimits !== undefined) {
+    const rl = optionsObject(o.resourceLimits, 'options.resourceLimits', RESOURCE_LIMIT_KEYS);
+    for (const key of RESOURCE_LIMIT_KEYS) optional(rl[key], `options.resourceLimits.${key}`, positiveNumber);
+    resourceLimits = rl as SpawnOptions['resourceLimits'];
+  }
   return {
     workers,
-    maxTasksPerWorker: o.maxTasksPerWorker === undefined ? undefined : positiveInt('options.maxTasksPerWorker', o.maxTasksPerWorker),
+    maxTasksPerWorker: optional(o.maxTasksPerWorker, 'options.maxTasksPerWorker', positiveInt),
     initializer: o.initializer === undefined ? undefined : resolveTask(o.initializer, 'options.initializer'),
     initArgs: encodeShareables(initArgs).value as unknown[],
-    taskTimeout: o.taskTimeout === undefined ? undefined : positiveNumber('options.taskTimeout', o.taskTimeout),
-    maxQueue: o.maxQueue === undefined ? undefined : positiveInt('options.maxQueue', o.maxQueue),
-    spawn: { name: o.name ?? 'poolkit', resourceLimits: rl },
+    taskTimeout: optional(o.taskTimeout, 'options.taskTimeout', positiveNumber),
+    maxQueue: optional(o.maxQueue, 'options.maxQueue', positiveInt),
+    spawn: { name: optional(o.name, 'options.name', string) ?? 'poolkit', resourceLimits },
   };
 }
 
-export function checkCallOptions(o: unknown): void {
-  if (o === undefined) return;
-  if (typeof o !== 'object' || o === null) throw new InvalidArgumentError('options', `expected an object, got ${typeof o}`);
-  unknownKeys('options', o, CALL_KEYS);
-  const { signal, transfer, chunksize, callback, errorCallback } = o as MapOptions & ApplyAsyncOptions<unknown>;
-  if (signal !== undefined && !(signal && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
-    throw new InvalidArgumentError('options.signal', 'expected an AbortSignal');
-  }
-  if (transfer !== undefined && typeof transfer !== 'boolean' && !Array.isArray(transfer)) throw new InvalidArgumentError('options.transfer', 'expected an array of transferables or a boolean');
-  if (chunksize !== undefined) positiveInt('options.chunksize', chunksize);
-  if (callback !== undefined && typeof callback !== 'function') throw new InvalidArgumentError('options.callback', 'expected a function');
-  if (errorCallback !== undefined && typeof errorCallback !== 'function') throw new InvalidArgumentError('options.errorCallback', 'expected a function');
+/** Validates the options of one call (`kind` says which keys it takes) and returns them. */
+export function checkCallOptions<O extends CallOptions>(options: O | undefined, kind: CallKind): O | undefined {
+  if (options === undefined) return undefined;
+  const o = optionsObject(options, 'options', CALL_KEYS[kind] as readonly string[]) as Partial<Record<string, unknown>>;
+  optional(o.signal, 'options.signal', abortSignal);
+  const transfer = o.transfer;
+  if (transfer !== undefined && typeof transfer !== 'boolean' && !Array.isArray(transfer)) throw invalid('options.transfer', 'an array of transferables or a boolean', transfer);
+  optional(o.chunksize, 'options.chunksize', positiveInt);
+  optional(o.callback, 'options.callback', func);
+  optional(o.errorCallback, 'options.errorCallback', func);
+  return options;
 }
 
-export function positiveInt(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new InvalidArgumentError(name, `expected a positive integer, got ${describe(v)}`);
-  return v;
-}
-
-function positiveNumber(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new InvalidArgumentError(name, `expected a positive number of milliseconds, got ${describe(v)}`);
-  return v;
-}
-
-function unknownKeys(name: string, o: object, known: Set<string>): void {
-  for (const k of Object.keys(o)) if (!known.has(k)) throw new InvalidArgumentError(`${name}.${k}`, `unknown option (known: ${[...known].join(', ')})`);
-}
-
-function cloneable(name: string, v: unknown): void {
+function cloneable(path: string, v: unknown): void {
   try {
     structuredClone(v);
   } catch (e) {
-    throw new InvalidArgumentError(name, `cannot be sent to a worker: ${(e as Error).message}`);
+    throw new InvalidArgumentError(path, `expected values structured clone can send to a worker, got one it cannot: ${(e as Error).message}`);
   }
-}
-
-function describe(v: unknown): string {
-  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v === 'string' ? JSON.stringify(v) : v === null ? 'null' : typeof v;
 }
 
 /** Transferables found in `args` (top level and one level into arrays and plain objects) for `transfer: true`. */

@@ -13,7 +13,8 @@ import { platform } from '../core/platform.js';
 import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
 import { autoChunksize, chunksOf, chunksOfAsync, isAsyncIterable, isIterable } from './chunks.js';
 import { argsPayload, chunkPayload, type Payload } from './payload.js';
-import { AbortError, abortError, InvalidArgumentError, PoolClosedError, PoolkitError, QueueFullError, throwIfAborted } from '../core/errors.js';
+import { AbortError, abortError, PoolClosedError, PoolkitError, QueueFullError, throwIfAborted } from '../core/errors.js';
+import { invalid } from '../core/validate.js';
 import {
   checkCallOptions, resolvePoolOptions,
   type ApplyAsyncOptions, type CallOptions, type MapOptions, type PoolOptions, type ResolvedPoolOptions,
@@ -46,9 +47,9 @@ export class Pool {
   apply<F extends TaskLike>(fn: F, args?: Args<F>, options?: CallOptions): Promise<Ret<F>> {
     try {
       this.checkOpen();
-      checkCallOptions(options);
+      checkCallOptions(options, 'apply');
       const task = resolveTask(fn);
-      if (args !== undefined && !Array.isArray(args)) throw new InvalidArgumentError('args', 'expected an array of arguments');
+      if (args !== undefined && !Array.isArray(args)) throw invalid('args', 'an array of arguments', args);
       if (this.opts.maxQueue !== undefined && this.sched.queued >= this.opts.maxQueue) throw new QueueFullError(this.opts.maxQueue);
       const a = (args ?? []) as unknown[];
       return this.one(task, Mode.Apply, argsPayload(a, options?.transfer), options?.signal) as Promise<Ret<F>>;
@@ -59,7 +60,7 @@ export class Pool {
 
   /** Like `apply`, returning an AsyncResult (`get(timeout)`, `wait`, `ready`, `successful`) and calling the callbacks. */
   applyAsync<F extends TaskLike>(fn: F, args?: Args<F>, options?: ApplyAsyncOptions<Ret<F>>): AsyncResult<Ret<F>> {
-    return new AsyncResult(this.apply(fn, args, strip(options)), options?.callback, options?.errorCallback);
+    return this.asyncResult(options, 'applyAsync', (o) => this.apply(fn, args, o));
   }
 
   /** `fn` over every item, in order. Chunks of about len / (4 × workers) items unless `chunksize` is given. */
@@ -73,11 +74,11 @@ export class Pool {
   }
 
   mapAsync<F extends TaskLike>(fn: F, items: AnyIterable<Item<F>>, options?: MapOptions & ApplyAsyncOptions<Ret<F>[]>): AsyncResult<Ret<F>[]> {
-    return new AsyncResult(this.map(fn, items, strip(options)), options?.callback, options?.errorCallback);
+    return this.asyncResult(options, 'mapAsync', (o) => this.map(fn, items, o));
   }
 
   starmapAsync<F extends TaskLike>(fn: F, argTuples: AnyIterable<Args<F>>, options?: MapOptions & ApplyAsyncOptions<Ret<F>[]>): AsyncResult<Ret<F>[]> {
-    return new AsyncResult(this.starmap(fn, argTuples, strip(options)), options?.callback, options?.errorCallback);
+    return this.asyncResult(options, 'mapAsync', (o) => this.starmap(fn, argTuples, o));
   }
 
   /**
@@ -105,7 +106,7 @@ export class Pool {
 
   /** Waits for every queued task to finish and the workers to exit. Call `close()` or `terminate()` first. */
   async join(): Promise<void> {
-    if (this.state === 'open') throw new PoolkitError('join() needs close() or terminate() first');
+    if (this.state === 'open') throw new PoolkitError('join() needs close() or terminate() first', { code: 'ERR_POOL_NOT_CLOSED' });
     if (this.state === 'terminated') return this.terminating;
     await this.sched.whenIdle();
     await this.sched.shutdown(new PoolClosedError('pool closed'));
@@ -123,6 +124,19 @@ export class Pool {
   /** `await using pool = new Pool()` terminates it at the end of the scope, as Python's `with Pool()` does. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.terminate();
+  }
+
+  /**
+   * The AsyncResult of `run` given `options` less the callbacks; bad options reject it (through `get()`, as every
+   * other failure of the call does) and call no callback.
+   */
+  private asyncResult<R, O extends ApplyAsyncOptions<R>>(options: O | undefined, kind: 'applyAsync' | 'mapAsync', run: (o: CallOptions | undefined) => Promise<R>): AsyncResult<R> {
+    try {
+      checkCallOptions(options, kind);
+    } catch (e) {
+      return new AsyncResult<R>(Promise.reject(e));
+    }
+    return new AsyncResult(run(strip(options)), options?.callback, options?.errorCallback);
   }
 
   private checkOpen(): void {
@@ -153,9 +167,9 @@ export class Pool {
 
   private async mapLike(fn: TaskLike, items: AnyIterable<unknown>, mode: Mode.Map | Mode.Starmap, options: MapOptions | undefined): Promise<unknown[]> {
     this.checkOpen();
-    checkCallOptions(options);
+    checkCallOptions(options, 'map');
     const task = resolveTask(fn);
-    if (!isIterable(items) && !isAsyncIterable(items)) throw new InvalidArgumentError('items', 'expected an iterable or async iterable');
+    if (!isIterable(items) && !isAsyncIterable(items)) throw invalid(itemsPath(mode), 'an iterable or async iterable', items);
     const signal = options?.signal;
     throwIfAborted(signal);
     // As Python: the whole input is read first, so the automatic chunk size can be computed from its length.
@@ -217,9 +231,9 @@ export class Pool {
 
   private stream(fn: TaskLike, items: AnyIterable<unknown>, mode: Mode.Map | Mode.Starmap, ordered: boolean, options: MapOptions | undefined): AsyncIterableIterator<unknown> {
     this.checkOpen();
-    checkCallOptions(options);
+    checkCallOptions(options, 'map');
     const task = resolveTask(fn);
-    if (!isIterable(items) && !isAsyncIterable(items)) throw new InvalidArgumentError('items', 'expected an iterable or async iterable');
+    if (!isIterable(items) && !isAsyncIterable(items)) throw invalid(itemsPath(mode), 'an iterable or async iterable', items);
     const size = options?.chunksize ?? 1;
     const source = isAsyncIterable(items) ? chunksOfAsync(items, size) : chunksOf(items as Iterable<unknown>, size);
     const perWorker = Math.max(4, Math.min(64, Math.ceil(2048 / size / this.opts.workers)));
@@ -234,9 +248,14 @@ function strip<O extends object>(o: O | undefined): CallOptions | undefined {
   return rest;
 }
 
+/** The name of the iterable argument as the method's signature gives it. */
+function itemsPath(mode: Mode.Map | Mode.Starmap): string {
+  return mode === Mode.Starmap ? 'argTuples' : 'items';
+}
+
 function checkTuples(list: unknown[]): void {
   for (let i = 0; i < list.length; i++) {
-    if (!Array.isArray(list[i])) throw new InvalidArgumentError(`argTuples[${i}]`, 'starmap needs an array of arguments for every call');
+    if (!Array.isArray(list[i])) throw invalid(`argTuples[${i}]`, 'an array of arguments (starmap spreads one per call)', list[i]);
   }
 }
 

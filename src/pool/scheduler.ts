@@ -16,7 +16,7 @@ import { WorkerSlot as GenericSlot } from './worker-slot.js';
 import type { TaskRecord } from './task-record.js';
 import type { ResolvedTask } from './task-ref.js';
 import {
-  InitializerError, NotSelfContainedError, TimeoutError, WorkerCrashedError, deserializeError,
+  DataCloneError, InitializerError, NotSelfContainedError, TimeoutError, WorkerCrashedError, deserializeError,
   type SerializedError,
 } from '../core/errors.js';
 
@@ -203,7 +203,7 @@ export class Scheduler {
       if (msg.type !== 'run') throw e;
       for (const t of msg.tasks) {
         const rec = this.removeInflight(slot, t[0]);
-        if (rec) this.finish(rec, new TypeError(`task arguments cannot be sent to a worker: ${(e as Error).message}`));
+        if (rec) this.finish(rec, new DataCloneError(`task arguments cannot be sent to a worker: ${(e as Error).message}`, { cause: e }));
         slot.known.delete(t[1]);
       }
     }

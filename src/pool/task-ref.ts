@@ -2,7 +2,7 @@
  * What a task is: a self-contained function (its source is sent once per worker and cached there, like a picklable
  * top-level Python function), a module export named with `task(url, name)`, or a built-in kernel step.
  */
-import { InvalidArgumentError } from '../core/errors.js';
+import { invalid, string } from '../core/validate.js';
 
 /** A module export run in the worker: `task(new URL('./tasks.js', import.meta.url), 'square')`. */
 export interface ModuleTask<A extends unknown[] = any[], R = unknown> {
@@ -32,14 +32,20 @@ export type TaskLike<A extends unknown[] = any[], R = unknown> = ((...args: A) =
  * @param name the export to call; default `'default'`
  */
 export function task<A extends unknown[] = any[], R = unknown>(url: URL | string, name = 'default'): ModuleTask<A, R> {
-  let href: string;
-  try {
-    href = new URL(String(url)).href;
-  } catch {
-    throw new InvalidArgumentError('url', `task(url, name) needs an absolute URL such as new URL('./tasks.js', import.meta.url); got ${JSON.stringify(String(url))}`);
-  }
-  if (typeof name !== 'string' || name === '') throw new InvalidArgumentError('name', 'task(url, name) needs the export name as a non-empty string');
+  let href: string | undefined;
+  if (url instanceof URL) href = url.href;
+  else if (typeof url === 'string') href = absoluteHref(url);
+  if (href === undefined) throw invalid('url', "an absolute URL such as new URL('./tasks.js', import.meta.url)", url);
+  string(name, 'name');
   return Object.freeze({ kind: 'module', url: href, name });
+}
+
+function absoluteHref(url: string): string | undefined {
+  try {
+    return new URL(url).href;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A built-in task registered in the worker bundle (internal: kernels). */
@@ -93,7 +99,7 @@ export function resolveTask(fn: unknown, argument = 'fn'): ResolvedTask {
     if (ref.kind === 'module' && typeof ref.url === 'string' && typeof ref.name === 'string') return cachedRef(`m:${ref.url}#${ref.name}`, { url: ref.url, name: ref.name });
     if (ref.kind === 'builtin' && typeof ref.name === 'string') return cachedRef(`b:${ref.name}`, { builtin: ref.name });
   }
-  throw new InvalidArgumentError(argument, `expected a function or task(url, name), got ${fn === null ? 'null' : typeof fn}`);
+  throw invalid(argument, 'a function or task(url, name)', fn);
 }
 
 function cachedRef(id: string, def: FnDef): ResolvedTask {
@@ -106,12 +112,12 @@ function cachedRef(id: string, def: FnDef): ResolvedTask {
 export function functionSource(fn: Function, argument = 'fn'): string {
   const src = Function.prototype.toString.call(fn);
   if (/\{\s*\[native code\]\s*\}\s*$/.test(src)) {
-    throw new InvalidArgumentError(argument, `native and bound functions cannot be sent to a worker (${fn.name || 'anonymous'}); pass a plain self-contained function or task(url, name)`);
+    throw invalid(argument, 'a self-contained function or task(url, name)', fn, 'native and bound functions cannot be sent to a worker');
   }
-  if (/^class[\s{]/.test(src)) throw new InvalidArgumentError(argument, 'a class is not a task function');
+  if (/^class[\s{]/.test(src)) throw invalid(argument, 'a task function', fn, 'a class is not one');
   if (/^(async\s+)?(function\b|\(|[\w$]+\s*=>)/.test(src)) return src;
   // Method shorthand (`square(x) { ... }`, `async *gen() {}`) is not an expression on its own.
   const m = /^(async\s+)?(\*?)\s*([\w$]+)\s*\(/.exec(src);
   if (m) return `${m[1] ?? ''}function${m[2]} ${m[3]}${src.slice(m[0].length - 1)}`;
-  throw new InvalidArgumentError(argument, `cannot send this function to a worker: its source does not start like a function (${src.slice(0, 40)}...)`);
+  throw invalid(argument, 'a function whose source text is a function expression', fn, `its source starts ${JSON.stringify(src.slice(0, 40))}`);
 }

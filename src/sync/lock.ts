@@ -5,7 +5,8 @@
  * The blocking `acquire` uses Atomics.wait (workers, and Node's main thread); `acquireAsync` uses Atomics.waitAsync
  * and works everywhere, a browser's main thread included.
  */
-import { InvalidArgumentError, PoolkitError } from '../core/errors.js';
+import { PoolkitError } from '../core/errors.js';
+import { finiteNumber, invalid } from '../core/validate.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
 import { sharedInt32 } from './shared-memory.js';
 
@@ -18,6 +19,10 @@ export class Lock {
   readonly state: Int32Array;
 
   constructor(/** @internal */ shared?: Int32Array) {
+    // Only revival passes a word (a lock's own, from another thread); `new Lock()` takes no arguments.
+    if (shared !== undefined && !(shared instanceof Int32Array && shared.length >= 1 && typeof SharedArrayBuffer === 'function' && shared.buffer instanceof SharedArrayBuffer)) {
+      throw invalid('shared', 'no argument (a Lock allocates its own shared word)', shared);
+    }
     this.state = shared ?? sharedInt32(1, 'Lock');
     markShareable(this, lockType);
   }
@@ -78,6 +83,5 @@ export const lockType = defineShareable<Lock, Int32Array>({
 
 function deadlineOf(timeoutMs: number | undefined): number {
   if (timeoutMs === undefined || timeoutMs === Infinity) return Infinity;
-  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) throw new InvalidArgumentError('timeoutMs', `expected a number of milliseconds >= 0, got ${String(timeoutMs)}`);
-  return performance.now() + timeoutMs;
+  return performance.now() + finiteNumber(timeoutMs, 'timeoutMs', 0);
 }

@@ -90,9 +90,9 @@ export async function countFile(ctx: WasmContext, pool: Pool | undefined, call: 
   try {
     const results = await Promise.allSettled([...others.map(runWorker), runHost()].map((p) => p.catch((e) => (stop(), Promise.reject(e)))));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    // The abort flag is only ever set by a failure (thrown above) or by the signal.
+    // An abort stops the participants, whatever one of them then threw: the call's error is poolkit's AbortError.
     throwIfAborted(signal);
+    if (failed) throw failed.reason;
   } finally {
     if (timer) clearInterval(timer);
     signal?.removeEventListener('abort', stop);

@@ -4,6 +4,7 @@
  * arena low) is resumed after `grow` gives that table more room.
  */
 import type { WasmContext } from '../wasm/context.js';
+import { KernelError } from '../core/errors.js';
 import { WordSlot, WordTableState } from './generated/layouts.js';
 
 const DEFAULT_SLOTS = 1 << 15;
@@ -59,7 +60,7 @@ export class WordTables {
       const view = this.ctx.u32(state, WordTableState.bytes / 4);
       view[WordTableState.index.atop] = arena;
       view[WordTableState.index.aend] = arena + bytes;
-    } else throw new Error(`word-count kernel stopped with status ${status}`);
+    } else throw new KernelError(`word-count kernel stopped with status ${status}`);
   }
 
   /** Counts `len` bytes at `ptr` into `state` on the calling thread, growing the table as needed. */

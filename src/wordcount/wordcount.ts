@@ -2,8 +2,8 @@
  * `wordCount(input, options)`: counts words by the rules of docs/ARCHITECTURE.md, "Word tokenization" (Unicode letters, marks and numbers,
  * lower-cased with toLowerCase) on the js backend (the reference) or the multithreaded wasm backend.
  */
-import { InvalidArgumentError } from '../core/errors.js';
-import type { Pool } from '../pool/pool.js';
+import { abortSignal, func, intInRange, invalid, oneOf, optional, optionsObject, positiveInt } from '../core/validate.js';
+import { Pool } from '../pool/pool.js';
 import { platform } from '../core/platform.js';
 import { WasmContext } from '../wasm/context.js';
 import { computePool } from '../pool/compute-pool.js';
@@ -46,6 +46,9 @@ export interface WordCountOptions {
   tuning?: { initialSlots?: number; arenaBytes?: number };
 }
 
+const WORDCOUNT_KEYS = ['threads', 'backend', 'pool', 'signal', 'onProgress', 'splitBytes', 'tuning'] as const;
+const TUNING_KEYS = ['initialSlots', 'arenaBytes'] as const;
+const BACKENDS = ['auto', 'js', 'wasm'] as const;
 const SMALL = 64 << 10;
 const PER_THREAD = 16 << 20;
 /** Splits live in wasm memory, one per thread and more in flight: past 1 GiB they could not fit in 4 GiB. */
@@ -56,16 +59,10 @@ const MAX_SPLIT = 1 << 30;
  * Identical counts on every backend, thread count and chunking.
  * @throws InvalidArgumentError for a bad input, a missing file or a directory, or a bad option
  */
-export async function wordCount(input: ByteInput, options: WordCountOptions = {}): Promise<WordCounts> {
-  const { signal, onProgress } = options;
-  const backend = options.backend ?? 'auto';
-  if (!['auto', 'js', 'wasm'].includes(backend)) throw new InvalidArgumentError('backend', `expected 'auto', 'js' or 'wasm', got ${JSON.stringify(backend)}`);
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
-    throw new InvalidArgumentError('threads', `expected a positive integer, got ${String(options.threads)}`);
-  }
-  if (options.splitBytes !== undefined && !(Number.isInteger(options.splitBytes) && options.splitBytes >= 1 && options.splitBytes <= MAX_SPLIT)) {
-    throw new InvalidArgumentError('splitBytes', `expected an integer from 1 to ${MAX_SPLIT} (1 GiB), got ${String(options.splitBytes)}`);
-  }
+export async function wordCount(input: ByteInput, options?: WordCountOptions): Promise<WordCounts> {
+  const checked = checkOptions(options);
+  const { signal, onProgress, backend } = checked;
+  options = checked;
   throwIfAborted(signal);
   // Files in Node are read by the wasm threads themselves, each its own splits (or streamed to the js backend);
   // everything else streams chunks.
@@ -107,6 +104,27 @@ export async function wordCount(input: ByteInput, options: WordCountOptions = {}
   } finally {
     await file?.close();
   }
+}
+
+/** The options, validated, with the backend defaulted. */
+function checkOptions(options: unknown): WordCountOptions & { backend: WordCountBackend } {
+  const o = optionsObject(options, 'options', WORDCOUNT_KEYS);
+  const pool = o.pool;
+  if (pool !== undefined && !(pool instanceof Pool)) throw invalid('options.pool', 'a Pool', pool);
+  let tuning: WordCountOptions['tuning'];
+  if (o.tuning !== undefined) {
+    const t = optionsObject(o.tuning, 'options.tuning', TUNING_KEYS);
+    tuning = { initialSlots: optional(t.initialSlots, 'options.tuning.initialSlots', positiveInt), arenaBytes: optional(t.arenaBytes, 'options.tuning.arenaBytes', positiveInt) };
+  }
+  return {
+    backend: o.backend === undefined ? 'auto' : oneOf(o.backend, 'options.backend', BACKENDS),
+    threads: optional(o.threads, 'options.threads', positiveInt),
+    splitBytes: o.splitBytes === undefined ? undefined : intInRange(o.splitBytes, 'options.splitBytes', 1, MAX_SPLIT, '1 GiB'),
+    pool,
+    signal: optional(o.signal, 'options.signal', abortSignal),
+    onProgress: optional(o.onProgress, 'options.onProgress', func<(p: WordCountProgress) => void>),
+    tuning,
+  };
 }
 
 /** True unless the runtime reports a Unicode version (Node does) other than the kernel tables' (major * 100 + minor). */

@@ -5,7 +5,7 @@
  */
 import type { LloydProblem } from '../backend.js';
 import { checkLost, guard, type GpuContext } from '../../gpu/device.js';
-import { WebGpuLimitError } from '../../gpu/errors.js';
+import { WebGpuError, WebGpuLimitError } from '../../gpu/errors.js';
 import { BufferUsage, MapMode } from '../../gpu/flags.js';
 import { createBuffer, readBuffer, storageBuffer, uniformBuffer, upload, uploadColumns } from '../../gpu/buffers.js';
 import { planLayout, type Chunk, type Layout, type LayoutCaps } from './layout.js';
@@ -81,10 +81,10 @@ export class GpuKMeansProblem {
     const [invalid, oom] = await guard(ctx, Promise.all([device.popErrorScope(), device.popErrorScope()]));
     if (thrown || invalid || oom) {
       p.destroy();
-      if (thrown) throw thrown;
+      if (thrown) throw thrown instanceof WebGpuLimitError || thrown instanceof WebGpuError ? thrown : new WebGpuError(`WebGPU could not create the k-means buffers: ${String(thrown)}`, { code: 'ERR_WEBGPU_VALIDATION', cause: thrown });
       const bytes = problem.n * problem.dims * 4;
       if (oom) throw new WebGpuLimitError('memory', `the GPU has not enough memory for ${problem.n} × ${problem.dims} floats (${bytes} bytes) and their labels: ${oom.message}`);
-      throw new Error(`poolkit: WebGPU rejected the k-means buffers: ${invalid!.message}`);
+      throw new WebGpuError(`WebGPU rejected the k-means buffers: ${invalid!.message}`, { code: 'ERR_WEBGPU_VALIDATION' });
     }
     return p;
   }
@@ -203,7 +203,7 @@ export class GpuKMeansProblem {
 
   private checkUsable(): void {
     checkLost(this.ctx);
-    if (this.destroyed) throw new Error('GpuKMeansProblem used after destroy()');
+    if (this.destroyed) throw new WebGpuError('GpuKMeansProblem used after destroy()', { code: 'ERR_WEBGPU_DESTROYED' });
   }
 
   /** Frees every buffer (safe to call twice, and on a lost device). */

@@ -3,7 +3,7 @@
  * order received, and posts one result per task as soon as it is known (so a crash loses only the running task).
  */
 import { Mode, STATUS_RUNNING, type HostMessage, type TaskResult, type WireTask, type WorkerMessage } from '../protocol.js';
-import { PoolkitError, serializeError } from '../../core/errors.js';
+import { DataCloneError, PoolkitError, serializeError } from '../../core/errors.js';
 import { packNumbers } from '../chunks.js';
 import { createTaskCache } from './task-cache.js';
 import { defineShareable, encodeShareables, reviveShareables, type ShareableCodec } from '../shareable.js';
@@ -33,7 +33,7 @@ export function createRuntime(side: WorkerSide, kernels: KernelTable, shareables
   const context: KernelContext = {
     resolveTask: (spec) => cache.define(spec.key, spec.def),
     openFile(path) {
-      if (!env.openFile) throw new PoolkitError('this worker cannot open files (no file access on this platform)');
+      if (!env.openFile) throw new PoolkitError('this worker cannot open files (no file access on this platform)', { code: 'ERR_NO_FILE_ACCESS' });
       return env.openFile(path);
     },
   };
@@ -74,7 +74,7 @@ export function createRuntime(side: WorkerSide, kernels: KernelTable, shareables
     }
     if (status) Atomics.store(status, STATUS_RUNNING, id);
     let fn: Fn | Promise<Fn> | undefined = def ? define(key, def) : cache.get(key);
-    if (fn === undefined) return finish([id, 1, serializeError(new PoolkitError(`worker has no definition for task key ${key}`)), false]);
+    if (fn === undefined) return finish([id, 1, serializeError(new PoolkitError(`worker has no definition for task key ${key}`, { code: 'ERR_TASK_NOT_FOUND' })), false]);
     if (fn instanceof Promise) {
       return fn.then((f) => settle(id, call(f, mode, payload)), (e) => finish([id, 1, serializeError(e), true]));
     }
@@ -93,7 +93,7 @@ export function createRuntime(side: WorkerSide, kernels: KernelTable, shareables
       finish([id, 0, v, false]);
     } catch (e) {
       // The value could not be cloned (a function, a class instance with private state, ...).
-      finish([id, 1, serializeError(new TypeError(`task result cannot be sent back to the host: ${(e as Error).message}`)), false]);
+      finish([id, 1, serializeError(new DataCloneError(`task result cannot be sent back to the host: ${(e as Error).message}`)), false]);
     }
   };
 

@@ -19,17 +19,17 @@ export function createTaskCache(kernels: KernelTable, context: () => KernelConte
   const compile = (def: FnDef): TaskFn | Promise<TaskFn> => {
     if ('src' in def) {
       const f = new Function(`return (${def.src}\n)`)() as unknown;
-      if (typeof f !== 'function') throw new PoolkitError('task source did not evaluate to a function');
+      if (typeof f !== 'function') throw new PoolkitError('task source did not evaluate to a function', { code: 'ERR_TASK_NOT_FOUND' });
       return f as TaskFn;
     }
     if ('builtin' in def) {
       const k = kernels[def.builtin];
-      if (!k) throw new PoolkitError(`unknown built-in task '${def.builtin}'`);
+      if (!k) throw new PoolkitError(`unknown built-in task '${def.builtin}'`, { code: 'ERR_TASK_NOT_FOUND' });
       return (...args: unknown[]) => k(context(), ...args);
     }
     return import(/* @vite-ignore */ def.url).then((mod: Record<string, unknown>) => {
       const f = mod[def.name];
-      if (typeof f !== 'function') throw new PoolkitError(`module ${def.url} has no exported function '${def.name}'`);
+      if (typeof f !== 'function') throw new PoolkitError(`module ${def.url} has no exported function '${def.name}'`, { code: 'ERR_TASK_NOT_FOUND' });
       return f as TaskFn;
     });
   };
