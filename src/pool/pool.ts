@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 /**
  * Pool: Python's multiprocessing.Pool for JavaScript, on worker_threads (Node) or Web Workers (browsers).
  *
