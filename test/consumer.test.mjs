@@ -11,11 +11,12 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const variants = ['nodenext', 'bundler'];
+// The entry .d.ts each variant must reach through the exports map: a bundler resolves the browser condition.
+const variants = { nodenext: 'index.d.ts', bundler: 'browser.d.ts' };
 
 /** Runs the repository's tsc in `cwd`; returns the exit status and everything it printed. */
-function typecheck(cwd, project) {
-  const r = spawnSync(process.execPath, [tsc, '-p', project, '--pretty', 'false'], { cwd, encoding: 'utf8', timeout: 90_000 });
+function typecheck(cwd, project, ...flags) {
+  const r = spawnSync(process.execPath, [tsc, '-p', project, '--pretty', 'false', ...flags], { cwd, encoding: 'utf8', timeout: 90_000 });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -47,12 +48,15 @@ describe('published types in a consumer project (npm pack, skipLibCheck false)',
     assert.ok(existsSync(join(app, 'node_modules', '@webgpu', 'types', 'package.json')), '@webgpu/types was not installed with the tarball');
   });
 
-  for (const variant of variants) {
+  for (const [variant, entry] of Object.entries(variants)) {
     it(`type-checks with moduleResolution ${variant}`, () => {
       const config = JSON.parse(readFileSync(join(app, `tsconfig.${variant}.json`), 'utf8'));
       assert.equal(config.compilerOptions.skipLibCheck, false);
-      const { status, output } = typecheck(app, `tsconfig.${variant}.json`);
+      const { status, output } = typecheck(app, `tsconfig.${variant}.json`, '--listFiles');
       assert.equal(status, 0, `tsc -p tsconfig.${variant}.json failed:\n${output}`);
+      const files = output.split('\n').map((f) => f.replaceAll('\\', '/'));
+      const poolkitEntries = files.filter((f) => /\/node_modules\/poolkit\/dist\/(index|browser)\.d\.ts$/.test(f));
+      assert.deepEqual(poolkitEntries.map((f) => f.split('/').pop()), [entry], 'the exports map sent the types elsewhere');
     });
 
     it(`sees poolkit's real types with moduleResolution ${variant} (a wrong use is an error in the user's file only)`, () => {
