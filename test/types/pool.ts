@@ -22,6 +22,11 @@ pool.apply(add, [1, 2, 3]);
 pool.apply(square, 3);
 // @ts-expect-error: not a task
 pool.apply(42, []);
+// @ts-expect-error: add needs its arguments; args may be left out only for tasks callable with none
+pool.apply(add);
+const greet = (name?: string): string => `hello ${name ?? 'you'}`;
+expectTypeOf(pool.apply(greet)).toEqualTypeOf<Promise<string>>();
+expectTypeOf(pool.apply(greet, [], { signal: AbortSignal.timeout(10) })).toEqualTypeOf<Promise<string>>();
 // @ts-expect-error: options are checked too
 pool.apply(square, [1], { signal: 'stop' });
 
@@ -34,6 +39,12 @@ expectTypeOf(pool.starmap(pair, [['a', 1]])).toEqualTypeOf<Promise<[string, numb
 pool.map(square, ['a', 'b']);
 // @ts-expect-error: items must be iterable
 pool.map(square, 3);
+// @ts-expect-error: map passes one item per call; add needs two arguments (starmap is for that)
+pool.map(add, [1, 2]);
+// @ts-expect-error: the same for imap
+pool.imap(add, [1, 2]);
+const scale = (x: number, by = 2): number => x * by;
+expectTypeOf(pool.map(scale, [1, 2])).toEqualTypeOf<Promise<number[]>>();
 // @ts-expect-error: every tuple must match add's parameters
 pool.starmap(add, [[1, 'b']]);
 // @ts-expect-error: starmap takes tuples, not items
@@ -65,6 +76,8 @@ expectTypeOf(pool.starmapAsync(add, [[1, 2]]).get()).toEqualTypeOf<Promise<numbe
 pool.applyAsync(shout, ['hi'], { callback: (value: number) => value });
 // @ts-expect-error: add takes numbers
 pool.applyAsync(add, ['1', '2']);
+// @ts-expect-error: add needs its arguments
+pool.applyAsync(add);
 // @ts-expect-error: the callbacks receive the array of results
 pool.mapAsync(square, [1], { callback: (value: number) => value });
 
@@ -81,6 +94,9 @@ expectTypeOf(pool.imap(ref, [1])).toEqualTypeOf<AsyncIterableIterator<string>>()
 expectTypeOf(pool.applyAsync(ref, [1])).toEqualTypeOf<AsyncResult<string>>();
 expectTypeOf(task(url)).toEqualTypeOf<ModuleTask<any[], unknown>>();
 expectTypeOf(pool.apply(task(url), [1, 'anything'])).toEqualTypeOf<Promise<unknown>>();
+expectTypeOf(pool.apply(task(url))).toEqualTypeOf<Promise<unknown>>();
+// @ts-expect-error: the reference needs its argument
+pool.apply(ref);
 // @ts-expect-error: the reference takes a number
 pool.apply(ref, ['1']);
 // @ts-expect-error: the reference takes a number
