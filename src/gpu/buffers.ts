@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /** Buffer helpers: creation, upload in bounded slices, and read-back through a mappable staging buffer. */
 import { BufferUsage, MapMode } from './flags.js';
 import { guard, type GpuContext } from './device.js';

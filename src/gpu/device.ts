@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * One GPU device, shared by every WebGPU kernel and reused across calls. Higher limits are requested where the
  * adapter allows them (large storage bindings, large buffers, more workgroup memory). When the device is lost

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * WebGPU enum flags as plain numbers (the values are fixed by the spec). Dawn in Node does not define the
  * `GPUBufferUsage` / `GPUMapMode` globals unless its `globals` are copied onto globalThis, which a library should not do.

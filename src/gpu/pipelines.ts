@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /** Compute pipelines, compiled once per device and set of override constants. */
 
 const cache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Where GPU adapters come from. Platform differences live in two small adapters: `browser.ts` (`navigator.gpu`) and
  * `node.ts` (the optional `webgpu` package, Dawn). Each entry module passes its own in as the platform default; a

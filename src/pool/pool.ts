@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 /**
  * Pool: Python's multiprocessing.Pool for JavaScript, on worker_threads (Node) or Web Workers (browsers).
  *
@@ -22,7 +23,10 @@ import {
 
 type Args<F> = F extends TaskLike<infer A, unknown> ? A : never;
 type Ret<F> = F extends TaskLike<any[], infer R> ? Awaited<R> : never;
-type Item<F> = Args<F> extends [infer X, ...unknown[]] ? X : unknown;
+/** What map passes: the first parameter's type; never (no item fits) when the task needs more than one argument. */
+type Item<F> = Args<F> extends [infer X, ...infer Rest] ? ([] extends Rest ? X : never) : unknown;
+/** `args` may be left out only when the task can be called with no arguments. */
+type ArgsAnd<F, O> = [] extends Args<F> ? [args?: Args<F>, options?: O] : [args: Args<F>, options?: O];
 type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
 
 /** A pool of workers with Python's Pool API. */
@@ -44,7 +48,7 @@ export class Pool {
   }
 
   /** Runs `fn(...args)` in a worker; resolves with its result (awaited if it returns a promise). */
-  apply<F extends TaskLike>(fn: F, args?: Args<F>, options?: CallOptions): Promise<Ret<F>> {
+  apply<F extends TaskLike>(fn: F, ...[args, options]: ArgsAnd<F, CallOptions>): Promise<Ret<F>> {
     try {
       this.checkOpen();
       checkCallOptions(options, 'apply');
@@ -59,8 +63,8 @@ export class Pool {
   }
 
   /** Like `apply`, returning an AsyncResult (`get(timeout)`, `wait`, `ready`, `successful`) and calling the callbacks. */
-  applyAsync<F extends TaskLike>(fn: F, args?: Args<F>, options?: ApplyAsyncOptions<Ret<F>>): AsyncResult<Ret<F>> {
-    return this.asyncResult(options, 'applyAsync', (o) => this.apply(fn, args, o));
+  applyAsync<F extends TaskLike>(fn: F, ...[args, options]: ArgsAnd<F, ApplyAsyncOptions<Ret<F>>>): AsyncResult<Ret<F>> {
+    return this.asyncResult(options, 'applyAsync', (o) => this.apply(fn as TaskLike, args, o) as Promise<Ret<F>>);
   }
 
   /** `fn` over every item, in order. Chunks of about len / (4 × workers) items unless `chunksize` is given. */

@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 /**
  * Lock: Python's multiprocessing.Lock on one shared Int32 word. 0 is free, 1 held, 2 held with waiters (so release
  * notifies only when someone waits). Any thread may release it, as in Python; `RLock` is the owner-checked kind.

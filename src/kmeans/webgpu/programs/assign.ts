@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /** The assignment program (shaders/assign.wgsl): nearest centroid and its squared distance per row, argmin fused. */
 import { assignWgsl } from '../generated/shaders.js';
 import { computePipeline } from '../../../gpu/pipelines.js';

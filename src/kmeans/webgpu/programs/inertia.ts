@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /** The inertia program (shaders/inertia.wgsl): fixed-order partial sums of weighted squared distances. */
 import { inertiaWgsl } from '../generated/shaders.js';
 import { computePipeline } from '../../../gpu/pipelines.js';

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /** The reduction program (shaders/reduce.wgsl): per-block partial sums added in block order into totals. */
 import { reduceWgsl } from '../generated/shaders.js';
 import { computePipeline } from '../../../gpu/pipelines.js';

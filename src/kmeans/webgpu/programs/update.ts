@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /** The update program (shaders/update.wgsl): per-block centred sums and weights per cluster, no atomics. */
 import { updateWgsl } from '../generated/shaders.js';
 import { computePipeline } from '../../../gpu/pipelines.js';
