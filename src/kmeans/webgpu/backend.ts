@@ -8,7 +8,8 @@
  * Why the centroid update is on the host: the host needs the per-cluster weights every iteration anyway (empty
  * clusters, convergence), so a GPU update would save only the k × dims sums of the read-back (135 KB at k = 1,024,
  * d = 32, microseconds over PCIe, against tens of milliseconds of assignment), and float64 on the host keeps the
- * centres as accurate as the js reference's. Not measured on hardware (no GPU was lent).
+ * centres as accurate as the js reference's. The trade-off is an estimate until bench/kmeans-gpu.mjs runs on a hardware
+ * adapter (bench/README.md keeps the status).
  */
 import type { KMeansBackend, LloydOptions, LloydProblem, LloydResult } from '../backend.js';
 import { throwIfAborted } from '../lloyd.js';
@@ -29,7 +30,7 @@ export interface WebGpuBackendOptions {
 /**
  * Multiply-adds per iteration (n · k · dims) above which WebGPU is expected to beat wasm threads on a hardware GPU.
  *
- * How it was chosen (not measured on hardware: no GPU was lent while this was written): wasm threads on 2 cores reach
+ * An estimate, not a measured crossover (bench/README.md keeps the status of hardware runs): wasm threads on 2 cores reach
  * 30–70 GFLOP/s on this kernel, so 2^27 ≈ 1.3e8 multiply-adds (≈ 4e8 flops with the subtraction) take 6–13 ms per
  * iteration there, while a GPU's fixed costs per iteration (one submission and one small map-read round trip, ≈ 0.1–1 ms)
  * plus the one-time upload of n · dims floats are then clearly amortised. Software adapters (SwiftShader, lavapipe)
