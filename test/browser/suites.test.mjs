@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { useBrowser } from './harness.mjs';
 import { PageRun, mirror } from './suite-runner.mjs';
 import poolSuite from '../suites/pool.mjs';
+import kmeansSuite from '../suites/kmeans.mjs';
 
 const SUITES = [
   ['Pool', '/test/suites/pool.mjs', poolSuite],
+  ['k-means', '/test/suites/kmeans.mjs', kmeansSuite],
 ];
 
 describe('shared suites in Chromium', function () {
