@@ -48,6 +48,26 @@ export class PageRun {
     this.finished.catch(() => {});
   }
 
+  /**
+   * Waits for `report`. A page whose mocha reports nothing, not even a timeout, within `ms` has its main thread
+   * blocked: this case fails, and the cases after it fail at once instead of waiting in turn.
+   */
+  async await(title, report, ms) {
+    if (this.stuck) throw new Error(`not run in Chromium: the page stopped responding during "${this.stuck}"`);
+    let timer;
+    const silence = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        this.stuck = title;
+        reject(new Error(`Chromium reported nothing for ${ms} ms, not even the page's own ${PAGE_TIMEOUT_MS} ms timeout: the page's main thread is blocked`));
+      }, ms);
+    });
+    try {
+      return await Promise.race([report, silence]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   receive(r) {
     const d = this.expected.get(key(r.title));
     if (r.kind === 'hook' && r.state === 'failed') {
@@ -93,8 +113,9 @@ export function mirror(suite, run) {
   });
   const mirrorIt = (title) => {
     const report = run.expect([...path, title]);
-    const test = it(title, () => report);
-    test.timeout(Math.max(test.timeout(), PAGE_TIMEOUT_MS) + SLACK_MS);
+    const test = it(title, () => run.await(title, report, waitMs));
+    const waitMs = Math.max(test.timeout(), PAGE_TIMEOUT_MS) + SLACK_MS;
+    test.timeout(waitMs + SLACK_MS);
     return test;
   };
   const noHook = () => {};

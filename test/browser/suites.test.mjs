@@ -5,10 +5,12 @@ import { useBrowser } from './harness.mjs';
 import { PageRun, mirror } from './suite-runner.mjs';
 import poolSuite from '../suites/pool.mjs';
 import kmeansSuite from '../suites/kmeans.mjs';
+import wordCountSuite from '../suites/wordcount.mjs';
 
 const SUITES = [
   ['Pool', '/test/suites/pool.mjs', poolSuite],
   ['k-means', '/test/suites/kmeans.mjs', kmeansSuite],
+  ['word-count', '/test/suites/wordcount.mjs', wordCountSuite],
 ];
 
 describe('shared suites in Chromium', function () {
@@ -32,6 +34,7 @@ describe('shared suites in Chromium', function () {
 
         describe('the page run', function () {
           it('reported every case it ran to Node, with no hook failure and no page error', async () => {
+            assert.equal(run.stuck, undefined, 'the page stopped responding');
             await run.finished;
             assert.deepEqual(run.unexpected, []);
             assert.deepEqual(run.hookFailures, []);
