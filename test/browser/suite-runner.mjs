@@ -28,6 +28,8 @@ export class PageRun {
 
   /** Registers a case the page must report; returns the promise of its report. */
   expect(titlePath) {
+    // Reports are matched by title path, so two cases may not share one.
+    if (this.expected.has(key(titlePath))) throw new Error(`two cases named ${titlePath.join(' › ')} in ${this.suiteUrl}`);
     const d = deferred();
     this.expected.set(key(titlePath), d);
     return d.promise;
