@@ -1,78 +1,30 @@
-// wordCount: identical to the reference of docs/ARCHITECTURE.md ("Word tokenization") on any input, backend, thread count and chunking.
+// The word-count suite (test/suites/wordcount.mjs) under Node, and the cases of files, process memory and internal
+// modules (the cut finder), which only Node has.
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as poolkit from '../dist/index.js';
 import { InvalidArgumentError } from '../dist/index.js';
 import { wordCount } from '../dist/wordcount/index.js';
 import { cutAtSeparator } from '../dist/wordcount/cuts.js';
-import { rng, randomInput, referenceCounts, chunked, cutKeepsCounts, PIECES } from './fixtures/text-fuzz.mjs';
+import { rng, randomInput, cutKeepsCounts, cjkText } from './fixtures/text-fuzz.mjs';
+import wordCountSuite, { sameCountsAssertion } from './suites/wordcount.mjs';
+import { nodeEnv } from './suites/node-env.mjs';
 
 const enc = new TextEncoder();
-const asMap = (r) => new Map(r.entries());
-const sum = (m) => [...m.values()].reduce((a, b) => a + b, 0);
+const assertSame = sameCountsAssertion(assert);
 
-function assertSame(result, bytes, label) {
-  const want = referenceCounts(bytes);
-  const got = asMap(result);
-  if (got.size !== want.size || [...want].some(([k, v]) => got.get(k) !== v)) {
-    const missing = [...want].filter(([k, v]) => got.get(k) !== v).slice(0, 3);
-    const extra = [...got].filter(([k]) => !want.has(k)).slice(0, 3);
-    assert.fail(`${label}: counts differ from the reference; want ${JSON.stringify(missing)}, extra ${JSON.stringify(extra)}; input ${Buffer.from(bytes).toString('hex').slice(0, 160)}`);
-  }
-  assert.equal(result.total, sum(want), `${label}: total`);
-  assert.equal(result.unique, want.size, `${label}: unique`);
-}
+wordCountSuite({ poolkit, describe, it, before, after, assert, env: nodeEnv });
 
-describe('wordCount', function () {
+describe('wordCount: files, process memory and the cut finder (Node)', function () {
   this.timeout(60000);
   let dir;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'poolkit-wc-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('counts by the tokenization rules of docs/ARCHITECTURE.md: Unicode words, toLowerCase with final sigma and İ, invalid bytes separate', async () => {
-    const text = 'The the THE ΣΑΣ σας ΟΔΟΣ İstanbul İ straße ǅemal e\u0301 \u0301x 日本語 😀 a😀b ½ ① 42\u00A0x1 \uFEFFz';
-    for (const backend of ['js', 'wasm']) {
-      const r = await wordCount(text, { backend, threads: 1 });
-      assertSame(r, enc.encode(text), backend);
-      assert.equal(r.get('the'), 3);
-      assert.equal(r.get('σας'), 2);
-      assert.equal(r.get('οδος'), 1);
-      assert.equal(r.get('i̇stanbul'), 1);
-      assert.equal(r.backend, backend);
-    }
-    const bad = Uint8Array.from([0x61, 0xff, 0x62, 0xe2, 0x82, 0x63, 0xc3, 0xa9, 0xed, 0xa0, 0x80, 0x64]);
-    assertSame(await wordCount(bad, { backend: 'wasm', threads: 1 }), bad, 'invalid bytes');
-  });
-
-  it('matches the reference on random inputs at 1, 2 and 3 threads, any chunking and split size (fuzz)', async () => {
-    const rnd = rng(20240611);
-    for (let iter = 0; iter < 160; iter++) {
-      const bytes = randomInput(rnd, 1 + Math.floor(rnd() * (iter % 8 === 0 ? 4000 : 80)));
-      const cuts = [];
-      for (let c = 1; c < bytes.length; c++) if (rnd() < 0.08) cuts.push(c);
-      const threads = 1 + (iter % 3);
-      const splitBytes = 1 + Math.floor(rnd() * 32);
-      assertSame(await wordCount(chunked(bytes, cuts), { backend: 'wasm', threads, splitBytes }), bytes, `wasm threads ${threads} split ${splitBytes} iter ${iter}`);
-      if (iter % 4 === 0) assertSame(await wordCount(chunked(bytes, cuts), { backend: 'js' }), bytes, `js iter ${iter}`);
-    }
-  });
-
-  it('matches the reference with a chunk boundary at every offset of short inputs', async () => {
-    const samples = [PIECES.join(' '), PIECES.join(''), 'ΌΣΟΣ İİ e\u0301\u0301 😀👍🏽 x'];
-    samples.push(Buffer.from('c3a9ff61e282ac62f09f9880edbfbf63efbbbf64c4b0cea3cf82', 'hex'));
-    for (const s of samples) {
-      const bytes = typeof s === 'string' ? enc.encode(s) : new Uint8Array(s);
-      const options = [{ backend: 'wasm', threads: 1, splitBytes: 1 }, { backend: 'wasm', threads: 2, splitBytes: 3 }, { backend: 'js' }];
-      for (let k = 0; k <= bytes.length; k++) {
-        const o = options[k % options.length];
-        assertSame(await wordCount(chunked(bytes, [k]), o), bytes, `offset ${k} ${JSON.stringify(o)}`);
-      }
-    }
-  });
 
   it('cuts only where counting both sides apart equals counting the whole (cut finder property)', () => {
     const rnd = rng(11);
@@ -90,53 +42,19 @@ describe('wordCount', function () {
     assert.ok(cuts > 1000);
   });
 
-  it('grows per-thread tables and key arenas mid-split', async () => {
-    const words = [];
-    for (let i = 0; i < 30000; i++) words.push(i % 3 ? `w${i.toString(36)}` : `verylongwordnumber${i.toString(36)}xyz`);
-    const bytes = enc.encode(words.join(' ') + ' ' + words.slice(0, 5000).join('\n'));
-    for (const threads of [1, 2, 3]) {
-      const r = await wordCount(bytes, { backend: 'wasm', threads, splitBytes: 50000, tuning: { initialSlots: 16, arenaBytes: 4096 } });
-      assertSame(r, bytes, `threads ${threads}`);
-    }
-  });
-
-  it('cuts text without ASCII separators (CJK) after non-word characters, so it still splits', async () => {
-    const rnd = rng(3);
-    const ideographs = '日本語中文字漢東京大学北京上海世界人民和平春夏秋冬山川田中𠀀𠀁';
-    const seps = ['。', '、', '「', '」', '\u3000', '！', '\uFF1F'];
-    let text = '';
-    while (text.length < 60000) {
-      const n = 1 + Math.floor(rnd() * 6);
-      for (let k = 0; k < n; k++) text += [...ideographs][Math.floor(rnd() * [...ideographs].length)];
-      text += seps[Math.floor(rnd() * seps.length)];
-    }
-    const bytes = enc.encode(text);
-    let splits = 0;
-    const r = await wordCount(chunked(bytes, [1000, 5001, 77777]), { backend: 'wasm', threads: 3, splitBytes: 2000, onProgress: () => splits++ });
-    assertSame(r, bytes, 'cjk stream');
-    assert.ok(splits > 20, `only ${splits} splits`);
+  it('cuts CJK files after non-word characters', async () => {
+    const bytes = enc.encode(cjkText(rng(3), 60000));
     const file = join(dir, 'cjk.txt');
     writeFileSync(file, bytes);
     assertSame(await wordCount({ path: file }, { backend: 'wasm', threads: 2, splitBytes: 2000 }), bytes, 'cjk file');
   });
 
-  it('handles one enormous word and long runs without separators', async () => {
-    const bytes = enc.encode(`${'Ab'.repeat(300000)} x ${'日'.repeat(100000)}`);
-    assertSame(await wordCount(bytes, { backend: 'wasm', threads: 2, splitBytes: 4096 }), bytes, 'giant words');
-  });
-
-  it('accepts strings, Uint8Array, ArrayBuffer, Blob, ReadableStream, async iterables, { path } and file URLs', async () => {
+  it('accepts { path } and file URLs', async () => {
     const text = 'Zwei zwei ZWEI drei ΣΑΣ\n'.repeat(2000);
     const bytes = enc.encode(text);
     const file = join(dir, 'text.txt');
     writeFileSync(file, bytes);
     const inputs = {
-      string: () => text,
-      uint8array: () => bytes,
-      arraybuffer: () => bytes.slice().buffer,
-      blob: () => new Blob([bytes]),
-      readablestream: () => new Blob([bytes]).stream(),
-      asyncIterable: () => chunked(bytes, [7, 100, 5000]),
       path: () => ({ path: file }),
       url: () => pathToFileURL(file),
     };
@@ -151,32 +69,10 @@ describe('wordCount', function () {
     }
   });
 
-  it('orders top(n) by count descending, then word by UTF-16 code units', async () => {
-    const r = await wordCount('b a c b a 😀 ﬀ ｚ z z Z Ω ω', { backend: 'wasm', threads: 1 });
-    assert.deepEqual(r.top(3), [['z', 3], ['a', 2], ['b', 2]]);
-    const all = r.top();
-    assert.equal(all.length, r.unique);
-    for (let i = 1; i < all.length; i++) {
-      const [a, b] = [all[i - 1], all[i]];
-      assert.ok(a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]), `${a} before ${b}`);
-    }
-    assert.deepEqual(r.top(0), []);
-    assert.equal(r.get('nope'), 0);
-    assert.deepEqual(new Map(r.entries()).get('ω'), 2);
-  });
-
-  it('rejects bad input with InvalidArgumentError naming the argument', async () => {
+  it('rejects a missing file and a directory with InvalidArgumentError naming the input', async () => {
     const cases = [
       [() => wordCount({ path: join(dir, 'missing.txt') }), 'input', /no such file/],
       [() => wordCount({ path: dir }), 'input', /directory/],
-      [() => wordCount('x', { threads: 0 }), 'options.threads'],
-      [() => wordCount('x', { threads: -2 }), 'options.threads'],
-      [() => wordCount('x', { threads: 1.5 }), 'options.threads'],
-      [() => wordCount('x', { backend: 'gpu' }), 'options.backend'],
-      [() => wordCount('x', { splitBytes: 0 }), 'options.splitBytes'],
-      [() => wordCount('x', { splitBytes: 2 ** 31 }), 'options.splitBytes', /1 GiB/],
-      [() => wordCount(42), 'input'],
-      [() => wordCount(null), 'input'],
     ];
     for (const [call, argument, message] of cases) {
       await assert.rejects(call, (e) => e instanceof InvalidArgumentError && e.argument === argument && (!message || message.test(e.message)));
@@ -194,25 +90,6 @@ describe('wordCount', function () {
     for (const [threads, splitBytes] of [[1, 1000], [2, 3000], [3, 100000]]) {
       assertSame(await wordCount({ path: file }, { backend: 'wasm', threads, splitBytes }), bytes, `file threads ${threads} split ${splitBytes}`);
     }
-  });
-
-  it('counts binary files as bytes, never crashing', async () => {
-    const rnd = rng(7);
-    const bytes = Uint8Array.from({ length: 300000 }, () => Math.floor(rnd() * 256));
-    assertSame(await wordCount(bytes, { backend: 'wasm', threads: 2, splitBytes: 10000 }), bytes, 'binary');
-  });
-
-  it('stops on abort', async () => {
-    const ac = new AbortController();
-    async function* endless() {
-      const chunk = enc.encode('lorem ipsum dolor sit amet '.repeat(40000));
-      for (;;) yield chunk;
-    }
-    setTimeout(() => ac.abort(), 100);
-    await assert.rejects(wordCount(endless(), { backend: 'wasm', threads: 2, signal: ac.signal }), (e) => e.name === 'AbortError');
-    const pre = new AbortController();
-    pre.abort();
-    await assert.rejects(wordCount('x', { signal: pre.signal }), (e) => e.name === 'AbortError');
   });
 
   it('streams with bounded memory and reports progress', async () => {

@@ -10,7 +10,9 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json', '.css': 'text/css', '.wgsl': 'text/plain', '.txt': 'text/plain', '.csv': 'text/csv' };
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
+  // For the memory cases of the shared suites: exact performance.memory and a gc() to take a baseline after.
+  '--enable-precise-memory-info', '--js-flags=--expose-gc'];
 
 /** Starts a static server over the repository. `isolated` adds COOP/COEP so SharedArrayBuffer is available. */
 export async function serve({ isolated = true } = {}) {

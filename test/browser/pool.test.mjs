@@ -1,46 +1,9 @@
 import assert from 'node:assert/strict';
 import { open, useBrowser } from './harness.mjs';
 
+// The Python surface itself runs in pages as the shared Pool suite (suites.test.mjs); these are the failure paths.
 describe('Pool in Chromium (Web Workers)', function () {
   const ctx = useBrowser();
-
-  it('runs the Python surface on Web Workers in a cross-origin isolated page', async () => {
-    const page = await open(ctx.browser, ctx.isolated);
-    const r = await page.evaluate(async () => {
-      const { Pool, task } = await import('/dist/browser/index.js');
-      const pool = new Pool({ workers: 2 });
-      const out = {};
-      out.isolated = crossOriginIsolated;
-      out.apply = await pool.apply((a, b) => a + b, [2, 3]);
-      out.map = await pool.map((x) => x * x, Array.from({ length: 100 }, (_, i) => i));
-      out.mapChunks = await pool.map((x) => x * 2, Array.from({ length: 100 }, (_, i) => i), { chunksize: 7 });
-      out.starmap = await pool.starmap((a, b) => a * b, [[2, 3], [4, 5]]);
-      const im = [];
-      for await (const v of pool.imap((x) => x + 1, (function* () { for (let i = 0; ; i++) yield i; })())) { im.push(v); if (im.length === 10) break; }
-      out.imap = im;
-      out.module = await pool.apply(task(new URL('/test/fixtures/tasks.mjs', location.href), 'square'), [12]);
-      try { await pool.apply(() => { throw new RangeError('from a web worker'); }); } catch (e) { out.error = [e.name, e.message, e instanceof RangeError]; }
-      const k = 3;
-      try { await pool.apply((x) => x + k, [1]); } catch (e) { out.captured = e.name; }
-      const shared = new Int32Array(new SharedArrayBuffer(8));
-      await pool.apply((s) => Atomics.store(s, 0, 42), [shared]);
-      out.shared = shared[0];
-      out.workers = pool.stats().workers;
-      await pool.terminate();
-      return out;
-    });
-    assert.equal(r.isolated, true);
-    assert.equal(r.apply, 5);
-    assert.deepEqual(r.map, Array.from({ length: 100 }, (_, i) => i * i));
-    assert.deepEqual(r.mapChunks, Array.from({ length: 100 }, (_, i) => i * 2));
-    assert.deepEqual(r.starmap, [6, 20]);
-    assert.deepEqual(r.imap, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    assert.equal(r.module, 144);
-    assert.deepEqual(r.error, ['RangeError', 'from a web worker', true]);
-    assert.equal(r.captured, 'NotSelfContainedError');
-    assert.equal(r.shared, 42);
-    assert.equal(r.workers, 2);
-  });
 
   it('recovers from dying workers, aborts and timeouts without losing or repeating tasks', async () => {
     const page = await open(ctx.browser, ctx.isolated);
