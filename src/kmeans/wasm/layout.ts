@@ -83,7 +83,11 @@ export function layOut(ctx: WasmContext, problem: LloydProblem): KMeansLayout {
   const l = reserveLayout(ctx, n, dims, k, w !== null);
   const x = ctx.f32(l.data, n * l.dp);
   if (l.dp === dims) x.set(src);
-  else for (let r = 0; r < n; r++) x.set(src.subarray(r * dims, r * dims + dims), r * l.dp);
+  else {
+    // The pad lanes enter every distance: zero them, since a reused context's memory holds an earlier problem's data.
+    x.fill(0);
+    for (let r = 0; r < n; r++) x.set(src.subarray(r * dims, r * dims + dims), r * l.dp);
+  }
   if (w) ctx.f32(l.weights, n).set(w);
   return l;
 }
