@@ -98,6 +98,11 @@ export async function wordCount(input: ByteInput, options?: WordCountOptions): P
       bytes += split.length;
       await counter.add(split);
       progress(bytes);
+      // On one thread every step resolves in a microtask: give timers (an abort, a page's own work) a turn per split.
+      if (ctx.threads === 1) {
+        await platform().macrotask();
+        throwIfAborted(signal);
+      }
     }
     const { counts, total } = await counter.finish();
     return new WordCountResult(counts, total, bytes, 'wasm', ctx.threads);
