@@ -1,6 +1,6 @@
 // The word-count suite shared by Node (test/wordcount.test.mjs) and Chromium (test/browser/suites.test.mjs, pages with
-// and without cross-origin isolation): identical to the reference tokenization of docs/ARCHITECTURE.md ("Word
-// tokenization") on any input, backend, thread count and chunking. Cases on files, process memory and internal
+// and without cross-origin isolation): identical to the reference tokenization on any input, backend, thread count
+// and chunking (docs/ARCHITECTURE.md, "Word tokenization"). Cases on files, process memory and internal
 // modules stay in test/wordcount.test.mjs.
 import { rng, randomInput, referenceCounts, chunked, cjkText, PIECES } from '../fixtures/text-fuzz.mjs';
 
