@@ -5,7 +5,8 @@
 // gets the address of a descriptor (KMeansDesc in scripts/layouts.mjs), i32 fields the host fills:
 //
 //   data      n × dp f32, row-major, dims zero-padded to dp (a multiple of 4)
-//   ct        the centroids for the distance loop: kp/8 groups, each dp × 8 f32, holding −2·c (transposed per group)
+//   ct        the centroids for the distance loop: kp/8 groups, each dp × 8 f32, holding −2·c
+//             (transposed per group)
 //   cnorm     kp f32: ‖c‖², and f32.MAX_VALUE for the padding centroids k..kp (they never win the argmin)
 //   cent      k × dp f32, the centroids as rows (exact distance of a row to its chosen centroid)
 //   weights   n f32 or 0 (all ones)
@@ -174,7 +175,8 @@ export function argmin4(x0: usize, rowBytes: usize, ct: usize, cnorm: usize, gro
     const d = f32x4.sub(v128.load(x + j), v128.load(c + j));
     acc = f32x4.add(acc, f32x4.mul(d, d));
   }
-  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+  const lo = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1);
+  return lo + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
 }
 
 /** sums[j] += x[j] in f64. */
@@ -194,7 +196,8 @@ export function argmin4(x0: usize, rowBytes: usize, ct: usize, cnorm: usize, gro
     const v = v128.load(x + j);
     const s = sums + (j << 1);
     v128.store(s, f64x2.add(v128.load(s), f64x2.mul(f64x2.promote_low_f32x4(v), wv)));
-    v128.store(s, f64x2.add(v128.load(s, 16), f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), wv)), 16);
+    const high = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    v128.store(s, f64x2.add(v128.load(s, 16), f64x2.mul(high, wv)), 16);
   }
 }
 
@@ -230,10 +233,13 @@ export function reduce(desc: usize, outSums: usize, outCounts: usize): f64 {
 
 /**
  * k-means++ trials for blocks [b0, b1): for each of `trials` candidate rows (i32 row indices at `cand`) and each row
- * r, out[t·n4 + r] = min(closest[r], ‖x_r − x_cand[t]‖²) (no minimum when `closest` is 0), and pots[t·nblocks + b] =
- * Σ w_r · out[t·n4 + r] over block b. Per-block potentials keep the result independent of how blocks are split.
+ * r, out[t·n4 + r] = min(closest[r], ‖x_r − x_cand[t]‖²) (no minimum when `closest` is 0), and
+ * pots[t·nblocks + b] = Σ w_r · out[t·n4 + r] over block b. Per-block potentials keep the result independent of how
+ * blocks are split.
  */
-export function kppTrials(desc: usize, closest: usize, cand: usize, trials: i32, out: usize, n4: i32, pots: usize, b0: i32, b1: i32): void {
+export function kppTrials(
+  desc: usize, closest: usize, cand: usize, trials: i32, out: usize, n4: i32, pots: usize, b0: i32, b1: i32,
+): void {
   const data = <usize>field(desc, DESC_DATA);
   const n = field(desc, DESC_N);
   const dp = field(desc, DESC_DP);
@@ -285,20 +291,29 @@ export function columnStats(src: usize, n: i32, dims: i32, f64: i32, mean: usize
       if (f64) {
         const row = src + (<usize>r * <usize>dims << 3);
         let j = 0;
-        for (; j + 2 <= dims; j += 2) accumulate(pass, load<v128>(row + (<usize>j << 3)), mean + (<usize>j << 3), m2 + (<usize>j << 3));
-        for (; j < dims; j++) accumulate1(pass, load<f64>(row + (<usize>j << 3)), mean + (<usize>j << 3), m2 + (<usize>j << 3));
+        for (; j + 2 <= dims; j += 2) {
+          accumulate(pass, load<v128>(row + (<usize>j << 3)), mean + (<usize>j << 3), m2 + (<usize>j << 3));
+        }
+        for (; j < dims; j++) {
+          accumulate1(pass, load<f64>(row + (<usize>j << 3)), mean + (<usize>j << 3), m2 + (<usize>j << 3));
+        }
       } else {
         const row = src + (<usize>r * <usize>dims << 2);
         let j = 0;
         for (; j + 4 <= dims; j += 4) {
           const v = v128.load(row + (<usize>j << 2));
           accumulate(pass, f64x2.promote_low_f32x4(v), mean + (<usize>j << 3), m2 + (<usize>j << 3));
-          accumulate(pass, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), mean + (<usize>j << 3) + 16, m2 + (<usize>j << 3) + 16);
+          const high = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+          accumulate(pass, high, mean + (<usize>j << 3) + 16, m2 + (<usize>j << 3) + 16);
         }
-        for (; j < dims; j++) accumulate1(pass, <f64>load<f32>(row + (<usize>j << 2)), mean + (<usize>j << 3), m2 + (<usize>j << 3));
+        for (; j < dims; j++) {
+          accumulate1(pass, <f64>load<f32>(row + (<usize>j << 2)), mean + (<usize>j << 3), m2 + (<usize>j << 3));
+        }
       }
     }
-    if (pass == 0) for (let j = 0; j < dims; j++) store<f64>(mean + (<usize>j << 3), load<f64>(mean + (<usize>j << 3)) / <f64>n);
+    if (pass == 0) {
+      for (let j = 0; j < dims; j++) store<f64>(mean + (<usize>j << 3), load<f64>(mean + (<usize>j << 3)) / <f64>n);
+    }
   }
 }
 
@@ -332,13 +347,20 @@ export function centreRows(src: usize, n: i32, dims: i32, f64: i32, mean: usize,
         const v = v128.load(row + (<usize>j << 2));
         const m = mean + (<usize>j << 3);
         const lo = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.promote_low_f32x4(v), v128.load(m)));
-        const hi = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), v128.load(m, 16)));
+        const high = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+        const hi = f32x4.demote_f64x2_zero(f64x2.sub(high, v128.load(m, 16)));
         v128.store(out + (<usize>j << 2), v128.shuffle<f32>(lo, hi, 0, 1, 4, 5));
       }
-      for (; j < dims; j++) store<f32>(out + (<usize>j << 2), <f32>(<f64>load<f32>(row + (<usize>j << 2)) - load<f64>(mean + (<usize>j << 3))));
+      for (; j < dims; j++) {
+        const x = <f64>load<f32>(row + (<usize>j << 2));
+        store<f32>(out + (<usize>j << 2), <f32>(x - load<f64>(mean + (<usize>j << 3))));
+      }
     } else {
       const row = src + (<usize>r * <usize>dims << 3);
-      for (; j < dims; j++) store<f32>(out + (<usize>j << 2), <f32>(load<f64>(row + (<usize>j << 3)) - load<f64>(mean + (<usize>j << 3))));
+      for (; j < dims; j++) {
+        const x = load<f64>(row + (<usize>j << 3));
+        store<f32>(out + (<usize>j << 2), <f32>(x - load<f64>(mean + (<usize>j << 3))));
+      }
     }
     for (j = dims; j < stride; j++) store<f32>(out + (<usize>j << 2), 0);
   }

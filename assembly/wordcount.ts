@@ -1,6 +1,7 @@
 // Word-count kernel (the tokenization of docs/ARCHITECTURE.md) for multithreaded WebAssembly over one shared memory.
 //
-// The host owns the memory layout: it assigns each thread a table state (WordTableState, see lib/wordtable.ts) and input splits
+// The host owns the memory layout: it assigns each thread a table state (WordTableState, see lib/wordtable.ts) and
+// input splits
 // that start and end at separators. `count` scans a split with an ASCII fast path and the generated Unicode tables,
 // writes each word lower-cased (UTF-8) into the thread's key arena and counts it in the thread's open-addressing
 // table; it stops early, reporting how far it got, when the table or arena needs growing. Then `stats` and `merge`
@@ -11,7 +12,9 @@ import {
   RAW, SLOT_COUNT, SLOT_HASH, SLOT_KEY, SLOT_LEN, SLOT_SHIFT, STATE_AEND, STATE_ATOP, STATE_BYTES, STATE_LIMIT,
   STATE_MASK, STATE_ORDER, STATE_SLOTS, STATE_STATUS, STATE_TOTAL, STATE_USED,
 } from './generated/wordcount-layout';
-import { INLINE, findLong, findShort, hashKey, hashShort, shortMask, keyOf, partitionOf, rehashTable } from './lib/wordtable';
+import {
+  INLINE, findLong, findShort, hashKey, hashShort, shortMask, keyOf, partitionOf, rehashTable,
+} from './lib/wordtable';
 
 /** 0xFF in each lane holding an ASCII letter or digit. */
 // @ts-ignore: decorator
@@ -33,7 +36,9 @@ export function unicodeVersion(): i32 {
 }
 
 /** Sets up a table state: an empty slot array (zeroed here), its occupancy limit, a key arena and an order array. */
-export function initTable(st: usize, slots: usize, mask: u32, limit: u32, arena: usize, arenaEnd: usize, order: usize): void {
+export function initTable(
+  st: usize, slots: usize, mask: u32, limit: u32, arena: usize, arenaEnd: usize, order: usize,
+): void {
   memory.fill(st, 0, STATE_BYTES);
   memory.fill(slots, 0, (<usize>mask + 1) << SLOT_SHIFT);
   store<u32>(st, <u32>slots, STATE_SLOTS);
@@ -218,7 +223,10 @@ export function stats(st: usize, parts: u32, out: usize): void {
  * Then writes, in insertion order, each key followed by '\n' (a raw key prefixed by byte 1) at `blob`, its count
  * as f64 at `counts`, and the blob offset just past its '\n' as u32 at `ends`. Returns the blob's length.
  */
-export function merge(dst: usize, slots: usize, mask: u32, order: usize, srcs: usize, nSrc: u32, parts: u32, p: u32, blob: usize, counts: usize, ends: usize): u32 {
+export function merge(
+  dst: usize, slots: usize, mask: u32, order: usize, srcs: usize, nSrc: u32, parts: u32, p: u32,
+  blob: usize, counts: usize, ends: usize,
+): u32 {
   initTable(dst, slots, mask, mask + 1, 0, 0, order);
   let used: u32 = 0;
   let total: u64 = 0;
@@ -234,7 +242,9 @@ export function merge(dst: usize, slots: usize, mask: u32, order: usize, srcs: u
       if (partitionOf(h, parts) != p) continue;
       const c = load<u64>(s, SLOT_COUNT);
       total += c;
-      const d = (lenField & ~RAW) <= INLINE ? findShort(slots, mask, h, v128.load(s, SLOT_KEY), lenField) : findLong(slots, mask, h, keyOf(s), lenField);
+      const d = (lenField & ~RAW) <= INLINE
+        ? findShort(slots, mask, h, v128.load(s, SLOT_KEY), lenField)
+        : findLong(slots, mask, h, keyOf(s), lenField);
       if (load<u32>(d, SLOT_LEN) == 0) {
         v128.store(d, v128.load(s));
         v128.store(d, v128.load(s, SLOT_KEY), SLOT_KEY);

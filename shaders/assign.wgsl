@@ -49,7 +49,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         let g = i / d;
         let j = i - g * d;
         let c = c0 + 4u * g;
-        tile[i] = vec4f(C[c * d + j], C[min(c + 1u, last) * d + j], C[min(c + 2u, last) * d + j], C[min(c + 3u, last) * d + j]);
+        tile[i] = vec4f(C[c * d + j], C[min(c + 1u, last) * d + j],
+                        C[min(c + 2u, last) * d + j], C[min(c + 3u, last) * d + j]);
       }
       workgroupBarrier();
       if (inRange) {
