@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { compare, table, save, quick, log } from './lib/harness.mjs';
-import { rng } from './lib/rng.mjs';
+import { seededRandom, gaussianBlobs } from '../dist/data/index.js';
 
 const poolkit = await import('../dist/index.js');
 const { kmeans } = poolkit.kmeans ? poolkit : { ...(await import('../dist/kmeans/index.js')) };
@@ -36,16 +36,13 @@ const CASES = [
 ];
 
 
-/** Overlapping Gaussian blobs (k centres, spread 2, unit noise), so labels keep moving for all 20 iterations. */
+/**
+ * Overlapping Gaussian blobs (k centres, spread 2, unit noise), so labels keep moving for all 20 iterations, then k
+ * distinct random rows (drawn from the same stream) as the initial centroids every contender starts from.
+ */
 function makeCase({ n, dims, k }, seed = 20240611) {
-  const random = rng(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const centres = Float64Array.from({ length: k * dims }, () => gauss() * 2);
-  const data = new Float32Array(n * dims);
-  for (let i = 0; i < n; i++) {
-    const c = Math.floor(random() * k) * dims;
-    for (let j = 0; j < dims; j++) data[i * dims + j] = centres[c + j] + gauss();
-  }
+  const random = seededRandom(seed);
+  const { data } = gaussianBlobs({ n, dims, centers: k, spread: 2, random });
   const init = new Float32Array(k * dims);
   const used = new Set();
   for (let c = 0; c < k; c++) {

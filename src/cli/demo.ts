@@ -3,58 +3,28 @@
  * then runs k-means and word count on the compiled kernels and a Pool.map, printing what each took.
  */
 import { Pool, kmeans, wordCount } from '../index.js';
+import { gaussianBlobs, mixedScriptVocabulary, zipfText } from '../data/index.js';
+import { runCommand, type CommandSpec } from './args.js';
 import type { Io } from './io.js';
-import { Prng } from '../core/random.js';
 
-function rng(seed: number): () => number {
-  const prng = new Prng(seed);
-  return () => prng.random();
+export const demoSpec: CommandSpec = {
+  name: 'demo',
+  summary: 'a tour on built-in data: Pool, k-means on every backend here, word count',
+  positionals: [],
+  options: {},
+};
+
+export function demoCommand(argv: readonly string[], io: Io): Promise<number> {
+  return runCommand(demoSpec, argv, io, () => demo(io));
 }
 
-function blobs(n: number, dims: number, centers: number, seed: number): Float32Array {
-  const r = rng(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  const means = Array.from({ length: centers * dims }, () => (r() - 0.5) * 6);
-  const data = new Float32Array(n * dims);
-  for (let i = 0; i < n; i++) {
-    const c = Math.floor(r() * centers);
-    for (let d = 0; d < dims; d++) data[i * dims + d] = means[c * dims + d]! + gauss();
-  }
-  return data;
-}
-
-function zipfText(bytes: number, seed: number): Uint8Array {
-  const r = rng(seed);
-  const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vo', 'shi', 'der', 'ün', 'ça', 'λό', 'γος', 'мир', '数'];
-  const vocab = Array.from({ length: 5000 }, () => Array.from({ length: 1 + Math.floor(r() * 3) }, () => syllables[Math.floor(r() * syllables.length)]).join(''));
-  const cdf: number[] = [];
-  let sum = 0;
-  for (let i = 0; i < vocab.length; i++) cdf.push((sum += 1 / (i + 1)));
-  const parts: string[] = [];
-  let size = 0;
-  while (size < bytes) {
-    const u = r() * sum;
-    let lo = 0;
-    let hi = cdf.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid]! < u) lo = mid + 1;
-      else hi = mid;
-    }
-    const w = (r() < 0.05 ? vocab[lo]!.toUpperCase() : vocab[lo]!) + (r() < 0.1 ? '.\n' : ' ');
-    parts.push(w);
-    size += w.length;
-  }
-  return new TextEncoder().encode(parts.join(''));
-}
-
-export async function demoCommand(_argv: string[], io: Io): Promise<number> {
+async function demo(io: Io): Promise<number> {
   const ms = (t0: number) => `${(performance.now() - t0).toFixed(0)} ms`;
 
   const n = 200_000;
   const dims = 16;
   const k = 16;
-  const data = blobs(n, dims, k, 42);
+  const { data } = gaussianBlobs({ n, dims, centers: k, spread: 3, seed: 42 });
   io.stdout(`k-means: ${n.toLocaleString('en-US')} points × ${dims} dims (Gaussian blobs, seed 42), k = ${k}, k-means++`);
   for (const backend of ['wasm', 'js'] as const) {
     const t0 = performance.now();
@@ -62,7 +32,7 @@ export async function demoCommand(_argv: string[], io: Io): Promise<number> {
     io.stdout(`  ${backend.padEnd(5)} ${String(r.threads).padStart(2)} thread(s): inertia ${r.inertia.toExponential(4)}, ${r.iterations} iterations, converged ${r.converged}, ${ms(t0)}`);
   }
 
-  const text = zipfText(32 * 2 ** 20, 7);
+  const text = zipfText({ vocabulary: mixedScriptVocabulary(5000, 7), bytes: 32 * 2 ** 20, seed: 7 });
   io.stdout(`word count: ${(text.length / 2 ** 20).toFixed(0)} MiB of Zipf-distributed text (seed 7, mixed scripts)`);
   for (const backend of ['wasm', 'js'] as const) {
     const t0 = performance.now();
