@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { compare, table, save, quick, log } from './lib/harness.mjs';
+import { compare, table, save, quick, log, unavailable } from './lib/harness.mjs';
 import { seededRandom, gaussianBlobs } from '../dist/data/index.js';
 
 const poolkit = await import('../dist/index.js');
@@ -25,7 +25,7 @@ const PYTHON = '/usr/bin/python3';
 v8.setFlagsFromString('--expose-gc');
 const collect = vm.runInNewContext('gc');
 const ITER = 20;
-const reps = quick ? 3 : 5;
+const reps = quick ? 3 : 5; // --reps N overrides (compare)
 const scale = quick ? 20 : 1;
 const argv = process.argv.slice(2);
 const onlyCase = argv.includes('--case') ? argv[argv.indexOf('--case') + 1] : null;
@@ -141,16 +141,19 @@ try {
       poolkitContender('poolkit wasm (2 threads)', data, init, c, { backend: 'wasm', threads: 2 }, ITER),
       poolkitContender('poolkit wasm (1 thread)', data, init, c, { backend: 'wasm', threads: 1 }, ITER),
     ];
-    if (!fast) contenders.push(
+    if (fast) contenders.push(unavailable('poolkit js', 'left out by --fast'), unavailable('ml-kmeans', 'left out by --fast'));
+    else contenders.push(
       poolkitContender('poolkit js', data, init, c, { backend: 'js' }, c.slowIters),
       {
         // In a worker of its own: its million small arrays (and their garbage collection) stay out of this isolate,
         // where background GC threads would otherwise compete with the wasm threads for the two cores.
         name: 'ml-kmeans',
+        prepare: () => void import.meta.resolve('ml-kmeans'),
         run: () => (collect(), runMlKmeans(shared, init, c)),
       },
     );
-    if (haveSklearn) {
+    if (!haveSklearn) contenders.push(unavailable('scikit-learn (lloyd, 2 threads)', `scikit-learn not importable by ${PYTHON}`));
+    else {
       contenders.push({
         name: 'scikit-learn (lloyd, 2 threads)',
         run() {

@@ -5,15 +5,11 @@
  * the stack trace with `--debug`).
  */
 import '../index.js';
-import { readFileSync } from 'node:fs';
 import { formatHelp, isBadInput } from './args.js';
 import { commands } from './commands.js';
 import { processIo, type Io } from './io.js';
+import { packageVersion } from './package-root.js';
 
-function version(): string {
-  // dist/cli/main.js and src/cli/main.ts both sit two folders below the package root.
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
 
 function usage(): string {
   const names = Object.keys(commands);
@@ -38,7 +34,7 @@ async function main(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   if (name === '--version' || name === '-v') {
-    io.stdout(version());
+    io.stdout(packageVersion());
     return 0;
   }
   if (name === '--help' || name === '-h') {
@@ -50,8 +46,9 @@ async function main(argv: string[], io: Io): Promise<number> {
       io.stdout(usage());
       return 0;
     }
-    const command = commands[rest[0]!];
-    if (!command || rest.length > 1) {
+    const top = Object.hasOwn(commands, rest[0]!) ? commands[rest[0]!] : undefined;
+    const command = rest.length === 2 && top?.sub && Object.hasOwn(top.sub, rest[1]!) ? top.sub[rest[1]!] : rest.length === 1 ? top : undefined;
+    if (!command) {
       io.stderr(`poolkit help: '${rest.join(' ')}' is not a command, ${expectedCommand()}`);
       return 2;
     }
