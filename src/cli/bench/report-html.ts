@@ -31,6 +31,11 @@ th:first-child, td:first-child { text-align: left; white-space: normal; }
 thead th { border-bottom: 2px solid #000; }
 td.skip { text-align: left; white-space: normal; font-style: italic; }
 caption { text-align: left; caption-side: top; padding-bottom: 4px; color: #444; }
+}
+.muted { color: #444; }
+dl.machine { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 12px; margin: 0; }
+dl.machine dt { font-weight: 600; }
+dl.machine dd { margin: 0; overflow-wrap: anywhere; }
 @media (max-width: 600px) {
   body { padding: 10px; }
   table { font-size: 13px; }
@@ -40,11 +45,6 @@ caption { text-align: left; caption-side: top; padding-bottom: 4px; color: #444;
   .chart .name { font-size: 13px; }
   .chart .value { font-size: 12px; }
   .chart .tick, .chart .axis { font-size: 11px; }
-}
-.muted { color: #444; }
-dl.machine { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 12px; margin: 0; }
-dl.machine dt { font-weight: 600; }
-dl.machine dd { margin: 0; overflow-wrap: anywhere; }
 @media print { body { padding: 0; font-size: 11pt; } pre { background: #fff; } a { color: #000; } }
 `;
 
