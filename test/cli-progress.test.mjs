@@ -46,7 +46,11 @@ describe('poolkit bench on a terminal (tmux)', function () {
 
   const NAME = 'poolkit map (chunksize 1)';
   /** The screen rows naming the contender, with their row numbers. */
-  const rowsOf = (screen, name) => screen.split('\n').map((text, row) => ({ row, text })).filter((l) => l.text.startsWith(`  ${name} `));
+  const rowsOf = (screen, name) =>
+    screen
+      .split('\n')
+      .map((text, row) => ({ row, text }))
+      .filter((l) => l.text.startsWith(`  ${name} `));
 
   it('draws a bar per contender with the repetition and elapsed time, redrawn in place', () => {
     const seen = screens.map((s) => rowsOf(s, NAME)).filter((rows) => rows.length);
@@ -56,10 +60,14 @@ describe('poolkit bench on a terminal (tmux)', function () {
     assert.equal(new Set(seen.map((rows) => rows[0].row)).size, 1);
     const texts = [...new Set(seen.map((rows) => rows[0].text.trimEnd()))];
     assert.ok(texts.length >= 3, `the row was not redrawn: ${texts.join(' | ')}`);
-    assert.ok(texts.some((t) => /[█░]{8,} (warm-up|rep [12]\/2|[012]\/2 reps) +\d+\.\d s$/.test(t)), texts.join('\n'));
+    assert.ok(
+      texts.some((t) => /[█░]{8,} (warm-up|rep [12]\/2|[012]\/2 reps) +\d+\.\d s$/.test(t)),
+      texts.join('\n'),
+    );
     assert.match(texts.at(-1), /█{8,} done  median \d/);
     // The whole group is drawn together: every contender of the first case has its row.
-    for (const name of ['poolkit apply × N', 'piscina run × N', 'workerpool exec × N']) assert.equal(rowsOf(screens.at(-1), name).length, 1, name);
+    for (const name of ['poolkit apply × N', 'piscina run × N', 'workerpool exec × N'])
+      assert.equal(rowsOf(screens.at(-1), name).length, 1, name);
   });
 
   it('leaves stdout to the tables: no progress, no escape codes', () => {

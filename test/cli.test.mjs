@@ -14,9 +14,14 @@ const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 /** Runs `node [nodeArgs] dist/cli/main.js args`; resolves with { code, stdout, stderr } (never rejects). */
 function cli(args, { env = process.env, nodeArgs = [], timeout = 120_000 } = {}) {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...nodeArgs, main, ...args], { env, timeout, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [...nodeArgs, main, ...args],
+      { env, timeout, maxBuffer: 1 << 26 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -57,7 +62,8 @@ describe('poolkit (the command)', function () {
       const r = await cli(args);
       assert.equal(r.code, 0, args.join(' '));
       assert.match(r.stdout, /^usage: poolkit <command>/);
-      for (const name of ['info', 'demo', 'kmeans', 'wordcount', 'bench']) assert.match(r.stdout, new RegExp(`^  ${name} +\\S`, 'm'), name);
+      for (const name of ['info', 'demo', 'kmeans', 'wordcount', 'bench'])
+        assert.match(r.stdout, new RegExp(`^  ${name} +\\S`, 'm'), name);
     }
     const none = await cli([]);
     assert.equal(none.code, 2);
@@ -97,17 +103,26 @@ describe('poolkit (the command)', function () {
       [['info', '--jsn'], /^poolkit info: --jsn: unknown option, expected one of --json/],
       [['demo', '--fast'], /^poolkit demo: --fast: unknown option, expected no options/],
       [['bench'], /^poolkit bench: missing SUITE: expected SUITE, got nothing/],
-      [['bench', 'nope'], /^poolkit bench: SUITE: expected one of pool, kmeans, wordcount, toolbox, kmeans-gpu, all, got 'nope'/],
+      [
+        ['bench', 'nope'],
+        /^poolkit bench: SUITE: expected one of pool, kmeans, wordcount, toolbox, kmeans-gpu, all, got 'nope'/,
+      ],
       [['bench', 'pool', 'kmeans'], /unexpected argument 'kmeans'/],
       [['bench', 'pool', '--reps', '0'], /^poolkit bench: --reps: expected an integer ≥ 1, got '0'/],
       [['bench', 'pool', '--reps', 'x'], /^poolkit bench: --reps: expected an integer ≥ 1, got 'x'/],
       [['bench', 'pool', '--reps'], /^poolkit bench: --reps: expected a value, got none/],
-      [['bench', 'pool', '--bogus'], /^poolkit bench: --bogus: unknown option, expected one of --quick, --reps, --json, --out/],
+      [
+        ['bench', 'pool', '--bogus'],
+        /^poolkit bench: --bogus: unknown option, expected one of --quick, --reps, --json, --out/,
+      ],
       [['bench', 'pool', '--out', aFile], /^poolkit bench: --out: .*plain-file exists and is not a directory/],
       [['bench', 'toolbox'], /^poolkit bench: toolbox: not built yet: the multiprocessing toolbox/],
       [['bench', 'compare'], /^poolkit bench compare: missing A\.json: expected A\.json B\.json, got nothing/],
       [['bench', 'compare', results], /missing B\.json/],
-      [['bench', 'compare', results, results], /^poolkit bench compare: A\.json: cannot read .*not-here\.json: no such file/],
+      [
+        ['bench', 'compare', results, results],
+        /^poolkit bench compare: A\.json: cannot read .*not-here\.json: no such file/,
+      ],
       [['bench', 'compare', dir, dir], /A\.json: cannot read .*: is a directory/],
       [['bench', 'compare', notJson, notJson], /A\.json: .*not\.json is not JSON/],
       [['bench', 'compare', noCases, noCases], /A\.json: .*empty\.json holds no benchmark cases/],
@@ -120,11 +135,17 @@ describe('poolkit (the command)', function () {
   it('an unexpected failure exits 1 with one line; --debug adds the stack trace', async () => {
     // A preload makes os.cpus() throw: a failure no command expects.
     const preload = join(dir, 'break-cpus.mjs');
-    writeFileSync(preload, "import os from 'node:os'; os.cpus = () => { throw new Error('simulated failure in os.cpus'); };\n");
+    writeFileSync(
+      preload,
+      "import os from 'node:os'; os.cpus = () => { throw new Error('simulated failure in os.cpus'); };\n",
+    );
     const plain = await cli(['info'], { nodeArgs: ['--import', preload] });
     assert.equal(plain.code, 1, plain.stderr);
     assert.equal(plain.stdout, '');
-    assert.equal(plain.stderr, 'poolkit: unexpected error: simulated failure in os.cpus (run again with --debug for the stack trace)\n');
+    assert.equal(
+      plain.stderr,
+      'poolkit: unexpected error: simulated failure in os.cpus (run again with --debug for the stack trace)\n',
+    );
     const debug = await cli(['info', '--debug'], { nodeArgs: ['--import', preload] });
     assert.equal(debug.code, 1);
     assert.match(debug.stderr, /^Error: simulated failure in os\.cpus\n\s+at /);
@@ -143,9 +164,13 @@ describe('poolkit (the command)', function () {
     assert.equal(info.wasm.simd, true);
     // Node 20 has relaxed SIMD behind a flag only.
     assert.equal(info.wasm.relaxedSimd, false);
-    const version = (name) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
+    const version = (name) =>
+      JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
     for (const name of ['piscina', 'tinypool', 'workerpool', 'threads', 'ml-kmeans']) {
-      assert.deepEqual(info.peers.find((p) => p.name === name), { name, version: version(name), missing: null });
+      assert.deepEqual(
+        info.peers.find((p) => p.name === name),
+        { name, version: version(name), missing: null },
+      );
     }
     for (const name of ['scikit-learn', 'Python multiprocessing']) {
       const p = info.peers.find((x) => x.name === name);
@@ -156,7 +181,9 @@ describe('poolkit (the command)', function () {
     assert.match(info.webgpu.note, /only a software adapter/);
     assert.ok(info.webgpu.limits.maxStorageBufferBindingSize > 0);
 
-    const none = await cli(['info', '--json'], { env: { ...withoutVulkan(), VK_ICD_FILENAMES: join(dir, 'no-such-icd.json') } });
+    const none = await cli(['info', '--json'], {
+      env: { ...withoutVulkan(), VK_ICD_FILENAMES: join(dir, 'no-such-icd.json') },
+    });
     const gpu = JSON.parse(none.stdout).webgpu;
     assert.equal(gpu.adapter, null);
     assert.match(gpu.note, /Vulkan/);
@@ -186,7 +213,14 @@ describe('poolkit (the command)', function () {
     assert.match(out, /^   agreement wasm vs js: the same label on 100\.00% of points/m);
     assert.match(out, /^   wasm .* MiB\/s \(\d+ threads?\)$/m);
     assert.match(out, /^   agreement: the same totals and top 20 on both backends$/m);
-    for (const next of ['poolkit info', 'poolkit kmeans FILE', 'poolkit wordcount FILE', 'poolkit bench all --out', 'poolkit help']) assert.ok(out.includes(`\n  ${next}`), next);
+    for (const next of [
+      'poolkit info',
+      'poolkit kmeans FILE',
+      'poolkit wordcount FILE',
+      'poolkit bench all --out',
+      'poolkit help',
+    ])
+      assert.ok(out.includes(`\n  ${next}`), next);
   });
 
   describe('bench pool --quick --reps 1 --json --out DIR (with tinypool made unimportable)', function () {
@@ -196,10 +230,18 @@ describe('poolkit (the command)', function () {
       out = join(dir, 'report');
       // A resolve hook that fails `tinypool` as a missing package would: the suite must list it as skipped.
       const hooks = join(dir, 'hide-tinypool.mjs');
-      writeFileSync(hooks, "export async function resolve(s, c, next) { if (s === 'tinypool') { const e = new Error(`Cannot find package '${s}'`); e.code = 'ERR_MODULE_NOT_FOUND'; throw e; } return next(s, c); }\n");
+      writeFileSync(
+        hooks,
+        "export async function resolve(s, c, next) { if (s === 'tinypool') { const e = new Error(`Cannot find package '${s}'`); e.code = 'ERR_MODULE_NOT_FOUND'; throw e; } return next(s, c); }\n",
+      );
       const preload = join(dir, 'register-hooks.mjs');
-      writeFileSync(preload, `import { register } from 'node:module'; register(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`);
-      run = await cli(['bench', 'pool', '--quick', '--reps', '1', '--json', '--out', out], { env: { ...process.env, NODE_OPTIONS: `--import=${preload}` } });
+      writeFileSync(
+        preload,
+        `import { register } from 'node:module'; register(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`,
+      );
+      run = await cli(['bench', 'pool', '--quick', '--reps', '1', '--json', '--out', out], {
+        env: { ...process.env, NODE_OPTIONS: `--import=${preload}` },
+      });
     });
 
     it('prints one JSON document on stdout and writes the same results to DIR/results.json, plus report.html', () => {
@@ -210,7 +252,10 @@ describe('poolkit (the command)', function () {
       assert.equal(printed.poolkit, pkg.version);
       assert.equal(printed.command, `poolkit bench pool --quick --reps 1 --json --out ${out}`);
       assert.equal(printed.machine.node, process.version);
-      assert.deepEqual(printed.suites.map((s) => [s.suite, s.status]), [['pool', 'ok']]);
+      assert.deepEqual(
+        printed.suites.map((s) => [s.suite, s.status]),
+        [['pool', 'ok']],
+      );
       assert.equal(printed.tables.length, 3);
       for (const t of printed.tables) {
         assert.ok(t.rows.length >= 2, t.title);
@@ -250,7 +295,10 @@ describe('poolkit (the command)', function () {
       assert.equal(same.code, 0, same.stderr);
       assert.doesNotMatch(same.stdout, /machines differ/);
       const rowLines = same.stdout.split('\n').filter((l) => /×  (same|better|worse)$/.test(l));
-      assert.equal(rowLines.length, saved.tables.reduce((n, t) => n + t.rows.length, 0));
+      assert.equal(
+        rowLines.length,
+        saved.tables.reduce((n, t) => n + t.rows.length, 0),
+      );
       for (const l of rowLines) assert.match(l, / 1\.00×  same$/);
 
       // B: every contender twice as good, another machine, one contender gone.
@@ -265,15 +313,25 @@ describe('poolkit (the command)', function () {
       assert.match(cmp.stdout, /^note: the machines differ \(cpu .* vs Another CPU\)/m);
       const better = cmp.stdout.split('\n').filter((l) => / 2\.00×  better$/.test(l));
       assert.equal(better.length, saved.tables.reduce((n, t) => n + t.rows.length, 0) - 1);
-      assert.match(cmp.stdout, new RegExp(`^${saved.tables[0].rows.at(-1).name.replace(/[()×*+.]/g, '\\$&')} +only in A$`, 'm'));
+      assert.match(
+        cmp.stdout,
+        new RegExp(`^${saved.tables[0].rows.at(-1).name.replace(/[()×*+.]/g, '\\$&')} +only in A$`, 'm'),
+      );
       const json = JSON.parse((await cli(['bench', 'compare', join(out, 'results.json'), bFile, '--json'])).stdout);
       assert.equal(json.cases.length, 3);
       assert.ok(json.cases.every((c) => c.rows.every((r) => Math.abs(r.ratio - 2) < 1e-9)));
-      assert.deepEqual(json.machineDiffers.map((d) => d.split(' ')[0]), ['cpu']);
+      assert.deepEqual(
+        json.machineDiffers.map((d) => d.split(' ')[0]),
+        ['cpu'],
+      );
 
       // A quick run against bench/results/pool.json (a full run): no case in common, said in one line.
       const kept = fileURLToPath(new URL('../bench/results/pool.json', import.meta.url));
-      assertUsageError(await cli(['bench', 'compare', join(out, 'results.json'), kept]), /no case in common/, 'quick vs full');
+      assertUsageError(
+        await cli(['bench', 'compare', join(out, 'results.json'), kept]),
+        /no case in common/,
+        'quick vs full',
+      );
       // A suite's own document (bench/results/) compares with itself.
       const selfKept = await cli(['bench', 'compare', kept, kept]);
       assert.equal(selfKept.code, 0, selfKept.stderr);

@@ -76,7 +76,8 @@ export async function compare(contenders, { reps: suiteReps = 5, warmup = 1 } = 
       }
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       // Only a plain { seconds, ...extra } record reports; anything else a run returns (a result array) is ignored.
-      const record = r !== null && typeof r === 'object' && Object.getPrototypeOf(r) === Object.prototype ? r : undefined;
+      const record =
+        r !== null && typeof r === 'object' && Object.getPrototypeOf(r) === Object.prototype ? r : undefined;
       const seconds = typeof r === 'number' ? r : typeof record?.seconds === 'number' ? record.seconds : wall;
       if (record) Object.assign(c.extra, record);
       if (round >= 0) c.samples.push(seconds);
@@ -85,7 +86,9 @@ export async function compare(contenders, { reps: suiteReps = 5, warmup = 1 } = 
     if (round >= 0) log(`  round ${round + 1}/${reps} done`);
   }
   for (const c of live) await c.dispose?.();
-  const measured = live.filter((c) => c.samples.length).map((c) => ({ name: c.name, work: c.work, unit: c.unit, ...summarize(c.samples), extra: c.extra }));
+  const measured = live
+    .filter((c) => c.samples.length)
+    .map((c) => ({ name: c.name, work: c.work, unit: c.unit, ...summarize(c.samples), extra: c.extra }));
   for (const r of measured) emit({ event: 'done', name: r.name, median: r.median, min: r.min, max: r.max });
   return Object.assign(measured, { skipped });
 }
@@ -108,11 +111,24 @@ export function table(title, results, { baseline, metric, label, higherIsBetter 
     const best = metric(r, higherIsBetter ? r.min : r.min);
     const worst = metric(r, r.max);
     const ratio = base ? (higherIsBetter ? med / metric(base, base.median) : metric(base, base.median) / med) : NaN;
-    return { name: r.name, median: med, min: Math.min(best, worst), max: Math.max(best, worst), ratio, seconds: r.samples };
+    return {
+      name: r.name,
+      median: med,
+      min: Math.min(best, worst),
+      max: Math.max(best, worst),
+      ratio,
+      seconds: r.samples,
+    };
   });
   const fmt = (x) => (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3));
-  const lines = [`\n${title}`, `${'contender'.padEnd(34)} ${`median ${label}`.padStart(20)} ${'min'.padStart(12)} ${'max'.padStart(12)} ${`vs ${baseline ?? '-'}`.padStart(16)}`];
-  for (const r of rows) lines.push(`${r.name.padEnd(34)} ${fmt(r.median).padStart(20)} ${fmt(r.min).padStart(12)} ${fmt(r.max).padStart(12)} ${(Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : '-').padStart(16)}`);
+  const lines = [
+    `\n${title}`,
+    `${'contender'.padEnd(34)} ${`median ${label}`.padStart(20)} ${'min'.padStart(12)} ${'max'.padStart(12)} ${`vs ${baseline ?? '-'}`.padStart(16)}`,
+  ];
+  for (const r of rows)
+    lines.push(
+      `${r.name.padEnd(34)} ${fmt(r.median).padStart(20)} ${fmt(r.min).padStart(12)} ${fmt(r.max).padStart(12)} ${(Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : '-').padStart(16)}`,
+    );
   const skipped = results.skipped ?? [];
   for (const s of skipped) lines.push(`${s.name.padEnd(34)} skipped: ${s.reason}`);
   // Under `poolkit bench` (events on), the command prints the tables itself.
@@ -141,7 +157,8 @@ export function save(name, payload) {
   const doc = { benchmark: name, quick, reps: repsFlag ?? null, machine: machine(), ...payload };
   const dir = fileURLToPath(new URL('../results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  if (repsFlag === undefined) writeFileSync(`${dir}${name}${quick ? '-quick' : ''}.json`, `${JSON.stringify(doc, null, 2)}\n`);
+  if (repsFlag === undefined)
+    writeFileSync(`${dir}${name}${quick ? '-quick' : ''}.json`, `${JSON.stringify(doc, null, 2)}\n`);
   if (jsonOut) console.log(JSON.stringify(doc));
   return doc;
 }

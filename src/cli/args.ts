@@ -52,7 +52,12 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
       args: [...argv],
       strict: true,
       allowPositionals: true,
-      options: Object.fromEntries(Object.entries(options).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }])),
+      options: Object.fromEntries(
+        Object.entries(options).map(([name, o]) => [
+          name,
+          o.short ? { type: o.type, short: o.short } : { type: o.type },
+        ]),
+      ),
     });
   } catch (e) {
     throw translate(e, spec, argv);
@@ -62,9 +67,16 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   if (!values.help) {
     const max = spec.positionals.length;
     const min = max - (spec.optionalPositionals ?? 0);
-    if (positionals.length < min) throw new UsageError(`expected ${spec.positionals.join(' ')}, got ${positionals.length ? positionals.join(' ') : 'nothing'} (see poolkit ${spec.name} --help)`, `missing ${spec.positionals[positionals.length]}`);
+    if (positionals.length < min)
+      throw new UsageError(
+        `expected ${spec.positionals.join(' ')}, got ${positionals.length ? positionals.join(' ') : 'nothing'} (see poolkit ${spec.name} --help)`,
+        `missing ${spec.positionals[positionals.length]}`,
+      );
     if (positionals.length > max) {
-      throw new UsageError(`expected ${max ? spec.positionals.join(' ') : 'no arguments'}, got ${positionals.join(' ')}`, `unexpected argument '${positionals[max]}'`);
+      throw new UsageError(
+        `expected ${max ? spec.positionals.join(' ') : 'no arguments'}, got ${positionals.join(' ')}`,
+        `unexpected argument '${positionals[max]}'`,
+      );
     }
   }
   return { values, positionals };
@@ -77,13 +89,23 @@ function translate(e: unknown, spec: CommandSpec, argv: readonly string[]): Erro
   const name = /'(-[^' ]+)/.exec(message)?.[1] ?? '?';
   const known = Object.keys(spec.options).map((o) => `--${o}`);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    return new UsageError(`unknown option, expected ${known.length ? `one of ${known.join(', ')}` : 'no options'} (see poolkit ${spec.name} --help)`, name);
+    return new UsageError(
+      `unknown option, expected ${known.length ? `one of ${known.join(', ')}` : 'no options'} (see poolkit ${spec.name} --help)`,
+      name,
+    );
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    if (/does not take an argument/.test(message)) return new UsageError(`expected no value, got '${/=(.*)$/.exec(argv.find((a) => a.startsWith(`${name}=`)) ?? '')?.[1] ?? ''}'`, name);
+    if (/does not take an argument/.test(message))
+      return new UsageError(
+        `expected no value, got '${/=(.*)$/.exec(argv.find((a) => a.startsWith(`${name}=`)) ?? '')?.[1] ?? ''}'`,
+        name,
+      );
     if (/ambiguous/.test(message)) {
       const next = argv[argv.indexOf(name) + 1] ?? '';
-      return new UsageError(`expected a value, got the option-like '${next}' (write ${name}=${next} for a value that starts with -)`, name);
+      return new UsageError(
+        `expected a value, got the option-like '${next}' (write ${name}=${next} for a value that starts with -)`,
+        name,
+      );
     }
     return new UsageError('expected a value, got none', name);
   }
@@ -93,28 +115,39 @@ function translate(e: unknown, spec: CommandSpec, argv: readonly string[]): Erro
 /** An integer argument ≥ `min` (`alternative`: what else the argument takes, for the message). */
 export function integerArg(value: string, name: string, min: number, alternative?: string): number {
   const v = Number(value);
-  if (!/^[+-]?\d+$/.test(value.trim()) || v < min) throw new UsageError(`expected an integer ≥ ${min}${alternative ? ` ${alternative}` : ''}, got '${value}'`, name);
+  if (!/^[+-]?\d+$/.test(value.trim()) || v < min)
+    throw new UsageError(`expected an integer ≥ ${min}${alternative ? ` ${alternative}` : ''}, got '${value}'`, name);
   return v;
 }
 
 /** A finite number ≥ `min`. */
 export function numberArg(value: string, name: string, min = -Infinity): number {
   const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || v < min) throw new UsageError(`expected a number${min > -Infinity ? ` ≥ ${min}` : ''}, got '${value}'`, name);
+  if (value.trim() === '' || !Number.isFinite(v) || v < min)
+    throw new UsageError(`expected a number${min > -Infinity ? ` ≥ ${min}` : ''}, got '${value}'`, name);
   return v;
 }
 
 /** One of `allowed`. */
 export function choiceArg<T extends string>(value: string, name: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`expected one of ${allowed.join(', ')}, got '${value}'`, name);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`expected one of ${allowed.join(', ')}, got '${value}'`, name);
   return value as T;
 }
 
 /** The help text of a command. */
 export function formatHelp(spec: CommandSpec): string {
-  const entries = Object.entries({ ...spec.options, ...COMMON }).map(([name, o]) => [`${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` ${o.value}` : ''}`, o.help] as const);
+  const entries = Object.entries({ ...spec.options, ...COMMON }).map(
+    ([name, o]) => [`${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` ${o.value}` : ''}`, o.help] as const,
+  );
   const width = Math.max(...entries.map(([l]) => l.length));
-  const lines = [`usage: poolkit ${spec.name}${spec.positionals.length ? ` ${spec.positionals.join(' ')}` : ''} [options]`, '', spec.summary, '', 'options:'];
+  const lines = [
+    `usage: poolkit ${spec.name}${spec.positionals.length ? ` ${spec.positionals.join(' ')}` : ''} [options]`,
+    '',
+    spec.summary,
+    '',
+    'options:',
+  ];
   for (const [left, help] of entries) lines.push(`  ${left.padEnd(width)}  ${help}`);
   if (spec.details) lines.push('', spec.details);
   return lines.join('\n');
@@ -124,7 +157,12 @@ export function formatHelp(spec: CommandSpec): string {
  * Parses `argv`, answers `--help`, runs `body`, and turns usage errors and poolkit's bad-input errors into one line
  * on stderr and exit code 2. Anything else propagates to `main`, which exits 1.
  */
-export async function runCommand(spec: CommandSpec, argv: readonly string[], io: Io, body: (args: ParsedArgs) => Promise<number>): Promise<number> {
+export async function runCommand(
+  spec: CommandSpec,
+  argv: readonly string[],
+  io: Io,
+  body: (args: ParsedArgs) => Promise<number>,
+): Promise<number> {
   try {
     const args = parseCommand(spec, argv);
     if (args.values.help) {

@@ -45,8 +45,13 @@ async function poolTour(io: Io): Promise<void> {
   try {
     io.stdout(`1. Pool: Python's multiprocessing.Pool API on worker_threads, ${pool.size} workers`);
     let t0 = performance.now();
-    const squares = await pool.map((x: number) => x * x, Array.from({ length: 200_000 }, (_, i) => i));
-    io.stdout(`   map    200,000 squares in automatic chunks, sum ${fmt(squares.reduce((a, b) => a + b, 0))}, ${since(t0)}`);
+    const squares = await pool.map(
+      (x: number) => x * x,
+      Array.from({ length: 200_000 }, (_, i) => i),
+    );
+    io.stdout(
+      `   map    200,000 squares in automatic chunks, sum ${fmt(squares.reduce((a, b) => a + b, 0))}, ${since(t0)}`,
+    );
     const isPrime = (n: number) => {
       if (n < 2) return false;
       for (let d = 2; d * d <= n; d++) if (n % d === 0) return false;
@@ -57,12 +62,19 @@ async function poolTour(io: Io): Promise<void> {
     t0 = performance.now();
     let seen = 0;
     let primes = 0;
-    for await (const p of pool.imap(isPrime, Array.from({ length: n }, (_, i) => 1_000_000_000 + i), { chunksize: 250 })) {
+    for await (const p of pool.imap(
+      isPrime,
+      Array.from({ length: n }, (_, i) => 1_000_000_000 + i),
+      { chunksize: 250 },
+    )) {
       seen++;
       if (p) primes++;
-      if (seen % 500 === 0) live.set(`   imap   primality of ${fmt(n)} numbers, in order, as they arrive: ${fmt(seen)}/${fmt(n)}`);
+      if (seen % 500 === 0)
+        live.set(`   imap   primality of ${fmt(n)} numbers, in order, as they arrive: ${fmt(seen)}/${fmt(n)}`);
     }
-    live.done(`   imap   primality of ${fmt(n)} numbers, in order, as they arrive: ${fmt(seen)}/${fmt(n)}, ${fmt(primes)} primes, ${since(t0)}`);
+    live.done(
+      `   imap   primality of ${fmt(n)} numbers, in order, as they arrive: ${fmt(seen)}/${fmt(n)}, ${fmt(primes)} primes, ${since(t0)}`,
+    );
   } finally {
     await pool.terminate();
   }
@@ -73,7 +85,9 @@ async function kmeansTour(io: Io): Promise<void> {
   const dims = 16;
   const k = 16;
   const { data } = gaussianBlobs({ n, dims, centers: k, spread: 1.5, seed: 42 });
-  io.stdout(`2. k-means: ${fmt(n)} points × ${dims} dims (Gaussian blobs, seed 42), k = ${k}, the same k-means++ seed on every backend`);
+  io.stdout(
+    `2. k-means: ${fmt(n)} points × ${dims} dims (Gaussian blobs, seed 42), k = ${k}, the same k-means++ seed on every backend`,
+  );
   const gpu = (await probeMachine({ peers: false })).webgpu;
   const backends: ('js' | 'wasm' | 'webgpu')[] = ['js', 'wasm'];
   if (gpu.adapter && gpu.software === false) backends.push('webgpu');
@@ -84,31 +98,50 @@ async function kmeansTour(io: Io): Promise<void> {
     const ms = performance.now() - t0;
     runs.push({ backend, r, ms });
     const speed = runs[0] && backend !== 'js' ? ` (${(runs[0].ms / ms).toFixed(1)}× js)` : '';
-    io.stdout(`   ${backend.padEnd(6)} ${String(r.threads).padStart(2)} thread${r.threads === 1 ? ' ' : 's'}  inertia ${r.inertia.toExponential(5)}, ${r.iterations} iterations${r.converged ? '' : ' (not converged)'}, ${since(t0)}${speed}`);
+    io.stdout(
+      `   ${backend.padEnd(6)} ${String(r.threads).padStart(2)} thread${r.threads === 1 ? ' ' : 's'}  inertia ${r.inertia.toExponential(5)}, ${r.iterations} iterations${r.converged ? '' : ' (not converged)'}, ${since(t0)}${speed}`,
+    );
   }
-  if (!backends.includes('webgpu')) io.stdout(`   webgpu not shown: ${gpu.adapter ? `only a software adapter here (${gpu.adapter})` : (gpu.note ?? 'no adapter')}`);
+  if (!backends.includes('webgpu'))
+    io.stdout(
+      `   webgpu not shown: ${gpu.adapter ? `only a software adapter here (${gpu.adapter})` : (gpu.note ?? 'no adapter')}`,
+    );
   const ref = runs[0]!.r;
   for (const { backend, r } of runs.slice(1)) {
     let same = 0;
     for (let i = 0; i < n; i++) if (r.labels[i] === ref.labels[i]) same++;
     const rel = Math.abs(r.inertia - ref.inertia) / ref.inertia;
-    io.stdout(`   agreement ${backend} vs js: the same label on ${((100 * same) / n).toFixed(2)}% of points, inertia within ${rel.toExponential(1)} (relative)`);
+    io.stdout(
+      `   agreement ${backend} vs js: the same label on ${((100 * same) / n).toFixed(2)}% of points, inertia within ${rel.toExponential(1)} (relative)`,
+    );
   }
 }
 
 async function wordcountTour(io: Io): Promise<void> {
   const text = zipfText({ vocabulary: mixedScriptVocabulary(5000, 7), bytes: 16 * 2 ** 20, seed: 7 });
-  io.stdout(`3. word count: ${(text.length / 2 ** 20).toFixed(0)} MiB of Zipf-distributed words in several scripts (seed 7)`);
+  io.stdout(
+    `3. word count: ${(text.length / 2 ** 20).toFixed(0)} MiB of Zipf-distributed words in several scripts (seed 7)`,
+  );
   const totals: string[] = [];
   for (const backend of ['js', 'wasm'] as const) {
     const t0 = performance.now();
     const counts = await wordCount(text, { backend });
     const secs = (performance.now() - t0) / 1000;
     totals.push(`${counts.total}/${counts.unique}/${JSON.stringify(counts.top(20))}`);
-    io.stdout(`   ${backend.padEnd(6)} ${fmt(counts.total)} words, ${fmt(counts.unique)} unique, ${(text.length / 2 ** 20 / secs).toFixed(0)} MiB/s (${counts.threads} thread${counts.threads === 1 ? '' : 's'})`);
-    if (backend === 'wasm') io.stdout(`          top 5: ${counts.top(5).map(([w, c]) => `${w} ${fmt(c)}`).join(', ')}`);
+    io.stdout(
+      `   ${backend.padEnd(6)} ${fmt(counts.total)} words, ${fmt(counts.unique)} unique, ${(text.length / 2 ** 20 / secs).toFixed(0)} MiB/s (${counts.threads} thread${counts.threads === 1 ? '' : 's'})`,
+    );
+    if (backend === 'wasm')
+      io.stdout(
+        `          top 5: ${counts
+          .top(5)
+          .map(([w, c]) => `${w} ${fmt(c)}`)
+          .join(', ')}`,
+      );
   }
-  io.stdout(`   agreement: ${totals[0] === totals[1] ? 'the same totals and top 20 on both backends' : 'the backends DIFFER (please report this)'}`);
+  io.stdout(
+    `   agreement: ${totals[0] === totals[1] ? 'the same totals and top 20 on both backends' : 'the backends DIFFER (please report this)'}`,
+  );
 }
 
 async function demo(io: Io): Promise<number> {

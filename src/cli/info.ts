@@ -10,7 +10,8 @@ export const infoSpec: CommandSpec = {
   options: {
     json: { type: 'boolean', help: 'print one JSON object' },
   },
-  details: 'WebGPU in Node needs the optional webgpu package and a Vulkan driver; without a GPU, SwiftShader:\n  VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json poolkit info',
+  details:
+    'WebGPU in Node needs the optional webgpu package and a Vulkan driver; without a GPU, SwiftShader:\n  VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json poolkit info',
 };
 
 export function infoCommand(argv: readonly string[], io: Io): Promise<number> {

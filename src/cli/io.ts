@@ -14,5 +14,9 @@ export interface Io {
 /** The Io of the running process. */
 export function processIo(): Io {
   const line = (stream: NodeJS.WriteStream) => (s: string) => void stream.write(s.endsWith('\n') ? s : `${s}\n`);
-  return { stdout: line(process.stdout), stderr: line(process.stderr), terminal: process.stderr.isTTY ? process.stderr : undefined };
+  return {
+    stdout: line(process.stdout),
+    stderr: line(process.stderr),
+    terminal: process.stderr.isTTY ? process.stderr : undefined,
+  };
 }

@@ -25,7 +25,7 @@ export const kmeansSpec: CommandSpec = {
     'max-iter': { type: 'string', value: 'M', help: 'iterations at most' },
     tol: { type: 'string', value: 'X', help: "tolerance on the centroid shift (scikit-learn's meaning)" },
     init: { type: 'string', value: 'I', help: 'k-means++ (default) or random' },
-    labels: { type: 'string', value: 'OUT.csv', help: 'write each row\'s cluster, one per line' },
+    labels: { type: 'string', value: 'OUT.csv', help: "write each row's cluster, one per line" },
     json: { type: 'boolean', help: 'print {n, dims, k, inertia, iterations, converged, backend, seconds, centroids}' },
   },
 };
@@ -37,7 +37,8 @@ export function kmeansCommand(argv: readonly string[], io: Io): Promise<number> 
     const str = (name: string) => v[name] as string | undefined;
     const k = str('k');
     if (k === undefined) throw new UsageError('--k is required: expected the number of clusters, got none');
-    const opt = <T>(name: string, convert: (s: string) => T) => (str(name) === undefined ? undefined : convert(str(name)!));
+    const opt = <T>(name: string, convert: (s: string) => T) =>
+      str(name) === undefined ? undefined : convert(str(name)!);
     const options: KMeansOptions = {
       k: integerArg(k, '--k', 1),
       seed: opt('seed', (s) => numberArg(s, '--seed')),
@@ -52,7 +53,13 @@ export function kmeansCommand(argv: readonly string[], io: Io): Promise<number> 
   });
 }
 
-async function run(file: string, options: KMeansOptions, labels: string | undefined, json: boolean, io: Io): Promise<number> {
+async function run(
+  file: string,
+  options: KMeansOptions,
+  labels: string | undefined,
+  json: boolean,
+  io: Io,
+): Promise<number> {
   const table = await readTable(file);
   if (options.k > table.n) throw new UsageError(`${options.k} is more than the ${table.n} rows of ${file}`, '--k');
 
@@ -71,13 +78,25 @@ async function run(file: string, options: KMeansOptions, labels: string | undefi
     }
   }
   if (json) {
-    io.stdout(JSON.stringify({
-      n: table.n, dims, k: options.k, inertia: result.inertia, iterations: result.iterations, converged: result.converged,
-      backend: result.backend, threads: result.threads, seconds, centroids,
-    }));
+    io.stdout(
+      JSON.stringify({
+        n: table.n,
+        dims,
+        k: options.k,
+        inertia: result.inertia,
+        iterations: result.iterations,
+        converged: result.converged,
+        backend: result.backend,
+        threads: result.threads,
+        seconds,
+        centroids,
+      }),
+    );
   } else {
     io.stdout(`${file}: n=${table.n} dims=${dims} k=${options.k}`);
-    io.stdout(`inertia ${result.inertia.toPrecision(8)}, ${result.iterations} iterations (${result.converged ? 'converged' : 'not converged'}), backend ${result.backend}, ${result.threads} thread${result.threads === 1 ? '' : 's'}, ${seconds.toFixed(3)} s`);
+    io.stdout(
+      `inertia ${result.inertia.toPrecision(8)}, ${result.iterations} iterations (${result.converged ? 'converged' : 'not converged'}), backend ${result.backend}, ${result.threads} thread${result.threads === 1 ? '' : 's'}, ${seconds.toFixed(3)} s`,
+    );
     const names = table.header ?? Array.from({ length: dims }, (_, j) => `x${j}`);
     io.stdout(['cluster', 'size', ...names].join(','));
     const sizes = new Array<number>(options.k).fill(0);
@@ -94,7 +113,9 @@ async function readTable(file: string): Promise<NumericTable> {
     bytes = await readFile(file);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    throw new UsageError(
+      `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
+    );
   }
   if (/\.npy$/i.test(file)) return parseNpy(bytes, file);
   if (/\.(csv|tsv|txt)$/i.test(file)) return parseCsv(new TextDecoder().decode(bytes), file);

@@ -39,9 +39,17 @@ export interface MachineInfo {
 }
 
 // Smallest modules using each feature (the probes of the wasm-feature-detect project).
-const WASM_SIMD = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
-const WASM_THREADS = [0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 4, 1, 3, 1, 1, 10, 11, 1, 9, 0, 65, 0, 254, 16, 2, 0, 26, 11];
-const WASM_RELAXED_SIMD = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11];
+const WASM_SIMD = [
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+];
+const WASM_THREADS = [
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 4, 1, 3, 1, 1, 10, 11, 1, 9, 0, 65, 0, 254, 16, 2, 0,
+  26, 11,
+];
+const WASM_RELAXED_SIMD = [
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15,
+  253, 128, 2, 11,
+];
 
 const validates = (bytes: number[]) => {
   try {
@@ -72,7 +80,9 @@ function installedVersion(name: string): string | null {
 
 function python(code: string): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile('/usr/bin/python3', ['-c', code], { timeout: 20_000 }, (err, stdout) => resolve(err ? null : stdout.trim()));
+    execFile('/usr/bin/python3', ['-c', code], { timeout: 20_000 }, (err, stdout) =>
+      resolve(err ? null : stdout.trim()),
+    );
   });
 }
 
@@ -82,20 +92,27 @@ async function pythonPeers(): Promise<PeerInfo[]> {
     python('import multiprocessing, platform; print(platform.python_version())'),
   ]);
   return [
-    { name: 'scikit-learn', version: sklearn, missing: sklearn ? null : 'not importable by /usr/bin/python3 (Debian: apt-get install python3-sklearn)' },
+    {
+      name: 'scikit-learn',
+      version: sklearn,
+      missing: sklearn ? null : 'not importable by /usr/bin/python3 (Debian: apt-get install python3-sklearn)',
+    },
     { name: 'Python multiprocessing', version: mp, missing: mp ? null : 'no /usr/bin/python3 with multiprocessing' },
   ];
 }
 
 function vulkanHint(): string {
   if (process.platform !== 'linux') return '';
-  const loader = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib'].some((d) => existsSync(join(d, 'libvulkan.so.1')));
+  const loader = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib'].some((d) =>
+    existsSync(join(d, 'libvulkan.so.1')),
+  );
   if (!loader) return 'no Vulkan loader (libvulkan.so.1; Debian: apt-get install libvulkan1)';
-  if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) return 'the Vulkan driver named by VK_ICD_FILENAMES / VK_DRIVER_FILES gave no adapter';
+  if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES)
+    return 'the Vulkan driver named by VK_ICD_FILENAMES / VK_DRIVER_FILES gave no adapter';
   const icds = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'].flatMap((d) => (existsSync(d) ? readdirSync(d) : []));
   return icds.length
     ? `no adapter from the installed Vulkan drivers (${icds.join(', ')})`
-    : 'no Vulkan driver (without a GPU: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json, SwiftShader from Debian\'s chromium)';
+    : "no Vulkan driver (without a GPU: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json, SwiftShader from Debian's chromium)";
 }
 
 // Run in a child process: Dawn writes its Vulkan warnings straight to the process's stderr, which would land in the
@@ -114,7 +131,12 @@ try {
 process.exit(0);
 `;
 
-function gpuProbe(): Promise<{ adapter?: string; software?: boolean; limits?: Record<string, number>; error?: string }> {
+function gpuProbe(): Promise<{
+  adapter?: string;
+  software?: boolean;
+  limits?: Record<string, number>;
+  error?: string;
+}> {
   const dist = pathToFileURL(join(packageDir(), 'dist')).href;
   return new Promise((resolve) => {
     execFile(process.execPath, ['--input-type=module', '-e', GPU_PROBE, dist], { timeout: 30_000 }, (err, stdout) => {
@@ -128,14 +150,28 @@ function gpuProbe(): Promise<{ adapter?: string; software?: boolean; limits?: Re
 }
 
 async function gpuInfo(): Promise<GpuInfo> {
-  if (installedVersion('webgpu') === null) return { adapter: null, software: null, limits: null, note: "the optional package 'webgpu' is not installed (npm i webgpu)" };
+  if (installedVersion('webgpu') === null)
+    return {
+      adapter: null,
+      software: null,
+      limits: null,
+      note: "the optional package 'webgpu' is not installed (npm i webgpu)",
+    };
   const probe = await gpuProbe();
-  if (probe.adapter === undefined) return { adapter: null, software: null, limits: null, note: vulkanHint() || (probe.error ?? 'no adapter').split('. ')[0]! };
+  if (probe.adapter === undefined)
+    return {
+      adapter: null,
+      software: null,
+      limits: null,
+      note: vulkanHint() || (probe.error ?? 'no adapter').split('. ')[0]!,
+    };
   return {
     adapter: probe.adapter,
     software: probe.software ?? null,
     limits: probe.limits ?? null,
-    note: probe.software ? 'only a software adapter (a CPU implementation): the webgpu backend runs, slower than wasm threads, and auto never picks it' : null,
+    note: probe.software
+      ? 'only a software adapter (a CPU implementation): the webgpu backend runs, slower than wasm threads, and auto never picks it'
+      : null,
   };
 }
 
@@ -155,7 +191,11 @@ export async function probeMachine({ peers = true }: { peers?: boolean } = {}): 
     cores: os.availableParallelism(),
     memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
     sharedMemory: sharedMemory(),
-    wasm: { threads: validates(WASM_THREADS) && sharedMemory(), simd: validates(WASM_SIMD), relaxedSimd: validates(WASM_RELAXED_SIMD) },
+    wasm: {
+      threads: validates(WASM_THREADS) && sharedMemory(),
+      simd: validates(WASM_SIMD),
+      relaxedSimd: validates(WASM_RELAXED_SIMD),
+    },
     webgpu,
     peers: [...nodePeers, ...python],
   };
@@ -174,7 +214,13 @@ export function formatMachine(m: MachineInfo): string {
     ['wasm SIMD', `${yes(m.wasm.simd)} (relaxed SIMD: ${yes(m.wasm.relaxedSimd)})`],
     ['WebGPU adapter', m.webgpu.note ? `${gpu}: ${m.webgpu.note}` : gpu],
   ];
-  if (m.webgpu.limits) rows.push(['WebGPU limits', Object.entries(m.webgpu.limits).map(([k, v]) => `${k} ${v}`).join(', ')]);
+  if (m.webgpu.limits)
+    rows.push([
+      'WebGPU limits',
+      Object.entries(m.webgpu.limits)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ]);
   for (const p of m.peers) rows.push([`peer ${p.name}`, p.version ?? `missing: ${p.missing}`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');

@@ -10,7 +10,6 @@ import { commands } from './commands.js';
 import { processIo, type Io } from './io.js';
 import { packageVersion } from './package-root.js';
 
-
 function usage(): string {
   const names = Object.keys(commands);
   const width = Math.max(...names.map((n) => n.length));
@@ -21,7 +20,7 @@ function usage(): string {
     'commands:',
     ...names.map((n) => `  ${n.padEnd(width)}  ${commands[n]!.spec.summary}`),
     '',
-    "every command takes --help; --debug prints the stack trace of an unexpected error",
+    'every command takes --help; --debug prints the stack trace of an unexpected error',
   ].join('\n');
 }
 
@@ -47,7 +46,12 @@ async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     const top = Object.hasOwn(commands, rest[0]!) ? commands[rest[0]!] : undefined;
-    const command = rest.length === 2 && top?.sub && Object.hasOwn(top.sub, rest[1]!) ? top.sub[rest[1]!] : rest.length === 1 ? top : undefined;
+    const command =
+      rest.length === 2 && top?.sub && Object.hasOwn(top.sub, rest[1]!)
+        ? top.sub[rest[1]!]
+        : rest.length === 1
+          ? top
+          : undefined;
     if (!command) {
       io.stderr(`poolkit help: '${rest.join(' ')}' is not a command, ${expectedCommand()}`);
       return 2;
@@ -75,7 +79,10 @@ main(debug ? argv.filter((a, i) => a !== '--debug' || (end >= 0 && i > end)) : a
     const err = e instanceof Error ? e : new Error(String(e));
     if (debug) io.stderr(err.stack ?? err.message);
     else if (isBadInput(err)) io.stderr(`poolkit: ${err.message.split('\n')[0]}`);
-    else io.stderr(`poolkit: unexpected error: ${err.message.split('\n')[0]} (run again with --debug for the stack trace)`);
+    else
+      io.stderr(
+        `poolkit: unexpected error: ${err.message.split('\n')[0]} (run again with --debug for the stack trace)`,
+      );
     process.exitCode = isBadInput(err) ? 2 : 1;
   },
 );

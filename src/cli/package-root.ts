@@ -12,7 +12,8 @@ function find(): { dir: string; version: string } {
       const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'poolkit') return { dir, version: pkg.version ?? '0.0.0' };
     }
-    if (dirname(dir) === dir) throw new Error(`poolkit's package.json not found above ${fileURLToPath(import.meta.url)}`);
+    if (dirname(dir) === dir)
+      throw new Error(`poolkit's package.json not found above ${fileURLToPath(import.meta.url)}`);
   }
 }
 

@@ -28,19 +28,36 @@ export function wordcountCommand(argv: readonly string[], io: Io): Promise<numbe
     const opts = {
       top: topArg === undefined ? 20 : topArg === 'all' ? Infinity : integerArg(topArg, '--top', 0, "or 'all'"),
       threads: values.threads === undefined ? undefined : integerArg(values.threads as string, '--threads', 1),
-      backend: choiceArg((values.backend as string | undefined) ?? 'auto', '--backend', ['auto', 'js', 'wasm'] as const),
+      backend: choiceArg((values.backend as string | undefined) ?? 'auto', '--backend', [
+        'auto',
+        'js',
+        'wasm',
+      ] as const),
       json: values.json === true,
     };
     return run(file, opts, t0, io);
   });
 }
 
-async function run(file: string, opts: { top: number; threads: number | undefined; backend: 'auto' | 'js' | 'wasm'; json: boolean }, t0: number, io: Io): Promise<number> {
+async function run(
+  file: string,
+  opts: { top: number; threads: number | undefined; backend: 'auto' | 'js' | 'wasm'; json: boolean },
+  t0: number,
+  io: Io,
+): Promise<number> {
   const result = await wordCount({ path: file }, { threads: opts.threads, backend: opts.backend });
   const top = result.top(opts.top);
   const seconds = (performance.now() - t0) / 1000;
   if (opts.json) {
-    io.stdout(JSON.stringify({ total: result.total, unique: result.unique, bytes: result.bytes, seconds: +seconds.toFixed(4), top }));
+    io.stdout(
+      JSON.stringify({
+        total: result.total,
+        unique: result.unique,
+        bytes: result.bytes,
+        seconds: +seconds.toFixed(4),
+        top,
+      }),
+    );
     return 0;
   }
   const width = Math.max(5, ...top.map(([, c]) => String(c).length));

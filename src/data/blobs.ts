@@ -36,7 +36,11 @@ export interface Blobs {
  */
 export function gaussianBlobs(options: BlobsOptions): Blobs {
   const { n, dims, centers, spread = 10, noise = 1, offset = 0, seed = 1 } = options;
-  for (const [name, value] of [['n', n], ['dims', dims], ['centers', centers]] as const) {
+  for (const [name, value] of [
+    ['n', n],
+    ['dims', dims],
+    ['centers', centers],
+  ] as const) {
     if (!Number.isInteger(value) || value < (name === 'n' ? 0 : 1)) {
       throw new InvalidArgumentError(`options.${name}`, `expected an integer ≥ ${name === 'n' ? 0 : 1}, got ${value}`);
     }

@@ -22,8 +22,10 @@ export interface ZipfTextOptions {
  */
 export function* zipfTextChunks(options: ZipfTextOptions): Generator<Uint8Array> {
   const { vocabulary, bytes, seed, wordsPerLine = 12, linesPerChunk = 2000 } = options;
-  if (vocabulary.length === 0) throw new InvalidArgumentError('options.vocabulary', 'expected at least one word, got none');
-  if (!Number.isInteger(bytes) || bytes < 0) throw new InvalidArgumentError('options.bytes', `expected an integer ≥ 0, got ${bytes}`);
+  if (vocabulary.length === 0)
+    throw new InvalidArgumentError('options.vocabulary', 'expected at least one word, got none');
+  if (!Number.isInteger(bytes) || bytes < 0)
+    throw new InvalidArgumentError('options.bytes', `expected an integer ≥ 0, got ${bytes}`);
   const words = [...vocabulary];
   const random = seededRandom(seed);
   for (let i = words.length - 1; i > 0; i--) {

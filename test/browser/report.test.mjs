@@ -21,7 +21,9 @@ describe('bench report.html in Chromium', function () {
   let url;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'poolkit-report-'));
-    await promisify(execFile)(process.execPath, [main, 'bench', 'pool', '--quick', '--reps', '1', '--out', dir], { maxBuffer: 1 << 24 });
+    await promisify(execFile)(process.execPath, [main, 'bench', 'pool', '--quick', '--reps', '1', '--out', dir], {
+      maxBuffer: 1 << 24,
+    });
     results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     url = pathToFileURL(join(dir, 'report.html')).href;
     browser = await launch();
@@ -61,7 +63,10 @@ describe('bench report.html in Chromium', function () {
     assert.equal(shape.scripts, 0);
     assert.equal(shape.command, `poolkit bench pool --quick --reps 1 --out ${dir}`);
     assert.match(shape.machine, new RegExp(`node${process.version.replace(/\./g, '\\.')}`));
-    assert.deepEqual(shape.sections.map((s) => s.title), results.tables.map((t) => t.title));
+    assert.deepEqual(
+      shape.sections.map((s) => s.title),
+      results.tables.map((t) => t.title),
+    );
     shape.sections.forEach((s, i) => {
       const t = results.tables[i];
       assert.equal(s.charts, 1);
@@ -99,9 +104,11 @@ describe('bench report.html in Chromium', function () {
       const seen = new Set();
       for (const el of document.querySelectorAll('*')) {
         const cs = getComputedStyle(el);
-        for (const p of ['color', 'background-color', 'border-top-color', 'border-bottom-color', 'fill', 'stroke']) seen.add(cs[p]);
+        for (const p of ['color', 'background-color', 'border-top-color', 'border-bottom-color', 'fill', 'stroke'])
+          seen.add(cs[p]);
       }
-      for (const el of document.querySelectorAll('[fill], [stroke]')) for (const a of ['fill', 'stroke']) if (el.getAttribute(a)) seen.add(el.getAttribute(a));
+      for (const el of document.querySelectorAll('[fill], [stroke]'))
+        for (const a of ['fill', 'stroke']) if (el.getAttribute(a)) seen.add(el.getAttribute(a));
       return [...seen];
     });
     const grey = (c) => {
@@ -114,7 +121,10 @@ describe('bench report.html in Chromium', function () {
       const rgb = /^rgba?\((\d+), (\d+), (\d+)/.exec(c);
       return Boolean(rgb) && rgb[1] === rgb[2] && rgb[2] === rgb[3];
     };
-    assert.deepEqual(colours.filter((c) => !grey(c)), []);
+    assert.deepEqual(
+      colours.filter((c) => !grey(c)),
+      [],
+    );
     await page.screenshot({ path: join(artifacts, 'report-print.png'), fullPage: true });
     await page.close();
   });

@@ -101,7 +101,14 @@ export function benchCommand(argv: readonly string[], io: Io): Promise<number> {
       progress.end();
     }
 
-    const results: ResultsFile = { poolkit: packageVersion(), command: commandLine(argv), date: new Date().toISOString(), machine, suites: outcomes, tables };
+    const results: ResultsFile = {
+      poolkit: packageVersion(),
+      command: commandLine(argv),
+      date: new Date().toISOString(),
+      machine,
+      suites: outcomes,
+      tables,
+    };
     if (values.json) io.stdout(JSON.stringify(results));
     else {
       const notRun = outcomes.filter((o) => o.status !== 'ok').map((o) => `bench ${o.suite}: ${o.status}: ${o.reason}`);

@@ -26,7 +26,8 @@ export function createProgress(io: Io): Progress {
   return io.terminal ? liveProgress(io.terminal) : plainProgress(io);
 }
 
-const seconds = (s: number) => (s >= 1 ? `${s.toFixed(2)} s` : s >= 1e-3 ? `${(s * 1e3).toPrecision(3)} ms` : `${(s * 1e6).toPrecision(3)} µs`);
+const seconds = (s: number) =>
+  s >= 1 ? `${s.toFixed(2)} s` : s >= 1e-3 ? `${(s * 1e3).toPrecision(3)} ms` : `${(s * 1e6).toPrecision(3)} µs`;
 const plural = (n: number | undefined) => (n === 1 ? '1 rep' : `${n ?? '?'} reps`);
 /** Indented log lines are details the bars already show (rounds, skips). */
 const isHeading = (text: string) => !/^\s/.test(text) && text.trim() !== '';
@@ -37,7 +38,10 @@ function plainProgress(io: Io): Progress {
     event(suite, e) {
       if (e.event === 'log' && isHeading(e.text)) io.stderr(`bench ${suite}: ${e.text}`);
       else if (e.event === 'group') for (const n of e.names) reps.set(n, e.reps);
-      else if (e.event === 'done') io.stderr(`bench ${suite}: ${e.name}: ${plural(reps.get(e.name))}, median ${seconds(e.median)} (min ${seconds(e.min)}, max ${seconds(e.max)})`);
+      else if (e.event === 'done')
+        io.stderr(
+          `bench ${suite}: ${e.name}: ${plural(reps.get(e.name))}, median ${seconds(e.median)} (min ${seconds(e.min)}, max ${seconds(e.max)})`,
+        );
       else if (e.event === 'skip') io.stderr(`bench ${suite}: ${e.name}: skipped: ${e.reason}`);
       else if (e.event === 'failed') io.stderr(`bench ${suite}: ${e.name}: failed: ${e.reason}`);
     },
@@ -75,13 +79,20 @@ function liveProgress(terminal: NodeJS.WriteStream): Progress {
     const lines = [title];
     for (const r of rows) {
       const fill = r.reps ? Math.round((Math.min(r.completed, r.reps) / r.reps) * barWidth) : 0;
-      const bar = r.state === 'skipped' || r.state === 'failed' ? ' '.repeat(barWidth) : `${'█'.repeat(fill)}${'░'.repeat(barWidth - fill)}`;
-      const elapsed = r.spent + (r.state === 'running' || r.state === 'warm-up' ? (performance.now() - r.since) / 1000 : 0);
+      const bar =
+        r.state === 'skipped' || r.state === 'failed'
+          ? ' '.repeat(barWidth)
+          : `${'█'.repeat(fill)}${'░'.repeat(barWidth - fill)}`;
+      const elapsed =
+        r.spent + (r.state === 'running' || r.state === 'warm-up' ? (performance.now() - r.since) / 1000 : 0);
       const status =
-        r.state === 'queued' ? `${r.completed}/${r.reps} reps  ${elapsed.toFixed(1)} s`
-        : r.state === 'warm-up' ? `warm-up  ${elapsed.toFixed(1)} s`
-        : r.state === 'running' ? `rep ${r.rep}/${r.reps}  ${elapsed.toFixed(1)} s`
-        : r.text;
+        r.state === 'queued'
+          ? `${r.completed}/${r.reps} reps  ${elapsed.toFixed(1)} s`
+          : r.state === 'warm-up'
+            ? `warm-up  ${elapsed.toFixed(1)} s`
+            : r.state === 'running'
+              ? `rep ${r.rep}/${r.reps}  ${elapsed.toFixed(1)} s`
+              : r.text;
       const name = r.name.length > nameWidth ? `${r.name.slice(0, nameWidth - 1)}…` : r.name.padEnd(nameWidth);
       lines.push(`  ${name} ${bar} ${status}`.slice(0, columns - 1));
     }
@@ -108,11 +119,34 @@ function liveProgress(terminal: NodeJS.WriteStream): Progress {
           title = `bench ${suite}: ${e.text}`;
           break;
         case 'skip':
-          pendingSkips.push({ name: e.name, state: 'skipped', rep: 0, completed: 0, reps: 0, spent: 0, since: 0, text: `skipped: ${e.reason}` });
+          pendingSkips.push({
+            name: e.name,
+            state: 'skipped',
+            rep: 0,
+            completed: 0,
+            reps: 0,
+            spent: 0,
+            since: 0,
+            text: `skipped: ${e.reason}`,
+          });
           return;
         case 'group':
           persist();
-          rows = [...e.names.map((name): Row => ({ name, state: 'queued', rep: 0, completed: 0, reps: e.reps, spent: 0, since: 0, text: '' })), ...pendingSkips];
+          rows = [
+            ...e.names.map(
+              (name): Row => ({
+                name,
+                state: 'queued',
+                rep: 0,
+                completed: 0,
+                reps: e.reps,
+                spent: 0,
+                since: 0,
+                text: '',
+              }),
+            ),
+            ...pendingSkips,
+          ];
           pendingSkips = [];
           title = `bench ${suite}: ${e.names.length} contenders, ${e.warmup} warm-up + ${e.reps} reps each, interleaved`;
           timer ??= setInterval(render, 250).unref();
@@ -124,12 +158,21 @@ function liveProgress(terminal: NodeJS.WriteStream): Progress {
         }
         case 'ran': {
           const r = find(e.name);
-          if (r) Object.assign(r, { state: 'queued', spent: r.spent + (performance.now() - r.since) / 1000, completed: e.warmup ? 0 : e.rep });
+          if (r)
+            Object.assign(r, {
+              state: 'queued',
+              spent: r.spent + (performance.now() - r.since) / 1000,
+              completed: e.warmup ? 0 : e.rep,
+            });
           break;
         }
         case 'done': {
           const r = find(e.name);
-          if (r) Object.assign(r, { state: 'done', text: `done  median ${seconds(e.median)} (${seconds(e.min)}–${seconds(e.max)})` });
+          if (r)
+            Object.assign(r, {
+              state: 'done',
+              text: `done  median ${seconds(e.median)} (${seconds(e.min)}–${seconds(e.max)})`,
+            });
           break;
         }
         case 'failed': {

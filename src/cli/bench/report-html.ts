@@ -55,12 +55,16 @@ function table(t: BenchTable): string {
     (r) =>
       `<tr><td>${esc(r.name)}${r.name === t.baseline ? ' <span class="muted">(baseline)</span>' : ''}</td><td>${esc(formatValue(r.median))}</td><td>${esc(formatValue(r.min))}</td><td>${esc(formatValue(r.max))}</td><td>${r.ratio === null ? '-' : `${r.ratio.toFixed(2)}×`}</td><td>${r.seconds?.length ?? '-'}</td></tr>`,
   );
-  const skipped = t.skipped.map((s) => `<tr><td>${esc(s.name)}</td><td class="skip" colspan="5">skipped: ${esc(s.reason)}</td></tr>`);
+  const skipped = t.skipped.map(
+    (s) => `<tr><td>${esc(s.name)}</td><td class="skip" colspan="5">skipped: ${esc(s.reason)}</td></tr>`,
+  );
   return `<div class="scroll"><table>${head}<tbody>${[...rows, ...skipped].join('')}</tbody></table></div>`;
 }
 
 function machine(m: MachineInfo): string {
-  const lines = formatMachine(m).split('\n').map((l) => /^(\S(?:.*?\S)?)\s{2,}(.*)$/.exec(l) ?? [l, l, '']);
+  const lines = formatMachine(m)
+    .split('\n')
+    .map((l) => /^(\S(?:.*?\S)?)\s{2,}(.*)$/.exec(l) ?? [l, l, '']);
   return `<dl class="machine">${lines.map(([, k, v]) => `<dt>${esc(k!)}</dt><dd>${esc(v!)}</dd>`).join('')}</dl>`;
 }
 

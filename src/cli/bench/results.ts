@@ -62,7 +62,10 @@ export function collectTables(suite: string, doc: unknown): BenchTable[] {
           unit: String(o.unit ?? ''),
           baseline: typeof o.baseline === 'string' ? o.baseline : null,
           higherIsBetter: o.higherIsBetter !== false,
-          rows: (o.rows as BenchRow[]).map((r) => ({ ...r, ratio: typeof r.ratio === 'number' && Number.isFinite(r.ratio) ? r.ratio : null })),
+          rows: (o.rows as BenchRow[]).map((r) => ({
+            ...r,
+            ratio: typeof r.ratio === 'number' && Number.isFinite(r.ratio) ? r.ratio : null,
+          })),
           skipped: Array.isArray(o.skipped) ? (o.skipped as BenchTable['skipped']) : [],
         });
       } else Object.values(o).forEach(visit);
@@ -83,10 +86,17 @@ export function formatValue(x: number): string {
 export function formatTable(t: BenchTable): string {
   const vs = `vs ${t.baseline ?? '-'}`;
   const head = ['contender', `median ${t.unit}`, 'min', 'max', vs];
-  const body = t.rows.map((r) => [r.name, formatValue(r.median), formatValue(r.min), formatValue(r.max), r.ratio === null ? '-' : `${r.ratio.toFixed(2)}×`]);
+  const body = t.rows.map((r) => [
+    r.name,
+    formatValue(r.median),
+    formatValue(r.min),
+    formatValue(r.max),
+    r.ratio === null ? '-' : `${r.ratio.toFixed(2)}×`,
+  ]);
   const width = (i: number) => Math.max(head[i]!.length, ...body.map((r) => r[i]!.length));
   const widths = head.map((_, i) => width(i));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : c.padStart(widths[i]!))).join('  ');
   const lines = [`${t.title} (${t.higherIsBetter ? 'higher' : 'lower'} is better)`, line(head), ...body.map(line)];
   for (const s of t.skipped) lines.push(`${s.name.padEnd(widths[0]!)}  skipped: ${s.reason}`);
   return lines.join('\n');

@@ -26,16 +26,23 @@ export function suiteScript(suite: SuiteName): string | null {
 /** Why the suite cannot run here, or null. */
 export function suiteUnavailable(suite: SuiteName): string | null {
   if (suiteScript(suite) === null) {
-    if (suite === 'toolbox') return 'not built yet: the multiprocessing toolbox (Value, Lock, Queue, ...) has not landed in this build';
-    if (suiteScript('pool') === null) return 'the benchmarks run from a checkout of the poolkit repository (bench/ is not in the package)';
+    if (suite === 'toolbox')
+      return 'not built yet: the multiprocessing toolbox (Value, Lock, Queue, ...) has not landed in this build';
+    if (suiteScript('pool') === null)
+      return 'the benchmarks run from a checkout of the poolkit repository (bench/ is not in the package)';
     return `no bench/${suite}.mjs in this checkout`;
   }
-  if (suite === 'wordcount' && !existsSync(DICTIONARY)) return `needs ${DICTIONARY} for its words (Debian: apt-get install wamerican)`;
+  if (suite === 'wordcount' && !existsSync(DICTIONARY))
+    return `needs ${DICTIONARY} for its words (Debian: apt-get install wamerican)`;
   return null;
 }
 
 /** Runs one suite; resolves with its JSON document, rejects with the last lines of its stderr. */
-export function runSuite(suite: SuiteName, flags: readonly string[], onEvent: (e: BenchEvent) => void): Promise<Record<string, unknown>> {
+export function runSuite(
+  suite: SuiteName,
+  flags: readonly string[],
+  onEvent: (e: BenchEvent) => void,
+): Promise<Record<string, unknown>> {
   const script = suiteScript(suite)!;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, '--json', ...flags], {

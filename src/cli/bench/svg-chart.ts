@@ -13,7 +13,11 @@ const ROW = 34;
 const TOP = 8;
 const AXIS = 34;
 
-export const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' } as const)[c as '&']};`);
+export const escapeXml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' } as const)[c as '&']};`,
+  );
 
 /** Axis numbers, short: 0, 250, 1.5k, 2M. */
 function tickLabel(v: number): string {
@@ -62,28 +66,40 @@ export function chartSvg(t: BenchTable, id: string): string {
   const base = s.x(s.log ? s.ticks[0]! : 0);
   const out: string[] = [];
   const label = `${t.title}: median ${t.unit} per contender (${t.higherIsBetter ? 'higher' : 'lower'} is better)${s.log ? ', log scale' : ''}`;
-  out.push(`<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${escapeXml(label)}" xmlns="http://www.w3.org/2000/svg">`);
-  out.push(`<defs><pattern id="hatch-${id}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#000" stroke-width="2"/></pattern></defs>`);
+  out.push(
+    `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${escapeXml(label)}" xmlns="http://www.w3.org/2000/svg">`,
+  );
+  out.push(
+    `<defs><pattern id="hatch-${id}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#000" stroke-width="2"/></pattern></defs>`,
+  );
   const axisY = TOP + rows.length * ROW + 4;
   for (const tick of s.ticks) {
     const x = s.x(tick).toFixed(1);
     out.push(`<line x1="${x}" y1="${TOP}" x2="${x}" y2="${axisY}" stroke="#bbb" stroke-width="0.6"/>`);
     out.push(`<text x="${x}" y="${axisY + 12}" text-anchor="middle" class="tick">${escapeXml(tickLabel(tick))}</text>`);
   }
-  out.push(`<text x="${LEFT}" y="${axisY + 27}" class="axis">${escapeXml(`${t.unit}${s.log ? ' (log scale)' : ''}, ${t.higherIsBetter ? 'higher' : 'lower'} is better; whiskers: min–max`)}</text>`);
+  out.push(
+    `<text x="${LEFT}" y="${axisY + 27}" class="axis">${escapeXml(`${t.unit}${s.log ? ' (log scale)' : ''}, ${t.higherIsBetter ? 'higher' : 'lower'} is better; whiskers: min–max`)}</text>`,
+  );
   rows.forEach((r, i) => {
     const y = TOP + i * ROW;
     const isBase = r.name === t.baseline;
     const fill = isBase ? `url(#hatch-${id})` : r.name.startsWith('poolkit') ? '#444' : '#bbb';
     const x = s.x(r.median);
     out.push(`<text x="${LEFT}" y="${y + 11}" class="name">${escapeXml(r.name)}${isBase ? ' (baseline)' : ''}</text>`);
-    out.push(`<rect x="${base.toFixed(1)}" y="${y + 15}" width="${Math.max(1, x - base).toFixed(1)}" height="12" fill="${fill}" stroke="#000" stroke-width="0.8"/>`);
+    out.push(
+      `<rect x="${base.toFixed(1)}" y="${y + 15}" width="${Math.max(1, x - base).toFixed(1)}" height="12" fill="${fill}" stroke="#000" stroke-width="0.8"/>`,
+    );
     const w0 = s.x(r.min).toFixed(1);
     const w1 = s.x(r.max).toFixed(1);
     const wy = y + 21;
-    out.push(`<path d="M${w0} ${wy}H${w1}M${w0} ${wy - 4}V${wy + 4}M${w1} ${wy - 4}V${wy + 4}" stroke="#000" stroke-width="1.2" fill="none"/>`);
+    out.push(
+      `<path d="M${w0} ${wy}H${w1}M${w0} ${wy - 4}V${wy + 4}M${w1} ${wy - 4}V${wy + 4}" stroke="#000" stroke-width="1.2" fill="none"/>`,
+    );
     const ratio = r.ratio === null ? '' : isBase ? ' · 1.00×' : ` · ${r.ratio.toFixed(2)}×`;
-    out.push(`<text x="${(Math.max(x, Number(w1)) + 5).toFixed(1)}" y="${wy + 4}" class="value">${escapeXml(`${formatValue(r.median)}${ratio}`)}</text>`);
+    out.push(
+      `<text x="${(Math.max(x, Number(w1)) + 5).toFixed(1)}" y="${wy + 4}" class="value">${escapeXml(`${formatValue(r.median)}${ratio}`)}</text>`,
+    );
   });
   out.push('</svg>');
   return out.join('');
