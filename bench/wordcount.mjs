@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, openSync, writeSync, closeSync, readFileSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compare, table, save, summarize, quick, log } from './lib/harness.mjs';
+import { compare, table, save, summarize, quick, log, repsOr } from './lib/harness.mjs';
 import { zipfTextChunks } from '../dist/data/index.js';
 
 const DICT = '/usr/share/dict/american-english';
@@ -97,7 +97,7 @@ const peers = [
 // The floor every Node contender pays: starting Node and exiting.
 const startup = await compare([{ name: 'node -e 0', run: () => void runProcess(node, ['-e', '0']) }], { reps: 5, warmup: 1 });
 log(`Node start-up and exit: ${(startup[0].median * 1000).toFixed(0)} ms (median)`);
-log(`wordcount: ${(bytes / 1e6).toFixed(0)} MB of Zipf words (${file}); poolkit ${reps + 2}, peers ${reps} interleaved reps after a warm-up`);
+log(`wordcount: ${(bytes / 1e6).toFixed(0)} MB of Zipf words (${file}); poolkit ${repsOr(reps + 2)}, peers ${repsOr(reps)} interleaved reps after a warm-up`);
 const own = await compare(poolkit, { reps: reps + 2, warmup: 1 });
 
 // The same counts through the API in this process, pool started: the engine without Node's and the workers' start.

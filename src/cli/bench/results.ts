@@ -97,7 +97,8 @@ export function formatTable(t: BenchTable): string {
   const widths = head.map((_, i) => width(i));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : c.padStart(widths[i]!))).join('  ');
-  const lines = [`${t.title} (${t.higherIsBetter ? 'higher' : 'lower'} is better)`, line(head), ...body.map(line)];
+  const direction = /is better/.test(t.title) ? '' : ` (${t.higherIsBetter ? 'higher' : 'lower'} is better)`;
+  const lines = [`${t.title}${direction}`, line(head), ...body.map(line)];
   for (const s of t.skipped) lines.push(`${s.name.padEnd(widths[0]!)}  skipped: ${s.reason}`);
   return lines.join('\n');
 }
