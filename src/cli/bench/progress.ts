@@ -116,7 +116,6 @@ function liveProgress(terminal: NodeJS.WriteStream): Progress {
           if (settled()) persist();
           update.clear();
           terminal.write(`bench ${suite}: ${e.text}\n`);
-          title = `bench ${suite}: ${e.text}`;
           break;
         case 'skip':
           pendingSkips.push({
