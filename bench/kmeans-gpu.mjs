@@ -19,29 +19,20 @@ await import('../dist/index.js'); // installs the Node platform (the wasm backen
 const { createWebGpuBackend } = await import('../dist/kmeans/webgpu/backend.js');
 const { createWasmBackend } = await import('../dist/kmeans/wasm/backend.js');
 const { peekGpu } = await import('../dist/gpu/device.js');
+const { gaussianBlobs, firstRowOfEachBlob } = await import('../dist/data/index.js');
 
 const SEED = 20240611;
 const iterations = quick ? 5 : 10;
 const cases = quick ? [{ n: 20_000, dims: 16, k: 32 }] : [{ n: 100_000, dims: 16, k: 64 }];
 if (args.has('--large')) cases.push({ n: 1_000_000, dims: 16, k: 64 }, { n: 200_000, dims: 128, k: 256 }, { n: 10_000_000, dims: 32, k: 1024 });
 
-/** Float32 Gaussian blobs: row i around centre i mod k (centres uniform in [-10, 10)^dims), unit variance, fixed seed. */
-function blobs(n, dims, k, seed) {
-  let s = seed >>> 0;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 1) / (2 ** 32 + 1);
-  const gauss = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  const centres = Float32Array.from({ length: k * dims }, () => u() * 20 - 10);
-  const data = new Float32Array(n * dims);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dims; j++) data[i * dims + j] = centres[(i % k) * dims + j] + gauss();
-  return data;
-}
-
 const results = [];
 for (const { n, dims, k } of cases) {
   log(`kmeans-gpu: n = ${n}, d = ${dims}, k = ${k}, ${iterations} iterations`);
-  const data = blobs(n, dims, k, SEED);
+  // Centres spread 10 (blobs apart), unit noise; the first row of each blob is the same start for every contender.
+  const { data, truth } = gaussianBlobs({ n, dims, centers: k, spread: 10, seed: SEED });
   const problem = { data, n, dims, k, weights: null };
-  const init = data.slice(0, k * dims); // the first k rows (one per blob): the same start for every contender
+  const init = firstRowOfEachBlob(data, truth, dims, k);
   // tolAbs < 0: no early stop on the shift (a strict-convergence stop is counted by `iterations` in the result).
   const options = { maxIter: iterations, tolAbs: -1 };
   const flops = 3 * n * k * dims;

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { compare, table, save, quick, log } from './lib/harness.mjs';
-import { rng } from './lib/rng.mjs';
+import { compare, table, save, quick, log, unavailable } from './lib/harness.mjs';
+import { seededRandom, gaussianBlobs } from '../dist/data/index.js';
 
 const poolkit = await import('../dist/index.js');
 const { kmeans } = poolkit.kmeans ? poolkit : { ...(await import('../dist/kmeans/index.js')) };
@@ -25,7 +25,7 @@ const PYTHON = '/usr/bin/python3';
 v8.setFlagsFromString('--expose-gc');
 const collect = vm.runInNewContext('gc');
 const ITER = 20;
-const reps = quick ? 3 : 5;
+const reps = quick ? 3 : 5; // --reps N overrides (compare)
 const scale = quick ? 20 : 1;
 const argv = process.argv.slice(2);
 const onlyCase = argv.includes('--case') ? argv[argv.indexOf('--case') + 1] : null;
@@ -36,16 +36,13 @@ const CASES = [
 ];
 
 
-/** Overlapping Gaussian blobs (k centres, spread 2, unit noise), so labels keep moving for all 20 iterations. */
+/**
+ * Overlapping Gaussian blobs (k centres, spread 2, unit noise), so labels keep moving for all 20 iterations, then k
+ * distinct random rows (drawn from the same stream) as the initial centroids every contender starts from.
+ */
 function makeCase({ n, dims, k }, seed = 20240611) {
-  const random = rng(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const centres = Float64Array.from({ length: k * dims }, () => gauss() * 2);
-  const data = new Float32Array(n * dims);
-  for (let i = 0; i < n; i++) {
-    const c = Math.floor(random() * k) * dims;
-    for (let j = 0; j < dims; j++) data[i * dims + j] = centres[c + j] + gauss();
-  }
+  const random = seededRandom(seed);
+  const { data } = gaussianBlobs({ n, dims, centers: k, spread: 2, random });
   const init = new Float32Array(k * dims);
   const used = new Set();
   for (let c = 0; c < k; c++) {
@@ -144,16 +141,19 @@ try {
       poolkitContender('poolkit wasm (2 threads)', data, init, c, { backend: 'wasm', threads: 2 }, ITER),
       poolkitContender('poolkit wasm (1 thread)', data, init, c, { backend: 'wasm', threads: 1 }, ITER),
     ];
-    if (!fast) contenders.push(
+    if (fast) contenders.push(unavailable('poolkit js', 'left out by --fast'), unavailable('ml-kmeans', 'left out by --fast'));
+    else contenders.push(
       poolkitContender('poolkit js', data, init, c, { backend: 'js' }, c.slowIters),
       {
         // In a worker of its own: its million small arrays (and their garbage collection) stay out of this isolate,
         // where background GC threads would otherwise compete with the wasm threads for the two cores.
         name: 'ml-kmeans',
+        prepare: () => void import.meta.resolve('ml-kmeans'),
         run: () => (collect(), runMlKmeans(shared, init, c)),
       },
     );
-    if (haveSklearn) {
+    if (!haveSklearn) contenders.push(unavailable('scikit-learn (lloyd, 2 threads)', `scikit-learn not importable by ${PYTHON}`));
+    else {
       contenders.push({
         name: 'scikit-learn (lloyd, 2 threads)',
         run() {

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { Pool, task } from '../dist/index.js';
-import { compare, table, save, quick, log } from './lib/harness.mjs';
+import { compare, table, save, quick, log, unavailable } from './lib/harness.mjs';
 
 const require = createRequire(import.meta.url);
 const W = 2;
@@ -16,26 +16,38 @@ const incUrl = new URL('./workers/inc.mjs', import.meta.url);
 const inc = (x) => x + 1;
 const items = (n) => Array.from({ length: n }, (_, i) => i);
 
-async function makePeers() {
-  const { Piscina } = await import('piscina');
-  const { Tinypool } = await import('tinypool');
-  const workerpool = require('workerpool');
-  const threads = require('threads');
-  const poolkit = new Pool({ workers: W });
-  const piscina = new Piscina({ filename: incUrl.href, minThreads: W, maxThreads: W });
-  const tinypool = new Tinypool({ filename: incUrl.href, minThreads: W, maxThreads: W });
-  const wp = workerpool.pool(new URL('./workers/workerpool-inc.cjs', import.meta.url).pathname, { minWorkers: W, maxWorkers: W, workerType: 'thread' });
-  let th;
+/** Loads a peer; a peer that is not installed (or fails to start) is skipped with the reason, never dropped. */
+async function peer(name, start) {
   try {
-    th = threads.Pool(() => threads.spawn(new threads.Worker('./workers/threads-inc.cjs')), W);
+    return { pool: await start() };
   } catch (e) {
-    log(`threads unavailable: ${e.message}`);
+    return { missing: `${name} unavailable: ${e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND' ? 'not installed' : e.message}` };
   }
-  // Start every pool's workers before timing.
-  await Promise.all([poolkit.map(inc, items(100), { chunksize: 1 }), Promise.all(items(50).map((i) => piscina.run(i))), Promise.all(items(50).map((i) => tinypool.run(i))), Promise.all(items(50).map((i) => wp.exec('inc', [i])))]);
-  if (th) await Promise.all(items(10).map((i) => th.queue((f) => f(i))));
-  return { poolkit, piscina, tinypool, wp, th, close: async () => Promise.all([poolkit.terminate(), piscina.destroy(), tinypool.destroy(), wp.terminate(), th?.terminate(true)]) };
 }
+
+async function makePeers() {
+  const poolkit = new Pool({ workers: W });
+  const piscina = await peer('piscina', async () => new (await import('piscina')).Piscina({ filename: incUrl.href, minThreads: W, maxThreads: W }));
+  const tinypool = await peer('tinypool', async () => new (await import('tinypool')).Tinypool({ filename: incUrl.href, minThreads: W, maxThreads: W }));
+  const wp = await peer('workerpool', async () => require('workerpool').pool(new URL('./workers/workerpool-inc.cjs', import.meta.url).pathname, { minWorkers: W, maxWorkers: W, workerType: 'thread' }));
+  const th = await peer('threads', async () => {
+    const threads = require('threads');
+    return threads.Pool(() => threads.spawn(new threads.Worker('./workers/threads-inc.cjs')), W);
+  });
+  // Start every pool's workers before timing.
+  await Promise.all([
+    poolkit.map(inc, items(100), { chunksize: 1 }),
+    piscina.pool && Promise.all(items(50).map((i) => piscina.pool.run(i))),
+    tinypool.pool && Promise.all(items(50).map((i) => tinypool.pool.run(i))),
+    wp.pool && Promise.all(items(50).map((i) => wp.pool.exec('inc', [i]))),
+    th.pool && Promise.all(items(10).map((i) => th.pool.queue((f) => f(i)))),
+  ]);
+  const close = async () => Promise.all([poolkit.terminate(), piscina.pool?.destroy(), tinypool.pool?.destroy(), wp.pool?.terminate(), th.pool?.terminate(true)]);
+  return { poolkit, piscina, tinypool, wp, th, close };
+}
+
+/** A contender on peer `p`, or the peer's skip entry when it is missing. */
+const on = (p, name, contender) => (p.pool ? { name, ...contender(p.pool) } : unavailable(name, p.missing));
 
 const p = await makePeers();
 const cases = [];
@@ -45,25 +57,27 @@ const perItem = await compare([
   { name: 'poolkit map (chunksize 1)', work: N, run: () => p.poolkit.map(inc, items(N), { chunksize: 1 }) },
   { name: 'poolkit apply × N', work: N, run: () => Promise.all(items(N).map((i) => p.poolkit.apply(inc, [i]))) },
   { name: 'poolkit apply × N, task(url)', work: N, run: () => Promise.all(items(N).map((i) => p.poolkit.apply(task(incUrl), [i]))) },
-  { name: 'piscina run × N', work: N, run: () => Promise.all(items(N).map((i) => p.piscina.run(i))) },
-  { name: 'tinypool run × N', work: N, run: () => Promise.all(items(N).map((i) => p.tinypool.run(i))) },
-  { name: 'workerpool exec × N', work: N, run: () => Promise.all(items(N).map((i) => p.wp.exec('inc', [i]))) },
-  ...(p.th ? [{ name: `threads queue × ${N_THREADS}`, work: N_THREADS, run: async () => { await Promise.all(items(N_THREADS).map((i) => p.th.queue((f) => f(i)))); } }] : []),
+  on(p.piscina, 'piscina run × N', (pool) => ({ work: N, run: () => Promise.all(items(N).map((i) => pool.run(i))) })),
+  on(p.tinypool, 'tinypool run × N', (pool) => ({ work: N, run: () => Promise.all(items(N).map((i) => pool.run(i))) })),
+  on(p.wp, 'workerpool exec × N', (pool) => ({ work: N, run: () => Promise.all(items(N).map((i) => pool.exec('inc', [i]))) })),
+  on(p.th, `threads queue × ${N_THREADS}`, (pool) => ({ work: N_THREADS, run: async () => { await Promise.all(items(N_THREADS).map((i) => pool.queue((f) => f(i)))); } })),
 ], { reps, warmup: 1 });
 cases.push(table(`Per-item tasks: ${N.toLocaleString()} × (x => x + 1), ${W} workers`, perItem, { baseline: 'piscina run × N', label: 'tasks/s', metric: (r, s) => r.work / s }));
 
 log(`case 2: map over ${M.toLocaleString()} items with automatic chunks`);
-const py = (() => {
+const py = ['/usr/bin/python3', 'python3'].find((exe) => {
   try {
-    execFileSync('/usr/bin/python3', ['-c', 'import multiprocessing']);
-    return '/usr/bin/python3';
+    execFileSync(exe, ['-c', 'import multiprocessing'], { stdio: 'ignore' });
+    return true;
   } catch {
-    return 'python3';
+    return false;
   }
-})();
+});
 const chunked = await compare([
   { name: 'poolkit map (auto chunks)', work: M, run: () => p.poolkit.map(inc, items(M)) },
-  { name: 'Python Pool.map (auto chunks)', work: M, run: () => Number(execFileSync(py, [new URL('./workers/py_pool_map.py', import.meta.url).pathname, String(M), String(W)]).toString()) },
+  py
+    ? { name: 'Python Pool.map (auto chunks)', work: M, run: () => Number(execFileSync(py, [new URL('./workers/py_pool_map.py', import.meta.url).pathname, String(M), String(W)]).toString()) }
+    : unavailable('Python Pool.map (auto chunks)', 'no python3 with multiprocessing on PATH'),
 ], { reps, warmup: 1 });
 cases.push(table(`map with automatic chunking: ${M.toLocaleString()} items, ${W} workers`, chunked, { baseline: 'Python Pool.map (auto chunks)', label: 'items/s', metric: (r, s) => r.work / s }));
 
@@ -80,9 +94,9 @@ const seq = (fn) => async () => {
 };
 const rt = await compare([
   { name: 'poolkit apply', run: seq((i) => p.poolkit.apply(inc, [i])) },
-  { name: 'piscina run', run: seq((i) => p.piscina.run(i)) },
-  { name: 'tinypool run', run: seq((i) => p.tinypool.run(i)) },
-  { name: 'workerpool exec', run: seq((i) => p.wp.exec('inc', [i])) },
+  on(p.piscina, 'piscina run', (pool) => ({ run: seq((i) => pool.run(i)) })),
+  on(p.tinypool, 'tinypool run', (pool) => ({ run: seq((i) => pool.run(i)) })),
+  on(p.wp, 'workerpool exec', (pool) => ({ run: seq((i) => pool.exec('inc', [i])) })),
 ], { reps, warmup: 1 });
 cases.push(table(`apply round trip (median of ${RT} sequential calls per repetition)`, rt, { baseline: 'piscina run', label: 'µs', metric: (r, s) => s * 1e6, higherIsBetter: false }));
 

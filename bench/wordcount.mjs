@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, openSync, writeSync, closeSync, readFileSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compare, table, save, summarize, quick, log } from './lib/harness.mjs';
+import { compare, table, save, summarize, quick, log, repsOr } from './lib/harness.mjs';
+import { zipfTextChunks } from '../dist/data/index.js';
 
 const DICT = '/usr/share/dict/american-english';
 const MB = quick ? 8 : 200;
@@ -18,53 +19,10 @@ const cli = join(root, 'dist', 'cli', 'main.js');
 
 /** Writes `bytes` of text: words drawn with Zipf weights 1/rank (s = 1) from the dictionary, 12 words per line. */
 export function generateZipf(path, bytes, seed = SEED) {
-  const words = readFileSync(DICT, 'utf8').split('\n').filter(Boolean);
-  // Shuffle the dictionary with the seed, so rank does not follow alphabetical order.
-  let s = seed >>> 0;
-  const rnd = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  for (let i = words.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [words[i], words[j]] = [words[j], words[i]];
-  }
-  const cdf = new Float64Array(words.length);
-  let acc = 0;
-  for (let i = 0; i < words.length; i++) cdf[i] = acc += 1 / (i + 1);
+  const vocabulary = readFileSync(DICT, 'utf8').split('\n').filter(Boolean);
   const tmp = `${path}.part`;
   const fd = openSync(tmp, 'w');
-  let written = 0;
-  const enc = new TextEncoder();
-  while (written < bytes) {
-    const lines = [];
-    for (let l = 0; l < 2000; l++) {
-      const line = [];
-      for (let k = 0; k < 12; k++) {
-        const x = rnd() * acc;
-        let lo = 0;
-        let hi = cdf.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (cdf[mid] < x) lo = mid + 1;
-          else hi = mid;
-        }
-        line.push(words[lo]);
-      }
-      lines.push(line.join(' '));
-    }
-    let buf = enc.encode(`${lines.join('\n')}\n`);
-    if (written + buf.length > bytes) {
-      let cut = bytes - written;
-      while (cut > 0 && buf[cut - 1] !== 0x0a) cut--;
-      buf = buf.subarray(0, cut || buf.length);
-    }
-    writeSync(fd, buf);
-    written += buf.length;
-  }
+  for (const chunk of zipfTextChunks({ vocabulary, bytes, seed })) writeSync(fd, chunk);
   closeSync(fd);
   renameSync(tmp, path);
 }
@@ -139,7 +97,7 @@ const peers = [
 // The floor every Node contender pays: starting Node and exiting.
 const startup = await compare([{ name: 'node -e 0', run: () => void runProcess(node, ['-e', '0']) }], { reps: 5, warmup: 1 });
 log(`Node start-up and exit: ${(startup[0].median * 1000).toFixed(0)} ms (median)`);
-log(`wordcount: ${(bytes / 1e6).toFixed(0)} MB of Zipf words (${file}); poolkit ${reps + 2}, peers ${reps} interleaved reps after a warm-up`);
+log(`wordcount: ${(bytes / 1e6).toFixed(0)} MB of Zipf words (${file}); poolkit ${repsOr(reps + 2)}, peers ${repsOr(reps)} interleaved reps after a warm-up`);
 const own = await compare(poolkit, { reps: reps + 2, warmup: 1 });
 
 // The same counts through the API in this process, pool started: the engine without Node's and the workers' start.

@@ -32,7 +32,7 @@ describe('published types in a consumer project (npm pack, skipLibCheck false)',
     const tarball = join(dir, packed[0].filename);
     app = join(dir, 'app');
     cpSync(join(root, 'test', 'consumer'), app, { recursive: true });
-    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--offline', '--no-save', tarball], { cwd: app, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-save', tarball], { cwd: app, stdio: ['ignore', 'ignore', 'pipe'] });
     // The user's own toolchain: the repository's TypeScript runs the check, its @types/node is the app's.
     mkdirSync(join(app, 'node_modules', '@types'), { recursive: true });
     symlinkSync(join(root, 'node_modules', '@types', 'node'), join(app, 'node_modules', '@types', 'node'), 'dir');

@@ -82,11 +82,11 @@ describe('poolkit kmeans (CLI)', function () {
     ['a ragged row', 'ragged.csv', '1,2,3\n4,5\n', ['--k', '1'], /ragged\.csv:2: row has 2 fields, expected 3/],
     ['NaN in a CSV', 'nan.csv', '1,2\nNaN,3\n', ['--k', '1'], /nan\.csv:2:1: field 1 is "NaN"/],
     ['a header only', 'header.csv', 'a,b\n', ['--k', '1'], /header\.csv: has a header row but no data rows/],
-    ['k > n', 'small.csv', '1,2\n3,4\n', ['--k', '3'], /--k 3 is more than the 2 rows/],
+    ['k > n', 'small.csv', '1,2\n3,4\n', ['--k', '3'], /--k: 3 is more than the 2 rows/],
     ['--k missing', 'small2.csv', '1,2\n3,4\n', [], /--k is required/],
-    ['--k not an integer', 'small3.csv', '1,2\n', ['--k', 'two'], /--k: expected an integer at least 1, got "two"/],
-    ['an unknown option', 'small4.csv', '1,2\n', ['--k', '1', '--fast'], /Unknown option '--fast'/],
-    ['an unknown backend', 'small5.csv', '1,2\n', ['--k', '1', '--backend', 'gpu'], /--backend: expected one of auto, js, wasm, webgpu, got "gpu"/],
+    ['--k not an integer', 'small3.csv', '1,2\n', ['--k', 'two'], /--k: expected an integer ≥ 1, got 'two'/],
+    ['an unknown option', 'small4.csv', '1,2\n', ['--k', '1', '--fast'], /--fast: unknown option, expected one of --k, /],
+    ['an unknown backend', 'small5.csv', '1,2\n', ['--k', '1', '--backend', 'gpu'], /--backend: expected one of auto, js, wasm, webgpu, got 'gpu'/],
     ['an unknown file type', 'data.parquet', 'x', ['--k', '1'], /unknown file type/],
   ];
   for (const [name, file, content, args, message] of bad) {

@@ -79,7 +79,7 @@ describe('poolkit wordcount', function () {
       [[file, '--threads', 'x'], /--threads/],
       [[file, '--top', 'many'], /--top/],
       [[file, '--backend', 'gpu'], /--backend/],
-      [[file, '--bogus'], /unknown option/],
+      [[file, '--bogus'], /--bogus: unknown option, expected one of --top/],
       [[], /missing FILE/],
     ];
     for (const [args, message] of cases) {

@@ -6,120 +6,105 @@
  * 2 with one line naming the problem (and where: file, line, column) on bad arguments or bad input.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { kmeans, type KMeansOptions } from '../kmeans/index.js';
 import { parseCsv, parseNpy, type NumericTable } from '../io/matrix.js';
+import { choiceArg, integerArg, numberArg, runCommand, type CommandSpec } from './args.js';
+import type { Io } from './io.js';
 import { UsageError } from './usage-error.js';
 
-export interface CommandIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
+export const kmeansSpec: CommandSpec = {
+  name: 'kmeans',
+  summary: 'k-means on a .csv (numeric columns, optional header row) or .npy (float32/float64, 2-D) file',
+  positionals: ['FILE'],
+  options: {
+    k: { type: 'string', value: 'K', help: 'number of clusters (required)' },
+    backend: { type: 'string', value: 'B', help: 'auto (default), js, wasm or webgpu' },
+    threads: { type: 'string', value: 'T', help: 'worker threads (default: the cores)' },
+    seed: { type: 'string', value: 'S', help: 'seed of the initialisation' },
+    'n-init': { type: 'string', value: 'N', help: 'initialisations tried, the best kept' },
+    'max-iter': { type: 'string', value: 'M', help: 'iterations at most' },
+    tol: { type: 'string', value: 'X', help: "tolerance on the centroid shift (scikit-learn's meaning)" },
+    init: { type: 'string', value: 'I', help: 'k-means++ (default) or random' },
+    labels: { type: 'string', value: 'OUT.csv', help: "write each row's cluster, one per line" },
+    json: { type: 'boolean', help: 'print {n, dims, k, inertia, iterations, converged, backend, seconds, centroids}' },
+  },
+};
+
+/** Runs `poolkit kmeans`; resolves with the exit code. */
+export function kmeansCommand(argv: readonly string[], io: Io): Promise<number> {
+  return runCommand(kmeansSpec, argv, io, async ({ values: v, positionals }) => {
+    const file = positionals[0]!;
+    const str = (name: string) => v[name] as string | undefined;
+    const k = str('k');
+    if (k === undefined) throw new UsageError('--k is required: expected the number of clusters, got none');
+    const opt = <T>(name: string, convert: (s: string) => T) =>
+      str(name) === undefined ? undefined : convert(str(name)!);
+    const options: KMeansOptions = {
+      k: integerArg(k, '--k', 1),
+      seed: opt('seed', (s) => numberArg(s, '--seed')),
+      nInit: opt('n-init', (s) => integerArg(s, '--n-init', 1)),
+      maxIter: opt('max-iter', (s) => integerArg(s, '--max-iter', 1)),
+      tol: opt('tol', (s) => numberArg(s, '--tol', 0)),
+      threads: opt('threads', (s) => integerArg(s, '--threads', 1)),
+      backend: choiceArg(str('backend') ?? 'auto', '--backend', ['auto', 'js', 'wasm', 'webgpu'] as const),
+      init: choiceArg(str('init') ?? 'k-means++', '--init', ['k-means++', 'random'] as const),
+    };
+    return run(file, options, str('labels'), v.json === true, io);
+  });
 }
 
-const USAGE = 'usage: poolkit kmeans FILE --k K [--backend auto|js|wasm|webgpu] [--threads T] [--seed S] [--n-init N] [--max-iter M] [--tol X] [--init k-means++|random] [--labels OUT.csv] [--json]';
-
-export async function kmeansCommand(argv: string[], io: CommandIo): Promise<number> {
-  const fail = (msg: string): number => {
-    io.stderr(`poolkit kmeans: ${msg}`);
-    return 2;
-  };
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(argv);
-  } catch (e) {
-    return fail((e as Error).message);
-  }
-  const { values, positionals } = args;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  let options: KMeansOptions;
-  let file: string;
-  try {
-    if (positionals.length !== 1) throw new UsageError(positionals.length ? `expected one FILE, got ${positionals.length}: ${positionals.join(' ')}` : 'FILE is missing (see poolkit kmeans --help)');
-    file = positionals[0];
-    if (values.k === undefined) throw new UsageError('--k is required');
-    options = {
-      k: int(values.k, '--k', 1),
-      seed: values.seed === undefined ? undefined : num(values.seed, '--seed'),
-      nInit: values['n-init'] === undefined ? undefined : int(values['n-init'], '--n-init', 1),
-      maxIter: values['max-iter'] === undefined ? undefined : int(values['max-iter'], '--max-iter', 1),
-      tol: values.tol === undefined ? undefined : num(values.tol, '--tol', 0),
-      threads: values.threads === undefined ? undefined : int(values.threads, '--threads', 1),
-      backend: oneOf(values.backend ?? 'auto', '--backend', ['auto', 'js', 'wasm', 'webgpu'] as const),
-      init: oneOf(values.init ?? 'k-means++', '--init', ['k-means++', 'random'] as const),
-    };
-  } catch (e) {
-    return fail((e as Error).message);
-  }
-
-  let table: NumericTable;
-  try {
-    table = await readTable(file);
-  } catch (e) {
-    return fail((e as Error).message);
-  }
-  if (options.k > table.n) return fail(`--k ${options.k} is more than the ${table.n} rows of ${file}`);
+async function run(
+  file: string,
+  options: KMeansOptions,
+  labels: string | undefined,
+  json: boolean,
+  io: Io,
+): Promise<number> {
+  const table = await readTable(file);
+  if (options.k > table.n) throw new UsageError(`${options.k} is more than the ${table.n} rows of ${file}`, '--k');
 
   const started = performance.now();
-  let result;
-  try {
-    result = await kmeans(table.values, { ...options, dims: table.dims });
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    if (err.code === 'ERR_INVALID_ARGUMENT') return fail(err.message);
-    throw e;
-  }
+  const result = await kmeans(table.values, { ...options, dims: table.dims });
   const seconds = (performance.now() - started) / 1000;
   const { dims } = table;
   const centroids: number[][] = [];
   for (let c = 0; c < options.k; c++) centroids.push(Array.from(result.centroids.subarray(c * dims, c * dims + dims)));
 
-  if (values.labels !== undefined) {
+  if (labels !== undefined) {
     try {
-      await writeFile(values.labels, result.labels.join('\n') + '\n');
+      await writeFile(labels, result.labels.join('\n') + '\n');
     } catch (e) {
-      return fail(`cannot write --labels ${values.labels}: ${(e as Error).message}`);
+      throw new UsageError(`cannot write ${labels}: ${(e as Error).message}`, '--labels');
     }
   }
-  if (values.json) {
-    io.stdout(JSON.stringify({
-      n: table.n, dims, k: options.k, inertia: result.inertia, iterations: result.iterations, converged: result.converged,
-      backend: result.backend, threads: result.threads, seconds, centroids,
-    }));
+  if (json) {
+    io.stdout(
+      JSON.stringify({
+        n: table.n,
+        dims,
+        k: options.k,
+        inertia: result.inertia,
+        iterations: result.iterations,
+        converged: result.converged,
+        backend: result.backend,
+        threads: result.threads,
+        seconds,
+        centroids,
+      }),
+    );
   } else {
     io.stdout(`${file}: n=${table.n} dims=${dims} k=${options.k}`);
-    io.stdout(`inertia ${result.inertia.toPrecision(8)}, ${result.iterations} iterations (${result.converged ? 'converged' : 'not converged'}), backend ${result.backend}, ${result.threads} thread${result.threads === 1 ? '' : 's'}, ${seconds.toFixed(3)} s`);
+    io.stdout(
+      `inertia ${result.inertia.toPrecision(8)}, ${result.iterations} iterations (${result.converged ? 'converged' : 'not converged'}), backend ${result.backend}, ${result.threads} thread${result.threads === 1 ? '' : 's'}, ${seconds.toFixed(3)} s`,
+    );
     const names = table.header ?? Array.from({ length: dims }, (_, j) => `x${j}`);
     io.stdout(['cluster', 'size', ...names].join(','));
     const sizes = new Array<number>(options.k).fill(0);
     for (const l of result.labels) sizes[l]++;
     centroids.forEach((c, i) => io.stdout([i, sizes[i], ...c.map((v) => +v.toPrecision(7))].join(',')));
-    if (values.labels !== undefined) io.stdout(`labels written to ${values.labels}`);
+    if (labels !== undefined) io.stdout(`labels written to ${labels}`);
   }
   return 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      k: { type: 'string' },
-      backend: { type: 'string' },
-      threads: { type: 'string' },
-      seed: { type: 'string' },
-      'n-init': { type: 'string' },
-      'max-iter': { type: 'string' },
-      tol: { type: 'string' },
-      init: { type: 'string' },
-      labels: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }
 
 async function readTable(file: string): Promise<NumericTable> {
@@ -128,27 +113,11 @@ async function readTable(file: string): Promise<NumericTable> {
     bytes = await readFile(file);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    throw new UsageError(
+      `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
+    );
   }
   if (/\.npy$/i.test(file)) return parseNpy(bytes, file);
   if (/\.(csv|tsv|txt)$/i.test(file)) return parseCsv(new TextDecoder().decode(bytes), file);
   throw new UsageError(`${file}: unknown file type; expected .csv or .npy`);
-}
-
-// Messages in the library's grammar, `<flag>: expected <what>, got <text as typed>`.
-function int(s: string, name: string, min: number): number {
-  const v = Number(s);
-  if (s.trim() === '' || !Number.isInteger(v) || v < min) throw new UsageError(`${name}: expected an integer at least ${min}, got ${JSON.stringify(s)}`);
-  return v;
-}
-
-function num(s: string, name: string, min = -Infinity): number {
-  const v = Number(s);
-  if (s.trim() === '' || !Number.isFinite(v) || v < min) throw new UsageError(`${name}: expected a finite number${min > -Infinity ? ` at least ${min}` : ''}, got ${JSON.stringify(s)}`);
-  return v;
-}
-
-function oneOf<T extends string>(s: string, name: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(s)) throw new UsageError(`${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(s)}`);
-  return s as T;
 }

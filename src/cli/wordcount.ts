@@ -3,108 +3,61 @@
  * Prints the top words (default 20) as a table, or one JSON object `{total, unique, bytes, seconds, top}` with
  * `--json`. Exit 0 on success, 2 with a one-line message for bad arguments or bad input.
  */
-import { wordCount, type WordCountBackend } from '../wordcount/wordcount.js';
-import { UsageError } from './usage-error.js';
+import { wordCount } from '../wordcount/wordcount.js';
+import { choiceArg, integerArg, runCommand, type CommandSpec } from './args.js';
+import type { Io } from './io.js';
 
-/** Where the command writes. */
-export interface CommandIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
+export const wordcountSpec: CommandSpec = {
+  name: 'wordcount',
+  summary: 'word counts of a text file (UTF-8; words are runs of letters, marks and digits, lower-cased)',
+  positionals: ['FILE'],
+  options: {
+    top: { type: 'string', value: 'N|all', help: 'how many words to print (default 20)' },
+    threads: { type: 'string', value: 'T', help: 'threads counting (default: the cores)' },
+    backend: { type: 'string', value: 'B', help: 'auto (default), js or wasm' },
+    json: { type: 'boolean', help: 'print {total, unique, bytes, seconds, top: [[word, count], ...]}' },
+  },
+};
 
-interface Parsed {
-  file: string;
-  top: number;
-  threads: number | undefined;
-  backend: WordCountBackend;
-  json: boolean;
-}
-
-const USAGE = 'usage: poolkit wordcount FILE [--top N|all] [--threads T] [--backend auto|js|wasm] [--json]';
-
-function parse(argv: string[]): Parsed {
-  let file: string | undefined;
-  let top = 20;
-  let threads: number | undefined;
-  let backend: WordCountBackend = 'auto';
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i]!;
-    let value: string | undefined;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    if (eq > 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const next = (): string => {
-      if (value !== undefined) return value;
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    switch (arg) {
-      case '--json':
-        json = true;
-        break;
-      case '--top': {
-        const v = next();
-        if (v === 'all') top = Infinity;
-        else if (/^\d+$/.test(v)) top = Number(v);
-        else throw new UsageError(`--top: expected a non-negative integer or 'all', got '${v}'`);
-        break;
-      }
-      case '--threads': {
-        const v = next();
-        if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--threads: expected a positive integer, got '${v}'`);
-        threads = Number(v);
-        break;
-      }
-      case '--backend': {
-        const v = next();
-        if (v !== 'auto' && v !== 'js' && v !== 'wasm') throw new UsageError(`--backend: expected auto, js or wasm, got '${v}'`);
-        backend = v;
-        break;
-      }
-      case '-h':
-      case '--help':
-        throw new UsageError(USAGE);
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
-        if (file !== undefined) throw new UsageError(`one FILE expected, got '${file}' and '${arg}'`);
-        file = arg;
-    }
-  }
-  if (file === undefined) throw new UsageError(`missing FILE; ${USAGE}`);
-  return { file, top, threads, backend, json };
-}
-
-/** Runs the command; resolves with the exit code. */
-export async function wordcountCommand(argv: string[], io: CommandIo): Promise<number> {
+/** Runs `poolkit wordcount`; resolves with the exit code. */
+export function wordcountCommand(argv: readonly string[], io: Io): Promise<number> {
   const t0 = performance.now();
-  let opts: Parsed;
-  try {
-    opts = parse(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`poolkit wordcount: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
-  let result;
-  try {
-    result = await wordCount({ path: opts.file }, { threads: opts.threads, backend: opts.backend });
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_INVALID_ARGUMENT') {
-      io.stderr(`poolkit wordcount: ${(e as Error).message}`);
-      return 2;
-    }
-    throw e;
-  }
+  return runCommand(wordcountSpec, argv, io, async ({ values, positionals }) => {
+    const file = positionals[0]!;
+    const topArg = values.top as string | undefined;
+    const opts = {
+      top: topArg === undefined ? 20 : topArg === 'all' ? Infinity : integerArg(topArg, '--top', 0, "or 'all'"),
+      threads: values.threads === undefined ? undefined : integerArg(values.threads as string, '--threads', 1),
+      backend: choiceArg((values.backend as string | undefined) ?? 'auto', '--backend', [
+        'auto',
+        'js',
+        'wasm',
+      ] as const),
+      json: values.json === true,
+    };
+    return run(file, opts, t0, io);
+  });
+}
+
+async function run(
+  file: string,
+  opts: { top: number; threads: number | undefined; backend: 'auto' | 'js' | 'wasm'; json: boolean },
+  t0: number,
+  io: Io,
+): Promise<number> {
+  const result = await wordCount({ path: file }, { threads: opts.threads, backend: opts.backend });
   const top = result.top(opts.top);
   const seconds = (performance.now() - t0) / 1000;
   if (opts.json) {
-    io.stdout(JSON.stringify({ total: result.total, unique: result.unique, bytes: result.bytes, seconds: +seconds.toFixed(4), top }));
+    io.stdout(
+      JSON.stringify({
+        total: result.total,
+        unique: result.unique,
+        bytes: result.bytes,
+        seconds: +seconds.toFixed(4),
+        top,
+      }),
+    );
     return 0;
   }
   const width = Math.max(5, ...top.map(([, c]) => String(c).length));
