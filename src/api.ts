@@ -22,3 +22,15 @@ export { SharedMemoryUnavailableError } from './sync/shared-memory.js';
 export { WebGpuUnavailableError, WebGpuDeviceLostError, WebGpuLimitError } from './gpu/errors.js';
 export { setGpuProvider, type GpuProvider } from './gpu/provider.js';
 export { releaseGpu } from './gpu/device.js';
+export { RLock } from './sync/rlock.js';
+export { Semaphore, BoundedSemaphore } from './sync/semaphore.js';
+export { Event } from './sync/event.js';
+export { Condition } from './sync/condition.js';
+export { Barrier, type BarrierOptions } from './sync/barrier.js';
+export { Value, RawValue, type ValueOptions } from './sync/value.js';
+export { SharedArray, RawArray } from './sync/shared-array.js';
+export type { CType, PythonTypeCode, TypeCode, ArrayOf, ElementOf } from './sync/ctypes.js';
+export { BlockingNotAllowedError, SyncTimeoutError } from './sync/wait.js';
+export {
+  LockNotOwnedError, BrokenBarrierError, QueueEmptyError, QueueFullTimeoutError, ClosedError, EOFError, SemaphoreOverflowError,
+} from './sync/errors.js';
