@@ -34,3 +34,7 @@ export { BlockingNotAllowedError, SyncTimeoutError } from './sync/wait.js';
 export {
   LockNotOwnedError, BrokenBarrierError, QueueEmptyError, QueueFullTimeoutError, ClosedError, EOFError, SemaphoreOverflowError,
 } from './sync/errors.js';
+export { Queue, SimpleQueue, type QueueOptions, type PutOptions, type GetOptions } from './sync/queue.js';
+export { JoinableQueue } from './sync/joinable-queue.js';
+export { Pipe, Connection } from './sync/pipe.js';
+export { NotSerializableError } from './sync/serialize.js';

@@ -10,7 +10,11 @@ import { eventType } from '../sync/event.js';
 import { conditionType } from '../sync/condition.js';
 import { barrierType } from '../sync/barrier.js';
 import { rawValueType, valueType } from '../sync/value.js';
+import { queueType, simpleQueueType } from '../sync/queue.js';
+import { joinableQueueType } from '../sync/joinable-queue.js';
+import { connectionType } from '../sync/pipe.js';
 
 export const shareableTypes: readonly ShareableCodec<any, any>[] = [
   lockType, rlockType, semaphoreType, boundedType, eventType, conditionType, barrierType, rawValueType, valueType,
+  queueType, simpleQueueType, joinableQueueType, connectionType,
 ];
