@@ -38,3 +38,7 @@ export { Queue, SimpleQueue, type QueueOptions, type PutOptions, type GetOptions
 export { JoinableQueue } from './sync/joinable-queue.js';
 export { Pipe, Connection } from './sync/pipe.js';
 export { NotSerializableError } from './sync/serialize.js';
+export {
+  Process, currentProcess, activeChildren, cpuCount, prewarmProcesses, releaseProcesses,
+  type ProcessOptions, type ProcessIdentity,
+} from './sync/process.js';

@@ -1,6 +1,6 @@
 /**
  * Who the running thread is: an `ident` unique among every thread of one program (the host and its workers, nested
- * pools included) and a `name`. The host thread is ident 1, 'MainThread'. Each worker gets the next number of a
+ * pools included) and a `name`. The host thread is ident 1, 'MainProcess' (Python's name for it). Each worker gets the next number of a
  * counter in shared memory that the host creates and every worker inherits in its init message, so workers that
  * start their own pools draw from the same counter. Owner-checked locks and `currentProcess()` read it.
  */
@@ -19,7 +19,7 @@ interface State {
 
 // On globalThis: a thread may load two copies of this module (the bundled worker runtime and a task's 'poolkit').
 const state: State = ((globalThis as Record<symbol, State | undefined>)[Symbol.for('poolkit.thread')] ??= {
-  self: { ident: 1, name: 'MainThread' },
+  self: { ident: 1, name: 'MainProcess' },
   counter: null,
   local: 1,
 });
