@@ -42,3 +42,4 @@ export {
   Process, currentProcess, activeChildren, cpuCount, prewarmProcesses, releaseProcesses,
   type ProcessOptions, type ProcessIdentity,
 } from './sync/process.js';
+export { Manager, DictProxy, ListProxy } from './sync/manager.js';

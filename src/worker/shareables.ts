@@ -13,8 +13,9 @@ import { rawValueType, valueType } from '../sync/value.js';
 import { queueType, simpleQueueType } from '../sync/queue.js';
 import { joinableQueueType } from '../sync/joinable-queue.js';
 import { connectionType } from '../sync/pipe.js';
+import { dictType, listType, namespaceType } from '../sync/manager.js';
 
 export const shareableTypes: readonly ShareableCodec<any, any>[] = [
   lockType, rlockType, semaphoreType, boundedType, eventType, conditionType, barrierType, rawValueType, valueType,
-  queueType, simpleQueueType, joinableQueueType, connectionType,
+  queueType, simpleQueueType, joinableQueueType, connectionType, dictType, listType, namespaceType,
 ];
