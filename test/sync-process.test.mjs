@@ -127,3 +127,25 @@ describe('sync: Process', function () {
     return p.join();
   });
 });
+
+describe('sync: thread identity', function () {
+  it('an in-process worker runtime (a transport on this thread) leaves the host\'s identity alone', async () => {
+    const { Pool: BarePool } = await import('../dist/pool/pool.js');
+    const { createRuntime } = await import('../dist/pool/worker/runtime.js');
+    const { MessageChannel } = await import('node:worker_threads');
+    const transport = {
+      defaultConcurrency: () => 1,
+      spawnWorker(events) {
+        const { port1, port2 } = new MessageChannel();
+        const runtime = createRuntime({ post: (m, t) => port2.postMessage(m, t) }, {}, []);
+        port2.on('message', (m) => runtime.onMessage(m));
+        port1.on('message', (m) => events.message(m));
+        return { post: (m, t) => port1.postMessage(m, t), terminate: async () => { port1.close(); port2.close(); }, unref: () => {}, ref: () => {} };
+      },
+    };
+    const pool = new BarePool({ transport });
+    assert.equal(await pool.apply((x) => x, [1]), 1);
+    await pool.terminate();
+    assert.deepEqual(currentProcess(), { name: 'MainProcess', ident: 1 });
+  });
+});

@@ -115,7 +115,7 @@ export function createRuntime(side: WorkerSide, kernels: KernelTable, shareables
   const onMessage = (msg: HostMessage) => {
     if (msg.type === 'init') {
       status = msg.status ? new Int32Array(msg.status) : null;
-      if (msg.thread) adoptIdentity(msg.thread, msg.thread.counter);
+      if (msg.thread && env.ownThread) adoptIdentity(msg.thread, msg.thread.counter);
       if (msg.initializer) {
         const { key, def } = msg.initializer;
         ready = Promise.resolve(define(key, def)).then((f) => f(...(reviveShareables(msg.initArgs) as unknown[]))).then(
