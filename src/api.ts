@@ -22,3 +22,24 @@ export { SharedMemoryUnavailableError } from './sync/shared-memory.js';
 export { WebGpuUnavailableError, WebGpuDeviceLostError, WebGpuLimitError, WebGpuError } from './gpu/errors.js';
 export { setGpuProvider, type GpuProvider } from './gpu/provider.js';
 export { releaseGpu } from './gpu/device.js';
+export { RLock } from './sync/rlock.js';
+export { Semaphore, BoundedSemaphore } from './sync/semaphore.js';
+export { Event } from './sync/event.js';
+export { Condition } from './sync/condition.js';
+export { Barrier, type BarrierOptions } from './sync/barrier.js';
+export { Value, RawValue, type ValueOptions } from './sync/value.js';
+export { SharedArray, RawArray } from './sync/shared-array.js';
+export type { CType, PythonTypeCode, TypeCode, ArrayOf, ElementOf } from './sync/ctypes.js';
+export { BlockingNotAllowedError, SyncTimeoutError } from './sync/wait.js';
+export {
+  LockNotOwnedError, BrokenBarrierError, QueueEmptyError, QueueFullTimeoutError, ClosedError, EOFError, SemaphoreOverflowError,
+} from './sync/errors.js';
+export { Queue, SimpleQueue, type QueueOptions, type PutOptions, type GetOptions } from './sync/queue.js';
+export { JoinableQueue } from './sync/joinable-queue.js';
+export { Pipe, Connection } from './sync/pipe.js';
+export { NotSerializableError } from './sync/serialize.js';
+export {
+  Process, currentProcess, activeChildren, cpuCount, prewarmProcesses, releaseProcesses,
+  type ProcessOptions, type ProcessIdentity,
+} from './sync/process.js';
+export { Manager, DictProxy, ListProxy } from './sync/manager.js';

@@ -16,7 +16,14 @@ export const enum Mode {
 export type WireTask = [id: number, key: number, def: FnDef | 0, mode: Mode, payload: unknown[] | Float64Array, shared: 0 | 1];
 
 export type HostMessage =
-  | { type: 'init'; status: SharedArrayBuffer | null; initializer: { key: number; def: FnDef } | null; initArgs: unknown[] }
+  | {
+      type: 'init';
+      status: SharedArrayBuffer | null;
+      initializer: { key: number; def: FnDef } | null;
+      initArgs: unknown[];
+      /** The worker's identity (src/pool/thread-identity.ts) and the shared counter it draws idents from. */
+      thread: { ident: number; name: string; counter: SharedArrayBuffer | null };
+    }
   | { type: 'run'; tasks: WireTask[] };
 
 /**

@@ -9,6 +9,8 @@
  *   go back to the front of the queue, unrun.
  */
 import { Deque } from './deque.js';
+import { deferDispatch } from './dispatch-flush.js';
+import { identCounter, nextIdent } from './thread-identity.js';
 import { reviveShareables } from './shareable.js';
 import type { HostMessage, WireTask, WorkerMessage } from './protocol.js';
 import type { SpawnOptions, WorkerTransport } from '../core/platform.js';
@@ -86,7 +88,7 @@ export class Scheduler {
   private scheduleDispatch(): void {
     if (this.dispatchScheduled) return;
     this.dispatchScheduled = true;
-    queueMicrotask(() => {
+    deferDispatch(() => {
       this.dispatchScheduled = false;
       this.dispatch();
     });
@@ -229,7 +231,9 @@ export class Scheduler {
     );
     const init = this.opts.initializer;
     if (init) slot.known.add(init.key);
-    this.post(slot, { type: 'init', status: slot.statusBuffer, initializer: init ? { key: init.key, def: init.def } : null, initArgs: this.opts.initArgs });
+    const ident = nextIdent();
+    const thread = { ident, name: `${this.opts.spawn.name ?? 'PoolWorker'}-${ident}`, counter: identCounter() };
+    this.post(slot, { type: 'init', status: slot.statusBuffer, initializer: init ? { key: init.key, def: init.def } : null, initArgs: this.opts.initArgs, thread });
   }
 
   private onMessage(slot: WorkerSlot, m: WorkerMessage): void {

@@ -5,11 +5,15 @@
  *
  * The blocking `acquire` uses Atomics.wait (workers, and Node's main thread); `acquireAsync` uses Atomics.waitAsync
  * and works everywhere, a browser's main thread included.
+ *
+ * A thread that dies holding a Lock does not release it (as in Python): the word stays held, and other threads
+ * waiting on it wait until their timeout. Use timeouts where a holder may die.
  */
 import { PoolkitError } from '../core/errors.js';
-import { finiteNumber, invalid } from '../core/validate.js';
+import { invalid } from '../core/validate.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
 import { sharedInt32 } from './shared-memory.js';
+import { beforeBlocking, deadlineOf, SyncTimeoutError, waitWord, waitWordAsync } from './wait.js';
 
 const FREE = 0;
 const HELD = 1;
@@ -35,12 +39,11 @@ export class Lock {
   acquire(timeoutMs?: number): boolean {
     const deadline = deadlineOf(timeoutMs);
     if (Atomics.compareExchange(this.state, 0, FREE, HELD) === FREE) return true;
+    if (timeoutMs !== 0) beforeBlocking('Lock.acquire');
     for (;;) {
       // Announce a waiter, then sleep while the word says held-with-waiters.
       if (Atomics.exchange(this.state, 0, CONTENDED) === FREE) return true;
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      Atomics.wait(this.state, 0, CONTENDED, left === Infinity ? undefined : left);
+      if (!waitWord(this.state, 0, CONTENDED, deadline)) return false;
     }
   }
 
@@ -50,10 +53,7 @@ export class Lock {
     if (Atomics.compareExchange(this.state, 0, FREE, HELD) === FREE) return true;
     for (;;) {
       if (Atomics.exchange(this.state, 0, CONTENDED) === FREE) return true;
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      const w = Atomics.waitAsync(this.state, 0, CONTENDED, left === Infinity ? undefined : left);
-      if (w.async) await w.value;
+      if (!(await waitWordAsync(this.state, 0, CONTENDED, deadline))) return false;
     }
   }
 
@@ -71,7 +71,13 @@ export class Lock {
 
   /** `using` releases the lock at the end of the scope: `{ using _ = lock.held(); ... }`. */
   held(timeoutMs?: number): Disposable {
-    if (!this.acquire(timeoutMs)) throw new PoolkitError(`Lock not acquired within ${timeoutMs} ms`, { code: 'ERR_TIMEOUT' });
+    if (!this.acquire(timeoutMs)) throw new SyncTimeoutError('Lock.acquire', timeoutMs!);
+    return { [Symbol.dispose]: () => this.release() };
+  }
+
+  /** `await using _ = await lock.heldAsync()`: the async form of `held`. */
+  async heldAsync(timeoutMs?: number): Promise<Disposable> {
+    if (!(await this.acquireAsync(timeoutMs))) throw new SyncTimeoutError('Lock.acquireAsync', timeoutMs!);
     return { [Symbol.dispose]: () => this.release() };
   }
 }
@@ -81,8 +87,3 @@ export const lockType = defineShareable<Lock, Int32Array>({
   encode: (lock) => lock.state,
   revive: (state) => new Lock(state),
 });
-
-function deadlineOf(timeoutMs: number | undefined): number {
-  if (timeoutMs === undefined || timeoutMs === Infinity) return Infinity;
-  return performance.now() + finiteNumber(timeoutMs, 'timeoutMs', 0);
-}

@@ -4,5 +4,18 @@
  */
 import type { ShareableCodec } from '../pool/shareable.js';
 import { lockType } from '../sync/lock.js';
+import { rlockType } from '../sync/rlock.js';
+import { semaphoreType, boundedType } from '../sync/semaphore.js';
+import { eventType } from '../sync/event.js';
+import { conditionType } from '../sync/condition.js';
+import { barrierType } from '../sync/barrier.js';
+import { rawValueType, valueType } from '../sync/value.js';
+import { queueType, simpleQueueType } from '../sync/queue.js';
+import { joinableQueueType } from '../sync/joinable-queue.js';
+import { connectionType } from '../sync/pipe.js';
+import { dictType, listType, namespaceType } from '../sync/manager.js';
 
-export const shareableTypes: readonly ShareableCodec<any, any>[] = [lockType];
+export const shareableTypes: readonly ShareableCodec<any, any>[] = [
+  lockType, rlockType, semaphoreType, boundedType, eventType, conditionType, barrierType, rawValueType, valueType,
+  queueType, simpleQueueType, joinableQueueType, connectionType, dictType, listType, namespaceType,
+];

@@ -30,4 +30,9 @@ export type KernelTable = Readonly<Record<string, Kernel>>;
 /** What the platform gives a worker beyond messaging. */
 export interface WorkerEnvironment {
   openFile?(path: string): PositionalFile;
+  /**
+   * True when the runtime has a thread of its own (the worker entries): it then takes the identity the host sends.
+   * A runtime sharing a thread (an in-process transport) leaves that thread's identity alone.
+   */
+  ownThread?: boolean;
 }

@@ -6,6 +6,7 @@ import { Mode, STATUS_RUNNING, type HostMessage, type TaskResult, type WireTask,
 import { DataCloneError, PoolkitError, serializeError } from '../../core/errors.js';
 import { packNumbers } from '../chunks.js';
 import { createTaskCache } from './task-cache.js';
+import { adoptIdentity } from '../thread-identity.js';
 import { defineShareable, encodeShareables, reviveShareables, type ShareableCodec } from '../shareable.js';
 import type { KernelContext, KernelTable, TaskFn as Fn, WorkerEnvironment } from './kernel.js';
 
@@ -114,6 +115,7 @@ export function createRuntime(side: WorkerSide, kernels: KernelTable, shareables
   const onMessage = (msg: HostMessage) => {
     if (msg.type === 'init') {
       status = msg.status ? new Int32Array(msg.status) : null;
+      if (msg.thread && env.ownThread) adoptIdentity(msg.thread, msg.thread.counter);
       if (msg.initializer) {
         const { key, def } = msg.initializer;
         ready = Promise.resolve(define(key, def)).then((f) => f(...(reviveShareables(msg.initArgs) as unknown[]))).then(

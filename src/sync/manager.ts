@@ -1,0 +1,320 @@
+/**
+ * Manager: Python's multiprocessing.Manager. The thread that creates it keeps the objects (dicts, lists,
+ * namespaces) and serves operations on them from its event loop, so it never blocks; proxies sent to workers call
+ * it synchronously: a request goes through a shared request queue, the answer comes back through a reply channel
+ * the caller holds for the call. On the manager's own thread a proxy works on the object directly.
+ * Values are copied in and out (structured-clone data), as Python's proxies pickle them.
+ */
+import { InvalidArgumentError, PoolkitError } from '../core/errors.js';
+import { defineShareable, markShareable } from '../pool/shareable.js';
+import { ByteChannel, Outcome } from './byte-channel.js';
+import { ClosedError } from './errors.js';
+import { Lock } from './lock.js';
+import { Queue, type QueueOptions } from './queue.js';
+import { RLock } from './rlock.js';
+import { deserialize, serialize } from './serialize.js';
+import { sharedInt32 } from './shared-memory.js';
+import { runAsync, runBlocking, type Steps } from './steps.js';
+import { Value, type ValueOptions } from './value.js';
+import type { ElementOf, TypeCode } from './ctypes.js';
+
+const SLOTS = 64;
+const REPLY_CAPACITY = 16 * 1024;
+/** Word SLOTS of the claim array counts frees, for callers waiting for a slot. */
+const FREED = SLOTS;
+
+type Request = [objectId: number, op: string, args: unknown[], slot: number];
+type Reply = [ok: 0 | 1, value: unknown];
+
+interface Link {
+  requests: Int32Array;
+  claims: Int32Array;
+  replies: Int32Array[];
+  /** Finds the served object when the proxy is on the manager's thread. */
+  serverId: number;
+}
+
+/** Objects served, per manager, on the thread that serves them. */
+const servers = ((globalThis as unknown as Record<symbol, Map<number, Map<number, unknown>> | undefined>)[Symbol.for('poolkit.managers')] ??= new Map());
+let nextServer = Math.floor(Math.random() * 2 ** 30);
+
+export class Manager {
+  private readonly link: Link;
+  private readonly requests: ByteChannel;
+  private readonly objects = new Map<number, unknown>();
+  private nextObject = 1;
+  private serving: Promise<void>;
+  private stopped = false;
+
+  constructor() {
+    const requests = ByteChannel.create(256 * 1024, 0, 'Manager');
+    this.requests = requests;
+    this.link = {
+      requests: requests.words,
+      claims: sharedInt32(SLOTS + 1, 'Manager'),
+      replies: Array.from({ length: SLOTS }, () => ByteChannel.create(REPLY_CAPACITY, 0, 'Manager').words),
+      serverId: nextServer++,
+    };
+    servers.set(this.link.serverId, this.objects);
+    this.serving = this.serve();
+  }
+
+  /** A dict proxy (a Map on the manager's side), filled from `entries` if given. */
+  dict<V = unknown>(entries?: Iterable<[unknown, V]> | Record<string, V>): DictProxy<V> {
+    const m = new Map<unknown, V>();
+    if (entries) for (const [k, v] of Symbol.iterator in Object(entries) ? (entries as Iterable<[unknown, V]>) : Object.entries(entries)) m.set(k, structuredClone(v));
+    return new DictProxy<V>(this.link, this.add(m));
+  }
+
+  /** A list proxy, filled from `items` if given. */
+  list<V = unknown>(items?: Iterable<V>): ListProxy<V> {
+    return new ListProxy<V>(this.link, this.add(items ? Array.from(items, (v) => structuredClone(v)) : []));
+  }
+
+  /** A namespace: a proxy whose properties live in the manager (`ns.x = 1` in a worker, read on the host). */
+  Namespace(init?: Record<string, unknown>): Record<string, unknown> {
+    return namespaceProxy(this.link, this.add(new Map(Object.entries(init ?? {}))));
+  }
+
+  /** Shared-memory primitives need no server: these are the plain ones, for code written against Python's API. */
+  Value<T extends TypeCode>(type: T, initial?: ElementOf<T>, options?: ValueOptions): Value<T> {
+    return new Value(type, initial, options);
+  }
+
+  Queue<T = unknown>(options?: QueueOptions): Queue<T> {
+    return new Queue<T>(options);
+  }
+
+  Lock(): Lock {
+    return new Lock();
+  }
+
+  RLock(): RLock {
+    return new RLock();
+  }
+
+  /** Stops serving; proxies then throw ClosedError. */
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.requests.close();
+    await this.serving;
+    servers.delete(this.link.serverId);
+    for (const w of this.link.replies) new ByteChannel(w).close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  private add(obj: unknown): number {
+    const id = this.nextObject++;
+    this.objects.set(id, obj);
+    return id;
+  }
+
+  private async serve(): Promise<void> {
+    for (;;) {
+      const got = await runAsync(this.requests.get(Infinity, (n) => new Uint8Array(n)));
+      if (got === Outcome.Closed || got === Outcome.TimedOut) return;
+      const [id, op, args, slot] = deserialize(got) as Request;
+      let reply: Reply;
+      try {
+        reply = [0, apply(this.objects.get(id), op, args)];
+      } catch (e) {
+        reply = [1, e instanceof Error ? e : new Error(String(e))];
+      }
+      const out = new ByteChannel(this.link.replies[slot]!);
+      // A reply channel holds one reply and its caller waits for it: put never waits long.
+      await runAsync(out.put(serialize(reply).slice(), Infinity));
+    }
+  }
+}
+
+/** Runs `op` on a served object. */
+function apply(obj: unknown, op: string, args: unknown[]): unknown {
+  if (obj instanceof Map) {
+    const [k, v] = args;
+    switch (op) {
+      case 'get': return obj.has(k) ? obj.get(k) : v;
+      case 'set': obj.set(k, v); return undefined;
+      case 'has': return obj.has(k);
+      case 'delete': return obj.delete(k);
+      case 'size': return obj.size;
+      case 'keys': return [...obj.keys()];
+      case 'values': return [...obj.values()];
+      case 'entries': return [...obj.entries()];
+      case 'clear': obj.clear(); return undefined;
+      case 'update': for (const [a, b] of args[0] as [unknown, unknown][]) obj.set(a, b); return undefined;
+      case 'incr': { const n = ((obj.get(k) as number) ?? 0) + (v as number); obj.set(k, n); return n; }
+    }
+  } else if (Array.isArray(obj)) {
+    const [i, v] = args as [number, unknown];
+    switch (op) {
+      case 'get': return obj.at(i);
+      case 'set': obj[i < 0 ? obj.length + i : i] = v; return undefined;
+      case 'push': return obj.push(...args);
+      case 'pop': return obj.pop();
+      case 'length': return obj.length;
+      case 'toArray': return obj;
+      case 'clear': obj.length = 0; return undefined;
+    }
+  }
+  throw new PoolkitError(`unknown manager operation ${op}`, { code: 'ERR_MANAGER_OP' });
+}
+
+/** A synchronous call to the manager: directly on its thread, else through the request queue. */
+function call(link: Link, id: number, op: string, args: unknown[]): unknown {
+  const local = servers.get(link.serverId);
+  if (local) return structuredClone(apply(local.get(id), op, structuredClone(args)));
+  return runBlocking(remoteCall(link, id, op, args), `manager ${op}`);
+}
+
+function* remoteCall(link: Link, id: number, op: string, args: unknown[]): Steps<unknown> {
+  const slot = yield* claimSlot(link.claims);
+  try {
+    const requests = new ByteChannel(link.requests);
+    if ((yield* requests.put(serialize([id, op, args, slot] satisfies Request), Infinity)) === Outcome.Closed) {
+      throw new ClosedError('the manager was shut down');
+    }
+    const got = yield* new ByteChannel(link.replies[slot]!).get(Infinity, (n) => new Uint8Array(n));
+    if (got === Outcome.Closed || got === Outcome.TimedOut) throw new ClosedError('the manager was shut down');
+    const [failed, value] = deserialize(got) as Reply;
+    if (failed) throw value;
+    return value;
+  } finally {
+    Atomics.store(link.claims, slot, 0);
+    Atomics.add(link.claims, FREED, 1);
+    Atomics.notify(link.claims, FREED, 1);
+  }
+}
+
+function* claimSlot(claims: Int32Array): Steps<number> {
+  for (;;) {
+    const freed = Atomics.load(claims, FREED);
+    for (let i = 0; i < SLOTS; i++) if (Atomics.compareExchange(claims, i, 0, 1) === 0) return i;
+    yield [claims, FREED, freed, Infinity];
+  }
+}
+
+/** A dict on the manager (Python's DictProxy); keys and values are copies of structured-clone data. */
+export class DictProxy<V = unknown> {
+  constructor(/** @internal */ readonly link: Link, /** @internal */ readonly id: number) {
+    markShareable(this, dictType);
+  }
+  get(key: unknown, fallback?: V): V | undefined {
+    return call(this.link, this.id, 'get', [key, fallback]) as V | undefined;
+  }
+  set(key: unknown, value: V): this {
+    call(this.link, this.id, 'set', [key, value]);
+    return this;
+  }
+  has(key: unknown): boolean {
+    return call(this.link, this.id, 'has', [key]) as boolean;
+  }
+  delete(key: unknown): boolean {
+    return call(this.link, this.id, 'delete', [key]) as boolean;
+  }
+  /** Adds `by` to the number at `key` (0 if absent) in one call: atomic, unlike get then set. Returns the sum. */
+  increment(key: unknown, by = 1): number {
+    return call(this.link, this.id, 'incr', [key, by]) as number;
+  }
+  get size(): number {
+    return call(this.link, this.id, 'size', []) as number;
+  }
+  keys(): unknown[] {
+    return call(this.link, this.id, 'keys', []) as unknown[];
+  }
+  values(): V[] {
+    return call(this.link, this.id, 'values', []) as V[];
+  }
+  entries(): [unknown, V][] {
+    return call(this.link, this.id, 'entries', []) as [unknown, V][];
+  }
+  update(entries: Iterable<[unknown, V]>): void {
+    call(this.link, this.id, 'update', [[...entries]]);
+  }
+  clear(): void {
+    call(this.link, this.id, 'clear', []);
+  }
+  /** A copy as a Map. */
+  toMap(): Map<unknown, V> {
+    return new Map(this.entries());
+  }
+}
+
+/** A list on the manager (Python's ListProxy). */
+export class ListProxy<V = unknown> {
+  constructor(/** @internal */ readonly link: Link, /** @internal */ readonly id: number) {
+    markShareable(this, listType);
+  }
+  /** The item at `index` (negative counts from the end). */
+  get(index: number): V | undefined {
+    return call(this.link, this.id, 'get', [index]) as V | undefined;
+  }
+  set(index: number, value: V): void {
+    if (!Number.isInteger(index)) throw new InvalidArgumentError('index', `expected an integer, got ${String(index)}`);
+    call(this.link, this.id, 'set', [index, value]);
+  }
+  /** Python's append/extend: adds the items at the end; returns the new length. */
+  push(...items: V[]): number {
+    return call(this.link, this.id, 'push', items) as number;
+  }
+  pop(): V | undefined {
+    return call(this.link, this.id, 'pop', []) as V | undefined;
+  }
+  get length(): number {
+    return call(this.link, this.id, 'length', []) as number;
+  }
+  clear(): void {
+    call(this.link, this.id, 'clear', []);
+  }
+  /** A copy as an array. */
+  toArray(): V[] {
+    return call(this.link, this.id, 'toArray', []) as V[];
+  }
+}
+
+function namespaceProxy(link: Link, id: number): Record<string, unknown> {
+  const target = { link, id };
+  const proxy = new Proxy(target as unknown as Record<string, unknown>, {
+    get: (_t, key) => (typeof key === 'string' ? call(link, id, 'get', [key]) : undefined),
+    set: (_t, key, value) => {
+      if (typeof key !== 'string') return false;
+      call(link, id, 'set', [key, value]);
+      return true;
+    },
+    has: (_t, key) => typeof key === 'string' && (call(link, id, 'has', [key]) as boolean),
+    deleteProperty: (_t, key) => typeof key === 'string' && (call(link, id, 'delete', [key]) as boolean),
+    ownKeys: () => call(link, id, 'keys', []) as string[],
+    getOwnPropertyDescriptor: (_t, key) =>
+      typeof key === 'string' && call(link, id, 'has', [key]) ? { value: call(link, id, 'get', [key]), enumerable: true, configurable: true, writable: true } : undefined,
+  });
+  markShareable(proxy, namespaceType);
+  namespaces.set(proxy, target);
+  return proxy;
+}
+const namespaces = new WeakMap<object, { link: Link; id: number }>();
+
+interface ProxyDescriptor {
+  link: Link;
+  id: number;
+}
+
+export const dictType = defineShareable<DictProxy, ProxyDescriptor>({
+  tag: 'poolkit.DictProxy',
+  encode: (p) => ({ link: p.link, id: p.id }),
+  revive: (d) => new DictProxy(d.link, d.id),
+});
+
+export const listType = defineShareable<ListProxy, ProxyDescriptor>({
+  tag: 'poolkit.ListProxy',
+  encode: (p) => ({ link: p.link, id: p.id }),
+  revive: (d) => new ListProxy(d.link, d.id),
+});
+
+export const namespaceType = defineShareable<Record<string, unknown>, ProxyDescriptor>({
+  tag: 'poolkit.Namespace',
+  encode: (p) => namespaces.get(p)!,
+  revive: (d) => namespaceProxy(d.link, d.id),
+});

@@ -1,0 +1,176 @@
+/**
+ * Queue and SimpleQueue: Python's multiprocessing queues. Any number of producers and consumers, on the host and in
+ * workers; items are copied (structured-clone data of any size, src/sync/serialize.ts) through a byte channel in
+ * shared memory (src/sync/byte-channel.ts). `put`/`get` block (workers, Node's main thread); `putAsync`/`getAsync`
+ * work everywhere.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { defineShareable, markShareable } from '../pool/shareable.js';
+import { ByteChannel, Outcome } from './byte-channel.js';
+import { ClosedError, QueueEmptyError, QueueFullTimeoutError } from './errors.js';
+import { deserialize, serialize } from './serialize.js';
+import { runAsync, runBlocking } from './steps.js';
+import { deadlineOf } from './wait.js';
+import { describe } from './ctypes.js';
+
+export interface QueueOptions {
+  /** At most this many items queued (default 0: no limit); `put` waits for room. */
+  maxsize?: number;
+  /** Bytes of shared ring buffer (default 256 KiB). Items larger than this still pass, streamed through it. */
+  capacity?: number;
+}
+
+export interface PutOptions {
+  /** false: do not wait for room (Python's block=False). Default true. */
+  block?: boolean;
+  /** Milliseconds to wait for room; then QueueFullError. */
+  timeout?: number;
+}
+
+export interface GetOptions {
+  /** false: do not wait for an item. Default true. */
+  block?: boolean;
+  /** Milliseconds to wait for an item; then QueueEmptyError. */
+  timeout?: number;
+}
+
+const DEFAULT_CAPACITY = 256 * 1024;
+
+export class Queue<T = unknown> {
+  /** @internal */
+  readonly channel: ByteChannel;
+
+  constructor(options?: QueueOptions, /** @internal */ shared?: Int32Array) {
+    if (shared) this.channel = new ByteChannel(shared);
+    else {
+      if (options !== undefined && (typeof options !== 'object' || options === null)) {
+        throw new InvalidArgumentError('options', `expected an object, got ${describe(options)}`);
+      }
+      const maxsize = options?.maxsize ?? 0;
+      if (!Number.isInteger(maxsize) || maxsize < 0) throw new InvalidArgumentError('options.maxsize', `expected an integer >= 0, got ${describe(maxsize)}`);
+      const capacity = options?.capacity ?? DEFAULT_CAPACITY;
+      if (!Number.isInteger(capacity) || capacity < 1024 || capacity > 1 << 30) {
+        throw new InvalidArgumentError('options.capacity', `expected an integer of bytes from 1024 to 2^30, got ${describe(capacity)}`);
+      }
+      this.channel = ByteChannel.create(capacity, maxsize, new.target.name);
+    }
+    markShareable(this, queueCodecs.get(new.target) ?? queueType);
+  }
+
+  /** Puts `item` (a copy), waiting for room when the queue is bounded and full. */
+  put(item: T, options?: PutOptions): void {
+    const deadline = putDeadline(options);
+    const bytes = serialize(item);
+    this.counted(1);
+    let out = Outcome.Closed;
+    try {
+      out = runBlocking(this.channel.put(bytes, deadline), 'Queue.put');
+    } finally {
+      this.afterPut(out, options);
+    }
+  }
+
+  async putAsync(item: T, options?: PutOptions): Promise<void> {
+    const deadline = putDeadline(options);
+    // Copied: the serializer's buffer is reused by the next put on this thread, which may run while this one waits.
+    const bytes = serialize(item).slice();
+    this.counted(1);
+    let out = Outcome.Closed;
+    try {
+      out = await runAsync(this.channel.put(bytes, deadline));
+    } finally {
+      this.afterPut(out, options);
+    }
+  }
+
+  /** Equivalent to `put(item, { block: false })`. */
+  putNowait(item: T): void {
+    this.put(item, { block: false });
+  }
+
+  /** Takes the oldest item, waiting for one (up to `timeout`); QueueEmptyError when none came. */
+  get(options?: GetOptions): T {
+    const out = runBlocking(this.channel.get(getDeadline(options), bytesFor), 'Queue.get');
+    return this.afterGet(out, options);
+  }
+
+  async getAsync(options?: GetOptions): Promise<T> {
+    const out = await runAsync(this.channel.get(getDeadline(options), bytesFor));
+    return this.afterGet(out, options);
+  }
+
+  getNowait(): T {
+    return this.get({ block: false });
+  }
+
+  /** Items queued now (a snapshot: others may be putting and getting). */
+  qsize(): number {
+    return this.channel.size();
+  }
+
+  empty(): boolean {
+    return !this.channel.hasMessage();
+  }
+
+  full(): boolean {
+    const max = this.channel.maxsize;
+    return max > 0 && this.channel.size() >= max;
+  }
+
+  get maxsize(): number {
+    return this.channel.maxsize;
+  }
+
+  /** No more items may be put (by anyone); getters drain what is left, then get ClosedError instead of waiting. */
+  close(): void {
+    this.channel.close();
+  }
+
+  /** @internal Counts an item about to be put (+1) or that could not be (-1); JoinableQueue's unfinished count. */
+  protected counted(_delta: number): void {}
+
+  private afterPut(out: Outcome, options: PutOptions | undefined): void {
+    if (out !== Outcome.Ok) this.counted(-1);
+    if (out === Outcome.TimedOut) throw new QueueFullTimeoutError(this.channel.maxsize, options?.block === false ? 0 : options?.timeout);
+    if (out === Outcome.Closed) throw new ClosedError('put() on a closed queue');
+  }
+
+  private afterGet(out: Uint8Array | Outcome, options: GetOptions | undefined): T {
+    if (out === Outcome.TimedOut) throw new QueueEmptyError(options?.block === false ? 0 : options?.timeout);
+    if (out === Outcome.Closed) throw new ClosedError('get() on a closed queue with nothing left');
+    return deserialize(out as Uint8Array) as T;
+  }
+}
+
+/** Python's SimpleQueue: an unbounded Queue. */
+export class SimpleQueue<T = unknown> extends Queue<T> {
+  constructor(options?: Omit<QueueOptions, 'maxsize'>, /** @internal */ shared?: Int32Array) {
+    super({ capacity: options?.capacity }, shared);
+  }
+}
+
+const bytesFor = (n: number) => new Uint8Array(n);
+
+function putDeadline(options: PutOptions | undefined): number {
+  if (options?.block === false) return deadlineOf(0, 'options.timeout');
+  return deadlineOf(options?.timeout, 'options.timeout');
+}
+
+function getDeadline(options: GetOptions | undefined): number {
+  return putDeadline(options);
+}
+
+export const queueType = defineShareable<Queue, Int32Array>({
+  tag: 'poolkit.Queue',
+  encode: (q) => q.channel.words,
+  revive: (words) => new Queue(undefined, words),
+});
+
+export const simpleQueueType = defineShareable<SimpleQueue, Int32Array>({
+  tag: 'poolkit.SimpleQueue',
+  encode: (q) => q.channel.words,
+  revive: (words) => new SimpleQueue(undefined, words),
+});
+
+/** Subclasses register their codec here so the base constructor marks instances with the right one. */
+export const queueCodecs = new Map<Function, typeof queueType>([[SimpleQueue, simpleQueueType]]);
