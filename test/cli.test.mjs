@@ -116,7 +116,6 @@ describe('poolkit (the command)', function () {
         /^poolkit bench: --bogus: unknown option, expected one of --quick, --reps, --json, --out/,
       ],
       [['bench', 'pool', '--out', aFile], /^poolkit bench: --out: .*plain-file exists and is not a directory/],
-      [['bench', 'toolbox'], /^poolkit bench: toolbox: not built yet: the multiprocessing toolbox/],
       [['bench', 'compare'], /^poolkit bench compare: missing A\.json: expected A\.json B\.json, got nothing/],
       [['bench', 'compare', results], /missing B\.json/],
       [

@@ -26,8 +26,6 @@ export function suiteScript(suite: SuiteName): string | null {
 /** Why the suite cannot run here, or null. */
 export function suiteUnavailable(suite: SuiteName): string | null {
   if (suiteScript(suite) === null) {
-    if (suite === 'toolbox')
-      return 'not built yet: the multiprocessing toolbox (Value, Lock, Queue, ...) has not landed in this build';
     if (suiteScript('pool') === null)
       return 'the benchmarks run from a checkout of the poolkit repository (bench/ is not in the package)';
     return `no bench/${suite}.mjs in this checkout`;
