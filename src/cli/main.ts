@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<Command>> = {
   kmeans: async () => (await import('./kmeans.js' as string) as { kmeansCommand: Command }).kmeansCommand,
   wordcount: async () => (await import('./wordcount.js' as string) as { wordcountCommand: Command }).wordcountCommand,
   bench: async () => (await import('./bench.js')).benchCommand,
+  serve: async () => (await import('./serve.js')).serveCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
