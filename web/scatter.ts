@@ -48,8 +48,8 @@ export function drawScatter(canvas: HTMLCanvasElement, xy: Float32Array, labels:
   const img = ctx.getImageData(0, 0, W, H);
   const px = img.data;
   // Alpha-blend each point onto white: dense regions darken, so a million points still show structure.
-  const alpha = Math.max(0.08, Math.min(0.85, 2500 / (xy.length / 2)));
-  const size = xy.length / 2 > 200_000 ? 1 : dpr > 1 ? 2 : 1;
+  const alpha = Math.max(0.1, Math.min(0.8, 8000 / (xy.length / 2)));
+  const size = xy.length / 2 > 300_000 ? 1 : 2;
   for (let i = 0; i < labels.length; i++) {
     const cx = Math.round(sx(xy[2 * i]!));
     const cy = Math.round(sy(xy[2 * i + 1]!));

@@ -41,7 +41,7 @@ export function showClusters(r: ClustersResult): void {
     ['n', 'Points', j.n, j.n.toLocaleString('en-US')], ['dims', 'Dimensions', j.dims], ['k', 'k', j.k],
     ['inertia', 'Inertia', j.inertia, j.inertia.toPrecision(7)], ['iterations', 'Iterations', j.iterations],
     ['converged', 'Converged', j.converged, j.converged ? 'yes' : 'no'], ['seconds', 'Time', j.seconds, secs(j.seconds)],
-    ['backend', 'Backend', j.backend], ['threads', 'Threads', j.threads],
+    ['backend', 'Backend', j.backend], ['threads', 'Threads', j.threads, j.threads === 0 ? 'GPU' : String(j.threads)],
   ]);
   link('clusters-json', new Blob([JSON.stringify(j, null, 2)], { type: 'application/json' }));
   link('clusters-labels', new Blob([`label\n${r.labels.join('\n')}\n`], { type: 'text/csv' }));
