@@ -1,6 +1,6 @@
 // Builds everything: generated sources, wasm kernels (assembly/*.ts), TypeScript (dist/), and the browser ESM build (dist/browser/).
 import { execFileSync } from 'node:child_process';
-import { readdirSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { readdirSync, mkdirSync, rmSync, existsSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -65,3 +65,22 @@ await esbuild.build({
 });
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('build: dist/cli/main.js missing');
 console.log('build: done');
+
+// 7. The analytics page (web/) → dist/web/: its modules bundled with esbuild; `poolkit` stays an import of the browser
+// build next to it (../browser/index.js), so the page and its workers share one copy that finds its own workers.
+step('esbuild (web page)');
+const external = { name: 'poolkit-external', setup: (b) => b.onResolve({ filter: /^poolkit$/ }, () => ({ path: '../browser/index.js', external: true })) };
+await esbuild.build({
+  entryPoints: ['main', 'job-worker', 'elbow-task', 'samples', 'colours'].map((n) => join(root, 'web', `${n}.ts`)),
+  outdir: join(root, 'dist', 'web'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  sourcemap: true,
+  plugins: [external],
+  logLevel: 'warning',
+});
+for (const f of ['index.html', 'style.css']) copyFileSync(join(root, 'web', f), join(root, 'dist', 'web', f));
+console.log('build: web page done');

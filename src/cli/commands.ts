@@ -6,6 +6,7 @@ import { demoCommand, demoSpec } from './demo.js';
 import type { Io } from './io.js';
 import { infoCommand, infoSpec } from './info.js';
 import { kmeansCommand, kmeansSpec } from './kmeans.js';
+import { serveCommand, serveSpec } from './serve.js';
 import { wordcountCommand, wordcountSpec } from './wordcount.js';
 
 export interface Command {
@@ -20,5 +21,6 @@ export const commands: Readonly<Record<string, Command>> = {
   demo: { spec: demoSpec, run: demoCommand },
   kmeans: { spec: kmeansSpec, run: kmeansCommand },
   wordcount: { spec: wordcountSpec, run: wordcountCommand },
+  serve: { spec: serveSpec, run: serveCommand },
   bench: { spec: benchSpec, run: benchCommand, sub: { compare: { spec: compareSpec, run: compareCommand } } },
 };

@@ -1,0 +1,222 @@
+/**
+ * The page's job worker: reads and parses input, runs poolkit (which starts its own workers for wasm threads and the
+ * Pool), and posts progress and results back. The page thread only draws, so it never freezes.
+ */
+import { kmeans, wordCount, Pool, task } from 'poolkit';
+import { parseCsv, parseNpy, type NumericTable } from '../src/io/matrix.js';
+import type { ClustersParams, ColoursParams, CompareRow, FromWorker, Job, Phase, ToWorker, WordsParams, Input, Backend } from './protocol.js';
+import { sampleBlobs, sampleImage, sampleText } from './samples.js';
+import { quantize } from './colours.js';
+import { checkImage, inputName, InputError, readAll } from './read-input.js';
+import { columns, principalAxes, project } from './pca.js';
+import type { ElbowArgs } from './elbow-task.js';
+
+const scope = self as unknown as { postMessage(m: unknown, transfer: Transferable[]): void; onmessage: ((e: MessageEvent<ToWorker>) => void) | null };
+const running = new Map<number, AbortController>();
+
+const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+const heap = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+
+scope.onmessage = (e: MessageEvent<ToWorker>) => {
+  const m = e.data;
+  if (m.type === 'cancel') {
+    running.get(m.id)?.abort(new DOMException('cancelled', 'AbortError'));
+    return;
+  }
+  const controller = new AbortController();
+  running.set(m.id, controller);
+  const progress = (phase: Phase, fraction: number | null, detail = '') => post({ type: 'progress', id: m.id, phase, fraction, detail, heap: heap() });
+  run(m.id, m.job, controller.signal, progress).then(
+    () => post({ type: 'done', id: m.id }),
+    (err: unknown) => {
+      if (controller.signal.aborted) post({ type: 'cancelled', id: m.id });
+      else post({ type: 'error', id: m.id, message: message(err) });
+    },
+  ).finally(() => running.delete(m.id));
+};
+
+function message(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+type Progress = (phase: Phase, fraction: number | null, detail?: string) => void;
+
+async function run(id: number, job: Job, signal: AbortSignal, progress: Progress): Promise<void> {
+  if (job.task === 'clusters') {
+    const table = await readTable(job.input, signal, progress);
+    if (job.mode === 'elbow') return elbow(id, table, job.params, signal, progress);
+    if (job.mode === 'compare') {
+      return compare(id, job.backends ?? [], (b) => clusterRun(table, { ...job.params, backend: b }, signal, progress),
+        (r) => ({ ...r.result.json, value: `inertia ${r.inertia.toPrecision(7)}` }), (r, ref) => agreement(r.labels, ref.labels));
+    }
+    const r = await clusterRun(table, job.params, signal, progress);
+    post({ type: 'result', id, result: r.result }, [r.result.labels.buffer, r.result.xy.buffer]);
+  } else if (job.task === 'colours') {
+    const image = await readImage(job.input, signal, progress);
+    if (job.mode === 'compare') {
+      return compare(id, job.backends ?? [], (b) => colourRun(image, { ...job.params, backend: b }, signal, progress), (r) => ({ ...r.result, value: `PSNR ${r.psnr.toFixed(2)} dB` }),
+        (r, ref) => (r.palette.map((p) => p.hex).join() === ref.palette.map((p) => p.hex).join() ? 'same palette' : `ΔPSNR ${(r.psnr - ref.psnr).toFixed(3)} dB`));
+    }
+    post({ type: 'result', id, result: (await colourRun(image, job.params, signal, progress)).result });
+  } else {
+    if (job.mode === 'compare') {
+      return compare(id, job.backends ?? [], (b) => wordRun(job.input, { ...job.params, backend: b }, signal, progress),
+        (r) => ({ ...r.result, seconds: r.json.seconds, value: `${r.json.total} words, ${r.json.unique} unique` }),
+        (r, ref) => (JSON.stringify(r.entries) === JSON.stringify(ref.entries) ? 'identical counts' : 'counts differ'));
+    }
+    const r = await wordRun(job.input, job.params, signal, progress);
+    post({ type: 'result', id, result: r.result });
+  }
+}
+
+// ---- Clusters
+
+async function readTable(input: Input, signal: AbortSignal, progress: Progress): Promise<NumericTable & { name: string }> {
+  if (input.kind === 'sample') return { values: sampleBlobs(), n: 20_000, dims: 2, header: ['x', 'y'], name: 'blobs.csv' };
+  const name = input.file.name;
+  const bytes = await readAll(input.file, signal, (f) => progress('reading', f));
+  progress('parsing', null, name);
+  if (/\.npy$/i.test(name)) return { ...parseNpy(bytes, name), name };
+  return { ...parseCsv(new TextDecoder().decode(bytes), name), name };
+}
+
+async function clusterRun(table: NumericTable, p: ClustersParams, signal: AbortSignal, progress: Progress) {
+  if (p.k > table.n) throw new InputError(`k = ${p.k} is more than the ${table.n} rows of the data`);
+  const timings: Record<string, number> = {};
+  const t0 = performance.now();
+  const r = await kmeans(table.values, {
+    k: p.k, dims: table.dims, seed: p.seed, nInit: p.nInit, maxIter: p.maxIter, backend: p.backend, threads: p.threads, signal,
+    onProgress: ({ iteration, inertia, run }) => progress('iterating', iteration / p.maxIter, `run ${run + 1}, iteration ${iteration}, inertia ${inertia.toPrecision(7)}`),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  timings.kmeans = seconds;
+  const { dims, n } = table;
+  const centroids: number[][] = [];
+  for (let c = 0; c < p.k; c++) centroids.push(Array.from(r.centroids.subarray(c * dims, c * dims + dims)));
+  const sizes = new Array<number>(p.k).fill(0);
+  for (const l of r.labels) sizes[l]!++;
+  const names = table.header ?? Array.from({ length: dims }, (_, j) => `column ${j + 1}`);
+  let xy: Float32Array;
+  let centroidXY: Float32Array;
+  let axes: [string, string];
+  const t1 = performance.now();
+  if (p.x >= 0 && p.y >= 0 && p.x < dims && p.y < dims) {
+    xy = columns(table.values, n, dims, p.x, p.y);
+    centroidXY = columns(r.centroids, p.k, dims, p.x, p.y);
+    axes = [names[p.x]!, names[p.y]!];
+  } else if (dims <= 2) {
+    xy = columns(table.values, n, dims, 0, dims - 1);
+    centroidXY = columns(r.centroids, p.k, dims, 0, dims - 1);
+    axes = [names[0]!, names[dims - 1]!];
+  } else {
+    const pca = principalAxes(table.values, n, dims);
+    xy = project(table.values, n, dims, pca.mean, pca.axes);
+    centroidXY = project(r.centroids, p.k, dims, pca.mean, pca.axes);
+    axes = ['principal component 1', 'principal component 2'];
+  }
+  timings.projection = (performance.now() - t1) / 1000;
+  const json = { n, dims, k: p.k, inertia: r.inertia, iterations: r.iterations, converged: r.converged, backend: r.backend, threads: r.threads, seconds, centroids };
+  return { inertia: r.inertia, labels: r.labels, result: { task: 'clusters' as const, json, header: table.header, sizes, labels: r.labels, xy, centroidXY, axes, timings } };
+}
+
+async function elbow(id: number, table: NumericTable, p: ClustersParams, signal: AbortSignal, progress: Progress): Promise<void> {
+  // At most 20 000 rows (every m-th): the curve's shape, not the last digit, is what the chart is for.
+  const step = Math.max(1, Math.ceil(table.n / 20_000));
+  const rows = Math.ceil(table.n / step);
+  const data = new Float32Array(rows * table.dims);
+  for (let i = 0; i < rows; i++) data.set(table.values.subarray(i * step * table.dims, (i * step + 1) * table.dims), i * table.dims);
+  const ks = Array.from({ length: Math.min(Math.max(10, p.k + 4), rows) }, (_, i) => i + 1);
+  const pool = new Pool({ workers: Math.max(1, p.threads) });
+  let done = 0;
+  progress('elbow', 0, `k = 1 … ${ks.length} on ${rows} rows`);
+  try {
+    const elbowTask = task<[ElbowArgs], { k: number; inertia: number; seconds: number }>(new URL('./elbow-task.js', import.meta.url), 'elbowPoint');
+    for await (const point of pool.imapUnordered(elbowTask, ks.map((k) => ({ data, dims: table.dims, k, seed: p.seed, maxIter: p.maxIter })), { signal })) {
+      post({ type: 'elbow', id, point, of: ks.length });
+      progress('elbow', ++done / ks.length, `${done} of ${ks.length} values of k`);
+    }
+  } finally {
+    await pool.terminate();
+  }
+}
+
+function agreement(a: Int32Array, b: Int32Array): string {
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return `${((100 * same) / a.length).toFixed(2)} % same labels`;
+}
+
+type Described = { backend: string; threads: number; seconds: number; value: string };
+
+/** Runs the same job on each backend in turn, posting a table row per backend; the first is the reference. */
+async function compare<R>(id: number, backends: Backend[], once: (b: Backend) => Promise<R>, describe: (r: R) => Described, agrees: (r: R, ref: R) => string): Promise<void> {
+  let ref: R | undefined;
+  for (const b of backends) {
+    const r = await once(b);
+    const d = describe(r);
+    const row: CompareRow = { backend: d.backend, threads: d.threads, seconds: d.seconds, value: d.value, agrees: ref === undefined ? 'reference' : agrees(r, ref) };
+    ref ??= r;
+    post({ type: 'compare', id, row });
+  }
+}
+
+// ---- Colours
+
+async function readImage(input: Input, signal: AbortSignal, progress: Progress) {
+  if (input.kind === 'sample') {
+    const { width, height, rgba } = sampleImage();
+    return { width, height, rgba, original: await png(rgba, width, height) };
+  }
+  const name = inputName(input, '');
+  const bytes = await readAll(input.file, signal, (f) => progress('reading', f));
+  const type = checkImage(bytes, name);
+  progress('decoding', null, name);
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  } catch {
+    throw new InputError(`${name}: the browser could not decode this ${type.slice(6).toUpperCase()} image (damaged or unsupported)`);
+  }
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0);
+  const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+  return { width: bitmap.width, height: bitmap.height, rgba: data, original: new Blob([bytes as Uint8Array<ArrayBuffer>], { type }) };
+}
+
+async function png(rgba: Uint8ClampedArray, width: number, height: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height);
+  canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(rgba), width, height), 0, 0);
+  return canvas.convertToBlob({ type: 'image/png' });
+}
+
+async function colourRun(image: { width: number; height: number; rgba: Uint8ClampedArray; original: Blob }, p: ColoursParams, signal: AbortSignal, progress: Progress) {
+  const t0 = performance.now();
+  const q = await quantize(image.rgba, {
+    k: p.k, space: p.space, backend: p.backend, threads: p.threads, signal,
+    onProgress: ({ iteration, inertia }) => progress('iterating', iteration / 100, `iteration ${iteration}, inertia ${inertia.toPrecision(7)}`),
+  }, kmeans);
+  const seconds = (performance.now() - t0) / 1000;
+  const quantized = await png(q.rgba, image.width, image.height);
+  const { rgba: _rgba, ...rest } = q;
+  const result = { task: 'colours' as const, ...rest, width: image.width, height: image.height, original: image.original, quantized, k: q.palette.length, space: p.space, seconds, timings: { quantize: seconds } };
+  return { result, psnr: q.psnr, palette: q.palette };
+}
+
+// ---- Words
+
+async function wordRun(input: Input, p: WordsParams, signal: AbortSignal, progress: Progress) {
+  const source: Blob = input.kind === 'sample' ? new Blob([sampleText() as Uint8Array<ArrayBuffer>], { type: 'text/plain' }) : input.file;
+  if (input.kind === 'file' && input.file.size === 0) throw new InputError(`${input.file.name}: the file is empty`);
+  const t0 = performance.now();
+  // A Blob is read in slices by poolkit: a file of any size never becomes one string.
+  const counts = await wordCount(source, {
+    backend: p.backend === 'webgpu' ? 'auto' : p.backend, threads: p.threads, signal,
+    onProgress: ({ bytes, totalBytes }) => progress('counting', totalBytes ? bytes / totalBytes : null, `${(bytes / 1e6).toFixed(1)} MB`),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const json = { total: counts.total, unique: counts.unique, bytes: counts.bytes, seconds: +seconds.toFixed(4), top: counts.top(p.top) };
+  const c = counts as unknown as { backend: string; threads: number };
+  return { json, entries: counts.top(Infinity), result: { task: 'words' as const, json, backend: c.backend, threads: c.threads, timings: { count: seconds } } };
+}
