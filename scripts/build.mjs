@@ -63,8 +63,6 @@ await esbuild.build({
   allowOverwrite: true,
   ...nodeBundle,
 });
-if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('build: dist/cli/main.js missing');
-console.log('build: done');
 
 // 7. The analytics page (web/) → dist/web/: its modules bundled with esbuild; `poolkit` stays an import of the browser
 // build next to it (../browser/index.js), so the page and its workers share one copy that finds its own workers.
@@ -83,4 +81,5 @@ await esbuild.build({
   logLevel: 'warning',
 });
 for (const f of ['index.html', 'style.css']) copyFileSync(join(root, 'web', f), join(root, 'dist', 'web', f));
-console.log('build: web page done');
+if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('build: dist/cli/main.js missing');
+console.log('build: done');

@@ -94,7 +94,7 @@ describe('poolkit (the command)', function () {
     const noCases = join(dir, 'empty.json');
     writeFileSync(noCases, '{"machine": {}}');
     const cases = [
-      [['nope'], /^poolkit: unknown command 'nope', expected one of info, demo, kmeans, wordcount, bench/],
+      [['nope'], /^poolkit: unknown command 'nope', expected one of info, demo, kmeans, wordcount, serve, bench/],
       [['--nope'], /^poolkit: unknown option '--nope', expected one of/],
       [['help', 'nope'], /^poolkit help: 'nope' is not a command, expected one of/],
       [['help', 'bench', 'nope'], /'bench nope' is not a command/],
