@@ -13,7 +13,8 @@ import { existsSync } from 'node:fs';
 import { compare, table, save, quick, args, log } from './lib/harness.mjs';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER))
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 
 await import('../dist/index.js'); // installs the Node platform (the wasm backend's workers)
 const { createWebGpuBackend } = await import('../dist/kmeans/webgpu/backend.js');
@@ -24,7 +25,12 @@ const { gaussianBlobs, firstRowOfEachBlob } = await import('../dist/data/index.j
 const SEED = 20240611;
 const iterations = quick ? 5 : 10;
 const cases = quick ? [{ n: 20_000, dims: 16, k: 32 }] : [{ n: 100_000, dims: 16, k: 64 }];
-if (args.has('--large')) cases.push({ n: 1_000_000, dims: 16, k: 64 }, { n: 200_000, dims: 128, k: 256 }, { n: 10_000_000, dims: 32, k: 1024 });
+if (args.has('--large'))
+  cases.push(
+    { n: 1_000_000, dims: 16, k: 64 },
+    { n: 200_000, dims: 128, k: 256 },
+    { n: 10_000_000, dims: 32, k: 1024 },
+  );
 
 const results = [];
 for (const { n, dims, k } of cases) {
@@ -48,19 +54,45 @@ for (const { n, dims, k } of cases) {
       run: async () => {
         const t0 = performance.now();
         const r = await backend.lloyd(problem, init, options);
-        return { seconds: (performance.now() - t0) / 1000 / r.iterations, iterations: r.iterations, inertia: r.inertia };
+        return {
+          seconds: (performance.now() - t0) / 1000 / r.iterations,
+          iterations: r.iterations,
+          inertia: r.inertia,
+        };
       },
       dispose: () => backend?.dispose(),
     };
   };
-  const res = await compare([
-    contender('webgpu', () => createWebGpuBackend()),
-    contender('wasm (2 threads)', () => createWasmBackend({ threads: 2 })),
-  ], { reps: quick ? 3 : 5, warmup: 1 });
+  const res = await compare(
+    [
+      contender('webgpu', () => createWebGpuBackend()),
+      contender('wasm (2 threads)', () => createWasmBackend({ threads: 2 })),
+    ],
+    { reps: quick ? 3 : 5, warmup: 1 },
+  );
   const title = `k-means Lloyd iteration, n = ${n.toLocaleString('en-US')}, d = ${dims}, k = ${k} (WebGPU adapter: ${peekGpu()?.description ?? 'none'})`;
-  const ms = table(title, res, { baseline: 'wasm (2 threads)', metric: (_, s) => s * 1000, label: 'ms/iter', higherIsBetter: false });
-  const gf = table(`${title}: throughput`, res, { baseline: 'wasm (2 threads)', metric: (r, s) => r.work / s / 1e9, label: 'GFLOP/s' });
-  results.push({ n, dims, k, iterations, adapter: peekGpu()?.description ?? null, software: peekGpu()?.software ?? null, msPerIteration: ms, gflops: gf, raw: res });
+  const ms = table(title, res, {
+    baseline: 'wasm (2 threads)',
+    metric: (_, s) => s * 1000,
+    label: 'ms/iter',
+    higherIsBetter: false,
+  });
+  const gf = table(`${title}: throughput`, res, {
+    baseline: 'wasm (2 threads)',
+    metric: (r, s) => r.work / s / 1e9,
+    label: 'GFLOP/s',
+  });
+  results.push({
+    n,
+    dims,
+    k,
+    iterations,
+    adapter: peekGpu()?.description ?? null,
+    software: peekGpu()?.software ?? null,
+    msPerIteration: ms,
+    gflops: gf,
+    raw: res,
+  });
 }
 save('kmeans-gpu', { cases: results });
 process.exit(0);

@@ -21,15 +21,29 @@ async function peer(name, start) {
   try {
     return { pool: await start() };
   } catch (e) {
-    return { missing: `${name} unavailable: ${e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND' ? 'not installed' : e.message}` };
+    return {
+      missing: `${name} unavailable: ${e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND' ? 'not installed' : e.message}`,
+    };
   }
 }
 
 async function makePeers() {
   const poolkit = new Pool({ workers: W });
-  const piscina = await peer('piscina', async () => new (await import('piscina')).Piscina({ filename: incUrl.href, minThreads: W, maxThreads: W }));
-  const tinypool = await peer('tinypool', async () => new (await import('tinypool')).Tinypool({ filename: incUrl.href, minThreads: W, maxThreads: W }));
-  const wp = await peer('workerpool', async () => require('workerpool').pool(new URL('./workers/workerpool-inc.cjs', import.meta.url).pathname, { minWorkers: W, maxWorkers: W, workerType: 'thread' }));
+  const piscina = await peer(
+    'piscina',
+    async () => new (await import('piscina')).Piscina({ filename: incUrl.href, minThreads: W, maxThreads: W }),
+  );
+  const tinypool = await peer(
+    'tinypool',
+    async () => new (await import('tinypool')).Tinypool({ filename: incUrl.href, minThreads: W, maxThreads: W }),
+  );
+  const wp = await peer('workerpool', async () =>
+    require('workerpool').pool(new URL('./workers/workerpool-inc.cjs', import.meta.url).pathname, {
+      minWorkers: W,
+      maxWorkers: W,
+      workerType: 'thread',
+    }),
+  );
   const th = await peer('threads', async () => {
     const threads = require('threads');
     return threads.Pool(() => threads.spawn(new threads.Worker('./workers/threads-inc.cjs')), W);
@@ -42,7 +56,14 @@ async function makePeers() {
     wp.pool && Promise.all(items(50).map((i) => wp.pool.exec('inc', [i]))),
     th.pool && Promise.all(items(10).map((i) => th.pool.queue((f) => f(i)))),
   ]);
-  const close = async () => Promise.all([poolkit.terminate(), piscina.pool?.destroy(), tinypool.pool?.destroy(), wp.pool?.terminate(), th.pool?.terminate(true)]);
+  const close = async () =>
+    Promise.all([
+      poolkit.terminate(),
+      piscina.pool?.destroy(),
+      tinypool.pool?.destroy(),
+      wp.pool?.terminate(),
+      th.pool?.terminate(true),
+    ]);
   return { poolkit, piscina, tinypool, wp, th, close };
 }
 
@@ -53,16 +74,40 @@ const p = await makePeers();
 const cases = [];
 
 log(`case 1: ${N.toLocaleString()} trivial tasks (x => x + 1) submitted at once, ${W} workers`);
-const perItem = await compare([
-  { name: 'poolkit map (chunksize 1)', work: N, run: () => p.poolkit.map(inc, items(N), { chunksize: 1 }) },
-  { name: 'poolkit apply × N', work: N, run: () => Promise.all(items(N).map((i) => p.poolkit.apply(inc, [i]))) },
-  { name: 'poolkit apply × N, task(url)', work: N, run: () => Promise.all(items(N).map((i) => p.poolkit.apply(task(incUrl), [i]))) },
-  on(p.piscina, 'piscina run × N', (pool) => ({ work: N, run: () => Promise.all(items(N).map((i) => pool.run(i))) })),
-  on(p.tinypool, 'tinypool run × N', (pool) => ({ work: N, run: () => Promise.all(items(N).map((i) => pool.run(i))) })),
-  on(p.wp, 'workerpool exec × N', (pool) => ({ work: N, run: () => Promise.all(items(N).map((i) => pool.exec('inc', [i]))) })),
-  on(p.th, `threads queue × ${N_THREADS}`, (pool) => ({ work: N_THREADS, run: async () => { await Promise.all(items(N_THREADS).map((i) => pool.queue((f) => f(i)))); } })),
-], { reps, warmup: 1 });
-cases.push(table(`Per-item tasks: ${N.toLocaleString()} × (x => x + 1), ${W} workers`, perItem, { baseline: 'piscina run × N', label: 'tasks/s', metric: (r, s) => r.work / s }));
+const perItem = await compare(
+  [
+    { name: 'poolkit map (chunksize 1)', work: N, run: () => p.poolkit.map(inc, items(N), { chunksize: 1 }) },
+    { name: 'poolkit apply × N', work: N, run: () => Promise.all(items(N).map((i) => p.poolkit.apply(inc, [i]))) },
+    {
+      name: 'poolkit apply × N, task(url)',
+      work: N,
+      run: () => Promise.all(items(N).map((i) => p.poolkit.apply(task(incUrl), [i]))),
+    },
+    on(p.piscina, 'piscina run × N', (pool) => ({ work: N, run: () => Promise.all(items(N).map((i) => pool.run(i))) })),
+    on(p.tinypool, 'tinypool run × N', (pool) => ({
+      work: N,
+      run: () => Promise.all(items(N).map((i) => pool.run(i))),
+    })),
+    on(p.wp, 'workerpool exec × N', (pool) => ({
+      work: N,
+      run: () => Promise.all(items(N).map((i) => pool.exec('inc', [i]))),
+    })),
+    on(p.th, `threads queue × ${N_THREADS}`, (pool) => ({
+      work: N_THREADS,
+      run: async () => {
+        await Promise.all(items(N_THREADS).map((i) => pool.queue((f) => f(i))));
+      },
+    })),
+  ],
+  { reps, warmup: 1 },
+);
+cases.push(
+  table(`Per-item tasks: ${N.toLocaleString()} × (x => x + 1), ${W} workers`, perItem, {
+    baseline: 'piscina run × N',
+    label: 'tasks/s',
+    metric: (r, s) => r.work / s,
+  }),
+);
 
 log(`case 2: map over ${M.toLocaleString()} items with automatic chunks`);
 const py = ['/usr/bin/python3', 'python3'].find((exe) => {
@@ -73,13 +118,33 @@ const py = ['/usr/bin/python3', 'python3'].find((exe) => {
     return false;
   }
 });
-const chunked = await compare([
-  { name: 'poolkit map (auto chunks)', work: M, run: () => p.poolkit.map(inc, items(M)) },
-  py
-    ? { name: 'Python Pool.map (auto chunks)', work: M, run: () => Number(execFileSync(py, [new URL('./workers/py_pool_map.py', import.meta.url).pathname, String(M), String(W)]).toString()) }
-    : unavailable('Python Pool.map (auto chunks)', 'no python3 with multiprocessing on PATH'),
-], { reps, warmup: 1 });
-cases.push(table(`map with automatic chunking: ${M.toLocaleString()} items, ${W} workers`, chunked, { baseline: 'Python Pool.map (auto chunks)', label: 'items/s', metric: (r, s) => r.work / s }));
+const chunked = await compare(
+  [
+    { name: 'poolkit map (auto chunks)', work: M, run: () => p.poolkit.map(inc, items(M)) },
+    py
+      ? {
+          name: 'Python Pool.map (auto chunks)',
+          work: M,
+          run: () =>
+            Number(
+              execFileSync(py, [
+                new URL('./workers/py_pool_map.py', import.meta.url).pathname,
+                String(M),
+                String(W),
+              ]).toString(),
+            ),
+        }
+      : unavailable('Python Pool.map (auto chunks)', 'no python3 with multiprocessing on PATH'),
+  ],
+  { reps, warmup: 1 },
+);
+cases.push(
+  table(`map with automatic chunking: ${M.toLocaleString()} items, ${W} workers`, chunked, {
+    baseline: 'Python Pool.map (auto chunks)',
+    label: 'items/s',
+    metric: (r, s) => r.work / s,
+  }),
+);
 
 log(`case 3: apply round trip, ${RT} sequential calls`);
 const seq = (fn) => async () => {
@@ -92,13 +157,23 @@ const seq = (fn) => async () => {
   t.sort((a, b) => a - b);
   return { seconds: t[t.length >> 1] / 1e6, p99us: t[Math.floor(t.length * 0.99)] };
 };
-const rt = await compare([
-  { name: 'poolkit apply', run: seq((i) => p.poolkit.apply(inc, [i])) },
-  on(p.piscina, 'piscina run', (pool) => ({ run: seq((i) => pool.run(i)) })),
-  on(p.tinypool, 'tinypool run', (pool) => ({ run: seq((i) => pool.run(i)) })),
-  on(p.wp, 'workerpool exec', (pool) => ({ run: seq((i) => pool.exec('inc', [i])) })),
-], { reps, warmup: 1 });
-cases.push(table(`apply round trip (median of ${RT} sequential calls per repetition)`, rt, { baseline: 'piscina run', label: 'µs', metric: (r, s) => s * 1e6, higherIsBetter: false }));
+const rt = await compare(
+  [
+    { name: 'poolkit apply', run: seq((i) => p.poolkit.apply(inc, [i])) },
+    on(p.piscina, 'piscina run', (pool) => ({ run: seq((i) => pool.run(i)) })),
+    on(p.tinypool, 'tinypool run', (pool) => ({ run: seq((i) => pool.run(i)) })),
+    on(p.wp, 'workerpool exec', (pool) => ({ run: seq((i) => pool.exec('inc', [i])) })),
+  ],
+  { reps, warmup: 1 },
+);
+cases.push(
+  table(`apply round trip (median of ${RT} sequential calls per repetition)`, rt, {
+    baseline: 'piscina run',
+    label: 'µs',
+    metric: (r, s) => s * 1e6,
+    higherIsBetter: false,
+  }),
+);
 
 await p.close();
 save('pool', { workers: W, tasks: N, mapItems: M, roundTrips: RT, cases, raw: { perItem, chunked, rt } });

@@ -82,34 +82,62 @@ const results = {};
 // Two groups, each interleaved: poolkit's commands (under a second each), then the peers (seconds each). The reference
 // takes gigabytes of heap; a short run right after one is slowed by the kernel reclaiming that memory.
 const poolkit = [
-  { name: 'poolkit wordcount --threads 2', run: () => (results.t2 = JSON.parse(runProcess(node, [cli, 'wordcount', file, '--threads', '2', '--json']))) && undefined },
-  { name: 'poolkit wordcount --threads 1', run: () => (results.t1 = JSON.parse(runProcess(node, [cli, 'wordcount', file, '--threads', '1', '--json']))) && undefined },
+  {
+    name: 'poolkit wordcount --threads 2',
+    run: () =>
+      (results.t2 = JSON.parse(runProcess(node, [cli, 'wordcount', file, '--threads', '2', '--json']))) && undefined,
+  },
+  {
+    name: 'poolkit wordcount --threads 1',
+    run: () =>
+      (results.t1 = JSON.parse(runProcess(node, [cli, 'wordcount', file, '--threads', '1', '--json']))) && undefined,
+  },
 ];
 const peers = [
-  { name: 'reference tokenizer', run: () => (results.ref = JSON.parse(runProcess(node, ['--max-old-space-size=8192', '-e', REFERENCE, file]))) && undefined },
+  {
+    name: 'reference tokenizer',
+    run: () =>
+      (results.ref = JSON.parse(runProcess(node, ['--max-old-space-size=8192', '-e', REFERENCE, file]))) && undefined,
+  },
   { name: 'ASCII [a-z]+ regex + Map', run: () => void runProcess(node, ['-e', ASCII, file]) },
   {
     name: 'LC_ALL=C tr | sort | uniq -c',
-    run: () => void runProcess('sh', ['-c', 'tr -cs "A-Za-z" "\\n" < "$1" | tr "A-Z" "a-z" | sort | uniq -c > /dev/null', 'sh', file], { env: { ...env, LC_ALL: 'C' } }),
+    run: () =>
+      void runProcess(
+        'sh',
+        ['-c', 'tr -cs "A-Za-z" "\\n" < "$1" | tr "A-Z" "a-z" | sort | uniq -c > /dev/null', 'sh', file],
+        { env: { ...env, LC_ALL: 'C' } },
+      ),
   },
 ];
 
 // The floor every Node contender pays: starting Node and exiting.
-const startup = await compare([{ name: 'node -e 0', run: () => void runProcess(node, ['-e', '0']) }], { reps: 5, warmup: 1 });
+const startup = await compare([{ name: 'node -e 0', run: () => void runProcess(node, ['-e', '0']) }], {
+  reps: 5,
+  warmup: 1,
+});
 log(`Node start-up and exit: ${(startup[0].median * 1000).toFixed(0)} ms (median)`);
-log(`wordcount: ${(bytes / 1e6).toFixed(0)} MB of Zipf words (${file}); poolkit ${repsOr(reps + 2)}, peers ${repsOr(reps)} interleaved reps after a warm-up`);
+log(
+  `wordcount: ${(bytes / 1e6).toFixed(0)} MB of Zipf words (${file}); poolkit ${repsOr(reps + 2)}, peers ${repsOr(reps)} interleaved reps after a warm-up`,
+);
 const own = await compare(poolkit, { reps: reps + 2, warmup: 1 });
 
 // The same counts through the API in this process, pool started: the engine without Node's and the workers' start.
 const { wordCount } = await import('../dist/index.js');
 const api = await compare(
-  [1, 2].map((threads) => ({ name: `wordCount({ path }, { threads: ${threads} })`, run: async () => void (await wordCount({ path: file }, { threads })).top(20) })),
+  [1, 2].map((threads) => ({
+    name: `wordCount({ path }, { threads: ${threads} })`,
+    run: async () => void (await wordCount({ path: file }, { threads })).top(20),
+  })),
   { reps: reps + 2, warmup: 1 },
 );
 const measured = [...own, ...(await compare(peers, { reps, warmup: 1 }))];
 
 if (results.t2 && results.ref) {
-  const same = results.t2.total === results.ref.total && results.t2.unique === results.ref.unique && JSON.stringify(results.t2.top) === JSON.stringify(results.ref.top);
+  const same =
+    results.t2.total === results.ref.total &&
+    results.t2.unique === results.ref.unique &&
+    JSON.stringify(results.t2.top) === JSON.stringify(results.ref.top);
   log(`poolkit agrees with the reference: ${same} (total ${results.t2.total}, unique ${results.t2.unique})`);
   if (!same) process.exitCode = 1;
 }
@@ -122,10 +150,31 @@ function scaling(results, two, one) {
   return { ofMedians: t1.median / t2.median, perRound: summarize(t1.samples.map((s, i) => s / t2.samples[i])).median };
 }
 const mbps = (r, s) => bytes / 1e6 / s;
-const t = table(`Word count: ${(bytes / 1e6).toFixed(0)} MB Zipf text, whole commands`, measured, { baseline: 'reference tokenizer', label: 'MB/s', metric: mbps });
+const t = table(`Word count: ${(bytes / 1e6).toFixed(0)} MB Zipf text, whole commands`, measured, {
+  baseline: 'reference tokenizer',
+  label: 'MB/s',
+  metric: mbps,
+});
 const whole = scaling(measured, 'poolkit wordcount --threads 2', 'poolkit wordcount --threads 1');
-if (whole) log(`whole command, 2 threads vs 1: ${whole.ofMedians.toFixed(2)}× (ratio of medians), ${whole.perRound.toFixed(2)}× (per round)`);
-const a = table(`Word count: ${(bytes / 1e6).toFixed(0)} MB, in process (pool started)`, api, { baseline: 'wordCount({ path }, { threads: 1 })', label: 'MB/s', metric: mbps });
+if (whole)
+  log(
+    `whole command, 2 threads vs 1: ${whole.ofMedians.toFixed(2)}× (ratio of medians), ${whole.perRound.toFixed(2)}× (per round)`,
+  );
+const a = table(`Word count: ${(bytes / 1e6).toFixed(0)} MB, in process (pool started)`, api, {
+  baseline: 'wordCount({ path }, { threads: 1 })',
+  label: 'MB/s',
+  metric: mbps,
+});
 const engine = scaling(api, 'wordCount({ path }, { threads: 2 })', 'wordCount({ path }, { threads: 1 })');
-if (engine) log(`in process, 2 threads vs 1: ${engine.ofMedians.toFixed(2)}× (ratio of medians), ${engine.perRound.toFixed(2)}× (per round)`);
-save('wordcount', { bytes, file, seed: SEED, nodeStartupSeconds: startup[0].median, cases: [t, a], scaling2v1: { wholeCommand: whole, inProcess: engine } });
+if (engine)
+  log(
+    `in process, 2 threads vs 1: ${engine.ofMedians.toFixed(2)}× (ratio of medians), ${engine.perRound.toFixed(2)}× (per round)`,
+  );
+save('wordcount', {
+  bytes,
+  file,
+  seed: SEED,
+  nodeStartupSeconds: startup[0].median,
+  cases: [t, a],
+  scaling2v1: { wholeCommand: whole, inProcess: engine },
+});

@@ -15,7 +15,15 @@ const WGSL_DIR = 'shaders/generated';
 const upper = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 const lowerFirst = (name) => name[0].toLowerCase() + name.slice(1);
 const hex = (v) => (v >= 0x10000 ? `0x${v.toString(16)}` : String(v));
-const DATAVIEW = { i32: 'Int32', u32: 'Uint32', f32: 'Float32', f64: 'Float64', i64: 'BigInt64', u64: 'BigUint64', u8: 'Uint8' };
+const DATAVIEW = {
+  i32: 'Int32',
+  u32: 'Uint32',
+  f32: 'Float32',
+  f64: 'Float64',
+  i64: 'BigInt64',
+  u64: 'BigUint64',
+  u8: 'Uint8',
+};
 const ELEMENT_BYTES = { i32: 4, u32: 4, f32: 4, f64: 8, i64: 8, u64: 8, u8: 1 };
 
 /** TypeScript type of a field's value. */
@@ -29,11 +37,15 @@ function tsType(f) {
 function asStruct(s) {
   const lines = [`// ${s.name} (${s.bytes} bytes): ${s.doc}`];
   for (const f of s.fields) {
-    lines.push(`/** ${f.scalar}${f.lanes > 1 ? `[${f.lanes}]` : ''}: ${f.doc} */`, `export const ${s.prefix}_${upper(f.name)}: i32 = ${f.offset};`);
+    lines.push(
+      `/** ${f.scalar}${f.lanes > 1 ? `[${f.lanes}]` : ''}: ${f.doc} */`,
+      `export const ${s.prefix}_${upper(f.name)}: i32 = ${f.offset};`,
+    );
     if (f.scalar === 'u8') lines.push(`export const ${s.prefix}_${upper(f.name)}_BYTES: i32 = ${f.size};`);
   }
   lines.push(`export const ${s.prefix}_BYTES: i32 = ${s.bytes};`);
-  if ((s.bytes & (s.bytes - 1)) === 0) lines.push(`/** log2 of ${s.prefix}_BYTES. */`, `export const ${s.prefix}_SHIFT: i32 = ${Math.log2(s.bytes)};`);
+  if ((s.bytes & (s.bytes - 1)) === 0)
+    lines.push(`/** log2 of ${s.prefix}_BYTES. */`, `export const ${s.prefix}_SHIFT: i32 = ${Math.log2(s.bytes)};`);
   return lines.join('\n');
 }
 
@@ -44,9 +56,12 @@ function tsStruct(s) {
   const le = (f) => (ELEMENT_BYTES[f.scalar] > 1 ? ', true' : '');
   const set = (f) => {
     const dv = DATAVIEW[f.scalar];
-    if (f.scalar === 'u8') return `  new Uint8Array(view.buffer, view.byteOffset + ${at(f)}, ${f.lanes}).set(v.${f.name}.subarray(0, ${f.lanes}));`;
+    if (f.scalar === 'u8')
+      return `  new Uint8Array(view.buffer, view.byteOffset + ${at(f)}, ${f.lanes}).set(v.${f.name}.subarray(0, ${f.lanes}));`;
     if (f.lanes === 1) return `  view.set${dv}(${at(f)}, v.${f.name}${le(f)});`;
-    return Array.from({ length: f.lanes }, (_, i) => `  view.set${dv}(${at(f, i)}, v.${f.name}[${i}]${le(f)});`).join('\n');
+    return Array.from({ length: f.lanes }, (_, i) => `  view.set${dv}(${at(f, i)}, v.${f.name}[${i}]${le(f)});`).join(
+      '\n',
+    );
   };
   const get = (f) => {
     const dv = DATAVIEW[f.scalar];

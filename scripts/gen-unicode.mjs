@@ -27,12 +27,14 @@ for (let cp = 0; cp < 0x110000; cp++) {
     continue;
   }
   // The kernel reserves 2 bytes of key space per input byte: check no mapping grows UTF-8 by more.
-  if (enc.encode(lower).length > 2 * enc.encode(s).length) throw new Error(`gen-unicode: U+${cp.toString(16)} lower-cases to a longer UTF-8 form than the kernel allows`);
+  if (enc.encode(lower).length > 2 * enc.encode(s).length)
+    throw new Error(`gen-unicode: U+${cp.toString(16)} lower-cases to a longer UTF-8 form than the kernel allows`);
   prop[cp] = ((lower.codePointAt(0) - cp) * 4) | 1;
 }
 // Sanity: lower-casing must be per code point except for the raw ones (the kernel relies on it).
 const sample = 'ÀÉÎÕÜ ΑΒΓ Ωμέγα ДЖЯ ǅǈǋ ＡＢＣ 𐐀𐐁 Ⅻ ⓐⒶ';
-if ([...sample].map((c) => c.toLowerCase()).join('') !== sample.toLowerCase()) throw new Error('gen-unicode: toLowerCase is not per code point on the sample');
+if ([...sample].map((c) => c.toLowerCase()).join('') !== sample.toLowerCase())
+  throw new Error('gen-unicode: toLowerCase is not per code point on the sample');
 
 const blocks = new Map();
 const stage1 = new Uint16Array(0x110000 / B);
@@ -78,4 +80,6 @@ ${lines(stage2, 16)}
 const dir = fileURLToPath(new URL('../assembly/generated/', import.meta.url));
 mkdirSync(dir, { recursive: true });
 writeFileSync(dir + 'unicode.ts', src);
-console.log(`gen-unicode: ${blocks.size} blocks, ${((stage1.length * 2 + stage2.length * 4) / 1024).toFixed(0)} KiB, Unicode ${process.versions.unicode}`);
+console.log(
+  `gen-unicode: ${blocks.size} blocks, ${((stage1.length * 2 + stage2.length * 4) / 1024).toFixed(0)} KiB, Unicode ${process.versions.unicode}`,
+);

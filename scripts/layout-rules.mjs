@@ -11,11 +11,13 @@ const WGSL_TYPES = {
   i32: { align: 4, size: 4, scalar: 'i32', lanes: 1 },
   u32: { align: 4, size: 4, scalar: 'u32', lanes: 1 },
   f32: { align: 4, size: 4, scalar: 'f32', lanes: 1 },
-  ...Object.fromEntries(['i32', 'u32', 'f32'].flatMap((s) => [
-    [`vec2<${s}>`, { align: 8, size: 8, scalar: s, lanes: 2 }],
-    [`vec3<${s}>`, { align: 16, size: 12, scalar: s, lanes: 3 }],
-    [`vec4<${s}>`, { align: 16, size: 16, scalar: s, lanes: 4 }],
-  ])),
+  ...Object.fromEntries(
+    ['i32', 'u32', 'f32'].flatMap((s) => [
+      [`vec2<${s}>`, { align: 8, size: 8, scalar: s, lanes: 2 }],
+      [`vec3<${s}>`, { align: 16, size: 12, scalar: s, lanes: 3 }],
+      [`vec4<${s}>`, { align: 16, size: 16, scalar: s, lanes: 4 }],
+    ]),
+  ),
 };
 
 /** Uniform structs are padded to a multiple of this many bytes. */
@@ -30,7 +32,8 @@ const roundUp = (x, to) => Math.ceil(x / to) * to;
  */
 export function layOut(struct) {
   const where = `layouts: ${struct.name}`;
-  if (struct.kind !== 'memory' && struct.kind !== 'uniform') throw new Error(`${where}: kind must be 'memory' or 'uniform', got ${struct.kind}`);
+  if (struct.kind !== 'memory' && struct.kind !== 'uniform')
+    throw new Error(`${where}: kind must be 'memory' or 'uniform', got ${struct.kind}`);
   const names = new Set();
   let end = 0;
   let align = 1;
@@ -51,7 +54,8 @@ export function layOut(struct) {
     bytes = padded;
   }
   if (struct.bytes !== undefined) {
-    if (struct.bytes < bytes || struct.bytes % align) throw new Error(`${where}: bytes ${struct.bytes} must be at least ${bytes} and a multiple of ${align}`);
+    if (struct.bytes < bytes || struct.bytes % align)
+      throw new Error(`${where}: bytes ${struct.bytes} must be at least ${bytes} and a multiple of ${align}`);
     if (struct.kind === 'uniform') throw new Error(`${where}: a uniform struct's size follows from its fields`);
     bytes = struct.bytes;
   }
@@ -61,12 +65,19 @@ export function layOut(struct) {
 function fieldType(struct, f, where) {
   if (struct.kind === 'uniform') {
     const t = WGSL_TYPES[f.type];
-    if (!t || f.count !== undefined) throw new Error(`${where}.${f.name}: a uniform field is one of ${Object.keys(WGSL_TYPES).join(' ')}, got ${f.type}`);
+    if (!t || f.count !== undefined)
+      throw new Error(
+        `${where}.${f.name}: a uniform field is one of ${Object.keys(WGSL_TYPES).join(' ')}, got ${f.type}`,
+      );
     return { ...t };
   }
   const size = MEMORY_TYPES[f.type];
-  if (size === undefined) throw new Error(`${where}.${f.name}: a memory field is one of ${Object.keys(MEMORY_TYPES).join(' ')}, got ${f.type}`);
-  if ((f.type === 'u8') !== (f.count !== undefined)) throw new Error(`${where}.${f.name}: u8 fields, and only they, are arrays with a count`);
+  if (size === undefined)
+    throw new Error(
+      `${where}.${f.name}: a memory field is one of ${Object.keys(MEMORY_TYPES).join(' ')}, got ${f.type}`,
+    );
+  if ((f.type === 'u8') !== (f.count !== undefined))
+    throw new Error(`${where}.${f.name}: u8 fields, and only they, are arrays with a count`);
   const lanes = f.count ?? 1;
   return { align: size, size: size * lanes, scalar: f.type, lanes };
 }

@@ -10,10 +10,19 @@ class Custom extends Error {
     this.code = 'E_CUSTOM';
   }
 }
-const boom = () => { throw new Custom('boom 42'); };
+const boom = () => {
+  throw new Custom('boom 42');
+};
 const reject = () => Promise.reject(new RangeError('out of range'));
-const cyclic = () => { const o = { a: 1 }; o.self = o; return o; };
-const sparse = () => { const a = [1, , 3]; return a; }; // eslint-disable-line no-sparse-arrays
+const cyclic = () => {
+  const o = { a: 1 };
+  o.self = o;
+  return o;
+};
+const sparse = () => {
+  const a = [1, , 3];
+  return a;
+}; // eslint-disable-line no-sparse-arrays
 const tagged = () => Object.assign([1, 2], { extra: true });
 
 // [name, call]: each call either throws with both implementations or with neither.
@@ -43,16 +52,35 @@ const cases = [
   ['deepEqual typed array kinds', (a) => a.deepEqual(Int32Array.from([1]), Uint32Array.from([1]))],
   ['deepEqual typed array vs array', (a) => a.deepEqual(Int32Array.from([1]), [1])],
   ['deepEqual float arrays', (a) => a.deepEqual(Float32Array.from([0.5, 1e-3]), Float32Array.from([0.5, 1e-3]))],
-  ['deepEqual float arrays differ in the last bit', (a) => a.deepEqual(Float32Array.from([0.1]), Float32Array.from([0.1 + 1e-8]))],
+  [
+    'deepEqual float arrays differ in the last bit',
+    (a) => a.deepEqual(Float32Array.from([0.1]), Float32Array.from([0.1 + 1e-8])),
+  ],
   ['deepEqual subarrays', (a) => a.deepEqual(Int32Array.from([9, 1, 2]).subarray(1), Int32Array.from([1, 2]))],
-  ['deepEqual Maps', (a) => a.deepEqual(new Map([['a', 1], ['b', [2]]]), new Map([['b', [2]], ['a', 1]]))],
+  [
+    'deepEqual Maps',
+    (a) =>
+      a.deepEqual(
+        new Map([
+          ['a', 1],
+          ['b', [2]],
+        ]),
+        new Map([
+          ['b', [2]],
+          ['a', 1],
+        ]),
+      ),
+  ],
   ['deepEqual Maps differ', (a) => a.deepEqual(new Map([['a', 1]]), new Map([['a', 2]]))],
   ['deepEqual Map keys differ', (a) => a.deepEqual(new Map([['a', 1]]), new Map([['b', 1]]))],
   ['deepEqual Sets', (a) => a.deepEqual(new Set([1, 2]), new Set([2, 1]))],
   ['deepEqual Sets differ', (a) => a.deepEqual(new Set([1, 2]), new Set([1, 3]))],
   ['deepEqual iterator results', (a) => a.deepEqual({ value: 0, done: false }, { value: 0, done: false })],
   ['deepEqual iterator results differ', (a) => a.deepEqual({ value: 0, done: false }, { value: 0, done: true })],
-  ['deepEqual settled objects', (a) => a.deepEqual({ status: 'fulfilled', value: 3 }, { status: 'fulfilled', value: '3' })],
+  [
+    'deepEqual settled objects',
+    (a) => a.deepEqual({ status: 'fulfilled', value: 3 }, { status: 'fulfilled', value: '3' }),
+  ],
   ['deepEqual cycles', (a) => a.deepEqual(cyclic(), cyclic())],
   ['deepEqual dates', (a) => a.deepEqual(new Date(5), new Date(6))],
   ['deepEqual errors', (a) => a.deepEqual(new Error('x'), new Error('y'))],
@@ -84,7 +112,14 @@ const asyncCases = [
   ['rejects a function, object misses', (a) => a.rejects(reject, { name: 'RangeError', message: 'in range' })],
   ['rejects with a validator', (a) => a.rejects(reject(), (e) => e instanceof RangeError && /range/.test(e.message))],
   ['rejects with a validator returning false', (a) => a.rejects(reject(), () => false)],
-  ['rejects with a validator that asserts', (a) => a.rejects(reject(), (e) => { a.equal(e.message, 'other'); return true; })],
+  [
+    'rejects with a validator that asserts',
+    (a) =>
+      a.rejects(reject(), (e) => {
+        a.equal(e.message, 'other');
+        return true;
+      }),
+  ],
   ['rejects with a RegExp', (a) => a.rejects(reject(), /out of/)],
   ['rejects with a RegExp that misses', (a) => a.rejects(reject(), /within/)],
   ['rejects a resolved promise', (a) => a.rejects(Promise.resolve(1))],
@@ -122,11 +157,23 @@ describe('page-side assert subset', function () {
   }
 
   it('failures are AssertionErrors with code ERR_ASSERTION and the given message', () => {
-    strict.throws(() => subset.equal(1, 2, 'one is not two'), (e) => e instanceof subset.AssertionError && e.code === 'ERR_ASSERTION' && e.message === 'one is not two');
-    strict.throws(() => subset.deepEqual([1], [2]), (e) => e.name === 'AssertionError' && /\[1\][\s\S]*should equal[\s\S]*\[2\]/.test(e.message));
+    strict.throws(
+      () => subset.equal(1, 2, 'one is not two'),
+      (e) => e instanceof subset.AssertionError && e.code === 'ERR_ASSERTION' && e.message === 'one is not two',
+    );
+    strict.throws(
+      () => subset.deepEqual([1], [2]),
+      (e) => e.name === 'AssertionError' && /\[1\][\s\S]*should equal[\s\S]*\[2\]/.test(e.message),
+    );
   });
 
   it('a validator that throws passes its own error on', () => {
-    strict.throws(() => subset.throws(boom, () => { throw new TypeError('from the validator'); }), { name: 'TypeError', message: 'from the validator' });
+    strict.throws(
+      () =>
+        subset.throws(boom, () => {
+          throw new TypeError('from the validator');
+        }),
+      { name: 'TypeError', message: 'from the validator' },
+    );
   });
 });

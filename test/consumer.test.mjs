@@ -16,7 +16,11 @@ const variants = { nodenext: 'index.d.ts', bundler: 'browser.d.ts' };
 
 /** Runs the repository's tsc in `cwd`; returns the exit status and everything it printed. */
 function typecheck(cwd, project, ...flags) {
-  const r = spawnSync(process.execPath, [tsc, '-p', project, '--pretty', 'false', ...flags], { cwd, encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync(process.execPath, [tsc, '-p', project, '--pretty', 'false', ...flags], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -26,13 +30,25 @@ describe('published types in a consumer project (npm pack, skipLibCheck false)',
   let app;
 
   before(function () {
-    assert.ok(existsSync(join(root, 'dist', 'index.d.ts')), 'dist/index.d.ts missing: run the build first (node scripts/build.mjs)');
+    assert.ok(
+      existsSync(join(root, 'dist', 'index.d.ts')),
+      'dist/index.d.ts missing: run the build first (node scripts/build.mjs)',
+    );
     dir = mkdtempSync(join(tmpdir(), 'poolkit-consumer-'));
-    const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const packed = JSON.parse(
+      execFileSync(npm, ['pack', '--json', '--pack-destination', dir], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
     const tarball = join(dir, packed[0].filename);
     app = join(dir, 'app');
     cpSync(join(root, 'test', 'consumer'), app, { recursive: true });
-    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-save', tarball], { cwd: app, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-save', tarball], {
+      cwd: app,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     // The user's own toolchain: the repository's TypeScript runs the check, its @types/node is the app's.
     mkdirSync(join(app, 'node_modules', '@types'), { recursive: true });
     symlinkSync(join(root, 'node_modules', '@types', 'node'), join(app, 'node_modules', '@types', 'node'), 'dir');
@@ -44,8 +60,14 @@ describe('published types in a consumer project (npm pack, skipLibCheck false)',
 
   it('installs the tarball with the type packages its .d.ts reference', () => {
     const installed = JSON.parse(readFileSync(join(app, 'node_modules', 'poolkit', 'package.json'), 'utf8'));
-    assert.ok(installed.dependencies?.['@webgpu/types'], 'poolkit must depend on @webgpu/types: its .d.ts use GPUDevice, GPUAdapter, ...');
-    assert.ok(existsSync(join(app, 'node_modules', '@webgpu', 'types', 'package.json')), '@webgpu/types was not installed with the tarball');
+    assert.ok(
+      installed.dependencies?.['@webgpu/types'],
+      'poolkit must depend on @webgpu/types: its .d.ts use GPUDevice, GPUAdapter, ...',
+    );
+    assert.ok(
+      existsSync(join(app, 'node_modules', '@webgpu', 'types', 'package.json')),
+      '@webgpu/types was not installed with the tarball',
+    );
   });
 
   for (const [variant, entry] of Object.entries(variants)) {
@@ -56,12 +78,22 @@ describe('published types in a consumer project (npm pack, skipLibCheck false)',
       assert.equal(status, 0, `tsc -p tsconfig.${variant}.json failed:\n${output}`);
       const files = output.split('\n').map((f) => f.replaceAll('\\', '/'));
       const poolkitEntries = files.filter((f) => /\/node_modules\/poolkit\/dist\/(index|browser)\.d\.ts$/.test(f));
-      assert.deepEqual(poolkitEntries.map((f) => f.split('/').pop()), [entry], 'the exports map sent the types elsewhere');
+      assert.deepEqual(
+        poolkitEntries.map((f) => f.split('/').pop()),
+        [entry],
+        'the exports map sent the types elsewhere',
+      );
     });
 
     it(`sees poolkit's real types with moduleResolution ${variant} (a wrong use is an error in the user's file only)`, () => {
-      writeFileSync(join(app, 'wrong.ts'), "import { Pool } from 'poolkit';\nexport const size: string = new Pool().size;\n");
-      writeFileSync(join(app, `tsconfig.wrong-${variant}.json`), JSON.stringify({ extends: `./tsconfig.${variant}.json`, include: ['wrong.ts'] }));
+      writeFileSync(
+        join(app, 'wrong.ts'),
+        "import { Pool } from 'poolkit';\nexport const size: string = new Pool().size;\n",
+      );
+      writeFileSync(
+        join(app, `tsconfig.wrong-${variant}.json`),
+        JSON.stringify({ extends: `./tsconfig.${variant}.json`, include: ['wrong.ts'] }),
+      );
       const { status, output } = typecheck(app, `tsconfig.wrong-${variant}.json`);
       assert.notEqual(status, 0, 'assigning Pool.size (a number) to a string must not type-check');
       const errors = output.split('\n').filter((line) => line.includes('error TS'));

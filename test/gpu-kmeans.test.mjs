@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER))
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 
-const { createWebGpuBackend, webGpuAvailable, webGpuWorthIt, WebGpuUnavailableError, WebGpuDeviceLostError } = await import('../dist/kmeans/webgpu/backend.js');
+const { createWebGpuBackend, webGpuAvailable, webGpuWorthIt, WebGpuUnavailableError, WebGpuDeviceLostError } =
+  await import('../dist/kmeans/webgpu/backend.js');
 const { acquireGpu, peekGpu, releaseGpu } = await import('../dist/gpu/device.js');
 const { setGpuProvider } = await import('../dist/gpu/provider.js');
 const { planLayout } = await import('../dist/kmeans/webgpu/layout.js');
@@ -18,7 +20,7 @@ const { kmeans, predict } = api.kmeans ? api : await import('../dist/kmeans/inde
 /** Deterministic uniform numbers in [0, 1). */
 function rng(seed) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** n rows around k centres spread over [0, 100)^dims, noise ±1.5: well separated for small k. */
@@ -26,7 +28,8 @@ function blobs(n, dims, k, seed) {
   const r = rng(seed);
   const centres = Array.from({ length: k }, () => Array.from({ length: dims }, () => r() * 100));
   const data = new Float32Array(n * dims);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dims; j++) data[i * dims + j] = centres[i % k][j] + (r() + r() + r() - 1.5);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < dims; j++) data[i * dims + j] = centres[i % k][j] + (r() + r() + r() - 1.5);
   return data;
 }
 
@@ -50,11 +53,16 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
   const js = new JsBackend();
 
   before(async () => {
-    assert.ok(await webGpuAvailable(), `no WebGPU adapter: install 'webgpu' and a Vulkan driver (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES})`);
+    assert.ok(
+      await webGpuAvailable(),
+      `no WebGPU adapter: install 'webgpu' and a Vulkan driver (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES})`,
+    );
   });
 
   it('agrees with the js reference from the same init (labels, inertia, iterations)', async () => {
-    const n = 3000, dims = 6, k = 8;
+    const n = 3000,
+      dims = 6,
+      k = 8;
     const data = blobs(n, dims, k, 1);
     const problem = { data, n, dims, k, weights: null };
     const init = pickInit(data, dims, k, 1); // consecutive rows: one per blob
@@ -82,7 +90,9 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     const { limits } = await acquireGpu();
     assert.equal(planLayout(400, 64, 21, limits, { maxTileFloats: 1024 }).tileVec4s, 256); // 4 groups of 4 centroids
     assert.equal(planLayout(400, 2000, 21, limits).tileVec4s, 0); // one group of 2000 dims does not fit: direct reads
-    const n = 400, dims = 64, k = 21; // 1024-float tiles hold 16 centroids of 64 floats: 2 tiles, the last partial (5 = 4 + 1)
+    const n = 400,
+      dims = 64,
+      k = 21; // 1024-float tiles hold 16 centroids of 64 floats: 2 tiles, the last partial (5 = 4 + 1)
     const data = blobs(n, dims, k, 10);
     const problem = { data, n, dims, k, weights: null };
     const init = pickInit(data, dims, k, 1);
@@ -107,7 +117,8 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     const gpu = await createWebGpuBackend();
     try {
       for (const k of [1, 2, 3]) {
-        const n = 300, dims = 3;
+        const n = 300,
+          dims = 3;
         const data = blobs(n, dims, k, 20 + k);
         const problem = { data, n, dims, k, weights: null };
         const init = pickInit(data, dims, k, 1);
@@ -122,7 +133,9 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
   });
 
   it('agrees with the js reference with sample weights and on overlapping data', async () => {
-    const n = 2000, dims = 3, k = 5;
+    const n = 2000,
+      dims = 3,
+      k = 5;
     const data = uniform(n, dims, 2);
     const r = rng(3);
     const weights = Float32Array.from({ length: n }, () => 0.5 + r() * 2);
@@ -146,7 +159,9 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
   });
 
   it('re-seeds an empty cluster from the farthest point, as the js reference', async () => {
-    const n = 1200, dims = 4, k = 6;
+    const n = 1200,
+      dims = 4,
+      k = 6;
     const data = blobs(n, dims, 5, 4);
     const problem = { data, n, dims, k, weights: null };
     const init = pickInit(data, dims, k, 1);
@@ -165,12 +180,18 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
   });
 
   it('splits data across storage bindings and 2-D dispatch grids with the same result', async () => {
-    const n = 2500, dims = 40, k = 7;
+    const n = 2500,
+      dims = 40,
+      k = 7;
     const caps = { maxRowsPerBinding: 600, maxWorkgroupsPerDimension: 4, maxPartialBytes: k * (dims + 1) * 4 * 5 };
     const { limits } = await acquireGpu();
     const layout = planLayout(n, dims, k, limits, caps);
     assert.equal(layout.chunks.length, 5);
-    assert.ok(layout.chunks.every((c) => c.assignGrid[0] <= 4 && c.updateGrid[0] <= 4 && c.assignGrid[0] * c.assignGrid[1] * 64 >= c.rows));
+    assert.ok(
+      layout.chunks.every(
+        (c) => c.assignGrid[0] <= 4 && c.updateGrid[0] <= 4 && c.assignGrid[0] * c.assignGrid[1] * 64 >= c.rows,
+      ),
+    );
     assert.ok(layout.chunks[0].assignGrid[1] > 1, '2-D grid');
     assert.equal(layout.blocks, 5); // one block per chunk: the partial-sum budget holds 5
     assert.deepEqual(layout.reduceGrid, [4, 2]); // 287 cells in workgroups of 64
@@ -181,7 +202,9 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     const problem = { data, n, dims, k, weights: Float32Array.from({ length: n }, (_, i) => 1 + (i % 3)) };
     const init = pickInit(data, dims, k, 1);
     // Sums in workgroup memory and centroid tiles: the hardware-GPU paths, here over split chunks.
-    const split = await createWebGpuBackend({ layout: { ...caps, localSums: true, tiledAssign: true, maxTileFloats: 512 } });
+    const split = await createWebGpuBackend({
+      layout: { ...caps, localSums: true, tiledAssign: true, maxTileFloats: 512 },
+    });
     const global = await createWebGpuBackend({ layout: { ...caps, localSums: false } }); // sums in the partial buffer
     const whole = await createWebGpuBackend();
     try {
@@ -201,13 +224,26 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
   });
 
   it('plans layouts within the limits (pure)', () => {
-    const limits = { maxStorageBufferBindingSize: 4096, maxBufferSize: 8192, maxComputeWorkgroupStorageSize: 16384, maxComputeWorkgroupsPerDimension: 3, maxComputeInvocationsPerWorkgroup: 256 };
+    const limits = {
+      maxStorageBufferBindingSize: 4096,
+      maxBufferSize: 8192,
+      maxComputeWorkgroupStorageSize: 16384,
+      maxComputeWorkgroupsPerDimension: 3,
+      maxComputeInvocationsPerWorkgroup: 256,
+    };
     const l = planLayout(10000, 4, 3, limits);
     assert.equal(l.rowsPerChunk, 256); // 4096-byte bindings of 16-byte rows
     assert.equal(l.chunks.length, 40);
-    assert.equal(l.chunks.reduce((s, c) => s + c.rows, 0), 10000);
+    assert.equal(
+      l.chunks.reduce((s, c) => s + c.rows, 0),
+      10000,
+    );
     assert.ok(l.blocks * l.cells * 4 <= 4096);
-    assert.ok(l.chunks.every((c) => c.assignGrid[0] * c.assignGrid[1] * 64 >= c.rows && c.assignGrid[0] <= 3 && c.assignGrid[1] <= 3));
+    assert.ok(
+      l.chunks.every(
+        (c) => c.assignGrid[0] * c.assignGrid[1] * 64 >= c.rows && c.assignGrid[0] <= 3 && c.assignGrid[1] <= 3,
+      ),
+    );
     assert.throws(() => planLayout(10, 5000, 2, limits), { code: 'ERR_WEBGPU_LIMIT' });
   });
 
@@ -215,7 +251,9 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     const gpu = await createWebGpuBackend();
     try {
       const problems = [1, 2, 3].map((seed) => {
-        const n = 500, dims = 3, k = 4;
+        const n = 500,
+          dims = 3,
+          k = 4;
         const data = blobs(n, dims, k, 30 + seed);
         return { problem: { data, n, dims, k, weights: null }, init: pickInit(data, dims, k, 1) };
       });
@@ -230,7 +268,9 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
   });
 
   it('stops between iterations when the signal aborts', async () => {
-    const n = 1500, dims = 3, k = 9;
+    const n = 1500,
+      dims = 3,
+      k = 9;
     const data = uniform(n, dims, 6);
     const problem = { data, n, dims, k, weights: null };
     const gpu = await createWebGpuBackend();
@@ -238,7 +278,18 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     let seen = 0;
     try {
       await assert.rejects(
-        gpu.lloyd(problem, pickInit(data, dims, k, 11), opts({ tolAbs: 0, signal: ac.signal, onIteration: (i) => { seen = i; if (i === 2) ac.abort(); } })),
+        gpu.lloyd(
+          problem,
+          pickInit(data, dims, k, 11),
+          opts({
+            tolAbs: 0,
+            signal: ac.signal,
+            onIteration: (i) => {
+              seen = i;
+              if (i === 2) ac.abort();
+            },
+          }),
+        ),
         { name: 'AbortError', code: 'ABORT_ERR' },
       );
       assert.equal(seen, 2);
@@ -248,14 +299,25 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
   });
 
   it('turns a lost device into WebGpuDeviceLostError, then recovers on a new device', async () => {
-    const n = 1000, dims = 4, k = 4;
+    const n = 1000,
+      dims = 4,
+      k = 4;
     const data = blobs(n, dims, k, 7);
     const problem = { data, n, dims, k, weights: null };
     const init = pickInit(data, dims, k, 1);
     const gpu = await createWebGpuBackend();
     const before = peekGpu().device;
     await assert.rejects(
-      gpu.lloyd(problem, init, opts({ tolAbs: 0, onIteration: (i) => { if (i === 1) before.destroy(); } })),
+      gpu.lloyd(
+        problem,
+        init,
+        opts({
+          tolAbs: 0,
+          onIteration: (i) => {
+            if (i === 1) before.destroy();
+          },
+        }),
+      ),
       (e) => e instanceof WebGpuDeviceLostError && e.code === 'ERR_WEBGPU_DEVICE_LOST',
     );
     const g = await gpu.lloyd(problem, init, opts());
@@ -266,7 +328,9 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
   });
 
   it("runs through the public kmeans() and predict() with backend: 'webgpu'", async () => {
-    const n = 2000, dims = 4, k = 5;
+    const n = 2000,
+      dims = 4,
+      k = 5;
     const data = blobs(n, dims, k, 8);
     const g = await kmeans(data, { k, dims, seed: 3, backend: 'webgpu' });
     const r = await kmeans(data, { k, dims, seed: 3, backend: 'js' });
@@ -283,7 +347,11 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     const previous = setGpuProvider({ name: 'no-adapter', requestAdapter: async () => null });
     try {
       assert.equal(await webGpuAvailable(), false);
-      const typed = (e) => e instanceof WebGpuUnavailableError && e.code === 'ERR_WEBGPU_UNAVAILABLE' && /no GPU adapter/.test(e.message) && /webgpu/.test(e.message);
+      const typed = (e) =>
+        e instanceof WebGpuUnavailableError &&
+        e.code === 'ERR_WEBGPU_UNAVAILABLE' &&
+        /no GPU adapter/.test(e.message) &&
+        /webgpu/.test(e.message);
       await assert.rejects(createWebGpuBackend(), typed);
       const data = blobs(100, 2, 3, 9);
       await assert.rejects(kmeans(data, { k: 3, dims: 2, backend: 'webgpu' }), typed);

@@ -8,7 +8,11 @@ import { Pool, task, InvalidArgumentError, WorkerCrashedError, BufferLimitError 
 import { mapReduce } from '../dist/mapreduce/index.js';
 
 const tasks = new URL('./fixtures/text-tasks.mjs', import.meta.url);
-const words = (line) => line.split(/\s+/).filter(Boolean).map((w) => [w.toLowerCase(), 1]);
+const words = (line) =>
+  line
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => [w.toLowerCase(), 1]);
 const add = (_k, vs) => vs.reduce((a, b) => a + b, 0);
 
 describe('mapReduce', function () {
@@ -28,7 +32,17 @@ describe('mapReduce', function () {
     const text = 'the cat\nthe dog\n\nA cat sat\r\nlast line without newline';
     for (const splitBytes of [1, 8, 1 << 20]) {
       const r = await mapReduce(text, { map: words, combine: add, reduce: add, pool, splitBytes });
-      assert.deepEqual(Object.fromEntries(r), { the: 2, cat: 2, dog: 1, a: 1, sat: 1, last: 1, line: 1, without: 1, newline: 1 });
+      assert.deepEqual(Object.fromEntries(r), {
+        the: 2,
+        cat: 2,
+        dog: 1,
+        a: 1,
+        sat: 1,
+        last: 1,
+        line: 1,
+        without: 1,
+        newline: 1,
+      });
       assert.equal(r.counters.records, 5);
       assert.equal(r.counters.pairs, 11);
       assert.equal(r.counters.keys, 9);
@@ -45,7 +59,11 @@ describe('mapReduce', function () {
     async function* gen() {
       for (let i = 0; i < n; i++) yield i;
     }
-    for (const [input, partitions, chunksize] of [[Array.from({ length: n }, (_, i) => i), 1, 1000], [gen(), 3, 77], [new Set(Array.from({ length: n }, (_, i) => i)), 5, 5000]]) {
+    for (const [input, partitions, chunksize] of [
+      [Array.from({ length: n }, (_, i) => i), 1, 1000],
+      [gen(), 3, 77],
+      [new Set(Array.from({ length: n }, (_, i) => i)), 5, 5000],
+    ]) {
       const r = await mapReduce(input, { map: (x) => [[x % 13, x]], reduce: add, pool, partitions, chunksize });
       assert.deepEqual(new Map([...r].sort((a, b) => a[0] - b[0])), expected);
       assert.equal(r.counters.partitions, partitions);
@@ -54,16 +72,34 @@ describe('mapReduce', function () {
   });
 
   it('keeps values in input order for reduce, and returns them when there is no reduce', async () => {
-    const r = await mapReduce(Array.from({ length: 500 }, (_, i) => i), { map: (x) => [[x % 2 ? 'odd' : 'even', x]], pool, chunksize: 7 });
-    assert.deepEqual(r.get('even'), Array.from({ length: 250 }, (_, i) => 2 * i));
-    assert.deepEqual(r.get('odd'), Array.from({ length: 250 }, (_, i) => 2 * i + 1));
+    const r = await mapReduce(
+      Array.from({ length: 500 }, (_, i) => i),
+      { map: (x) => [[x % 2 ? 'odd' : 'even', x]], pool, chunksize: 7 },
+    );
+    assert.deepEqual(
+      r.get('even'),
+      Array.from({ length: 250 }, (_, i) => 2 * i),
+    );
+    assert.deepEqual(
+      r.get('odd'),
+      Array.from({ length: 250 }, (_, i) => 2 * i + 1),
+    );
   });
 
   it('runs task(url, name) functions and generator / async map functions', async () => {
     const text = 'Alpha beta\nbeta GAMMA gamma gamma\n';
-    const r = await mapReduce(new Blob([text]), { map: task(tasks, 'tokens'), combine: task(tasks, 'sum'), reduce: task(tasks, 'sum'), pool });
+    const r = await mapReduce(new Blob([text]), {
+      map: task(tasks, 'tokens'),
+      combine: task(tasks, 'sum'),
+      reduce: task(tasks, 'sum'),
+      pool,
+    });
     assert.deepEqual(Object.fromEntries(r), { alpha: 1, beta: 2, gamma: 3 });
-    const r2 = await mapReduce(['a b', 'b'], { map: async (line) => line.split(' ').map((w) => [w, 1]), reduce: async (_k, vs) => vs.length, pool });
+    const r2 = await mapReduce(['a b', 'b'], {
+      map: async (line) => line.split(' ').map((w) => [w, 1]),
+      reduce: async (_k, vs) => vs.length,
+      pool,
+    });
     assert.deepEqual(Object.fromEntries(r2), { a: 1, b: 2 });
     const r3 = await mapReduce(['a b', 'b'], {
       map: async function* (line) {
@@ -104,7 +140,10 @@ describe('mapReduce', function () {
     assert.equal(r.get('crash'), 1);
     assert.equal(r.get('r0'), 20);
     const always = (rec) => (rec === 'die' ? process.exit(9) : [[rec, 1]]);
-    await assert.rejects(mapReduce(['a', 'die', 'b'], { map: always, pool, chunksize: 1 }), (e) => e instanceof WorkerCrashedError);
+    await assert.rejects(
+      mapReduce(['a', 'die', 'b'], { map: always, pool, chunksize: 1 }),
+      (e) => e instanceof WorkerCrashedError,
+    );
     // A reduce batch whose worker dies is re-run too.
     const reduceMarker = join(dir, 'reduce-crashed-once');
     const crashyReduce = (key, values) => {
@@ -116,7 +155,10 @@ describe('mapReduce', function () {
       return values.length;
     };
     // Only the marked key crashes; 'other' carries a marker that is not its key, so its reduce never does.
-    const r2 = await mapReduce([{ marker: reduceMarker }, { marker: reduceMarker }, { marker: 'never-crashes', key: 'other' }], { map: (rec) => [[rec.key ?? rec.marker, rec]], reduce: crashyReduce, pool, chunksize: 1 });
+    const r2 = await mapReduce(
+      [{ marker: reduceMarker }, { marker: reduceMarker }, { marker: 'never-crashes', key: 'other' }],
+      { map: (rec) => [[rec.key ?? rec.marker, rec]], reduce: crashyReduce, pool, chunksize: 1 },
+    );
     assert.equal(r2.get(reduceMarker), 2);
     assert.equal(r2.get('other'), 1);
     // The pool is still usable.
@@ -124,10 +166,33 @@ describe('mapReduce', function () {
   });
 
   it('propagates errors from map and reduce', async () => {
-    await assert.rejects(mapReduce(['a'], { map: () => { throw new RangeError('bad record'); }, pool }), /bad record/);
-    await assert.rejects(mapReduce(['a'], { map: words, reduce: () => { throw new Error('bad reduce'); }, pool }), /bad reduce/);
+    await assert.rejects(
+      mapReduce(['a'], {
+        map: () => {
+          throw new RangeError('bad record');
+        },
+        pool,
+      }),
+      /bad record/,
+    );
+    await assert.rejects(
+      mapReduce(['a'], {
+        map: words,
+        reduce: () => {
+          throw new Error('bad reduce');
+        },
+        pool,
+      }),
+      /bad reduce/,
+    );
     await assert.rejects(mapReduce(['a'], { map: () => 42, pool }), /iterable/);
-    await assert.rejects(mapReduce(['a'], { map: () => [[{ k: 1 }, 1]], pool }), (e) => e instanceof InvalidArgumentError && e.argument === 'options.map' && /expected keys that are strings/.test(e.message));
+    await assert.rejects(
+      mapReduce(['a'], { map: () => [[{ k: 1 }, 1]], pool }),
+      (e) =>
+        e instanceof InvalidArgumentError &&
+        e.argument === 'options.map' &&
+        /expected keys that are strings/.test(e.message),
+    );
   });
 
   it('stops on abort', async () => {
@@ -139,7 +204,13 @@ describe('mapReduce', function () {
     };
     setTimeout(() => ac.abort(), 150);
     const t0 = Date.now();
-    await assert.rejects(mapReduce(Array.from({ length: 1000 }, (_, i) => i), { map: slow, pool, chunksize: 5, signal: ac.signal }), (e) => e.name === 'AbortError');
+    await assert.rejects(
+      mapReduce(
+        Array.from({ length: 1000 }, (_, i) => i),
+        { map: slow, pool, chunksize: 5, signal: ac.signal },
+      ),
+      (e) => e.name === 'AbortError',
+    );
     assert.ok(Date.now() - t0 < 5000);
   });
 
@@ -165,14 +236,28 @@ describe('mapReduce', function () {
     const lines = Array.from({ length: 300 }, (_, i) => `w${i % 7} x y z`);
     await assert.rejects(
       mapReduce(lines, { map: words, reduce: add, pool, chunksize: 20, maxBufferedValues: 500 }),
-      (e) => e instanceof BufferLimitError && e.option === 'maxBufferedValues' && e.limit === 500 && /pass combine/.test(e.message),
+      (e) =>
+        e instanceof BufferLimitError &&
+        e.option === 'maxBufferedValues' &&
+        e.limit === 500 &&
+        /pass combine/.test(e.message),
     );
     // With combine the same job holds one value per key, far under the limit.
-    const r = await mapReduce(lines, { map: words, combine: add, reduce: add, pool, chunksize: 20, maxBufferedValues: 500 });
+    const r = await mapReduce(lines, {
+      map: words,
+      combine: add,
+      reduce: add,
+      pool,
+      chunksize: 20,
+      maxBufferedValues: 500,
+    });
     assert.equal(r.get('x'), 300);
     // Distinct keys alone past the limit stop it too.
     const many = Array.from({ length: 100 }, (_, i) => `k${i}`);
-    await assert.rejects(mapReduce(many, { map: words, combine: add, pool, chunksize: 10, maxBufferedValues: 50 }), (e) => e instanceof BufferLimitError && /distinct keys/.test(e.message));
+    await assert.rejects(
+      mapReduce(many, { map: words, combine: add, pool, chunksize: 10, maxBufferedValues: 50 }),
+      (e) => e instanceof BufferLimitError && /distinct keys/.test(e.message),
+    );
   });
 
   it('streams a long input with bounded memory (combine keeps one value per key)', async () => {
@@ -195,7 +280,13 @@ describe('mapReduce', function () {
     const big = stream(192);
     const rss0 = process.memoryUsage().rss;
     let peak = rss0;
-    const r = await mapReduce(big.s, { map, combine: add, reduce: add, pool, onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) });
+    const r = await mapReduce(big.s, {
+      map,
+      combine: add,
+      reduce: add,
+      pool,
+      onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)),
+    });
     assert.equal(r.get((line.length - 1) % 7), big.lines);
     assert.equal(r.counters.records, big.lines);
     assert.equal(r.counters.bytes, big.bytes);

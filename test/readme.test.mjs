@@ -59,7 +59,11 @@ describe('README examples', function () {
 
   it('has complete, runnable js examples of Pool, kmeans and wordCount, each with its expected output', () => {
     const js = examples.filter((b) => b.info === 'js');
-    for (const [what, pattern] of [['Pool', /new Pool\(/], ['kmeans', /\bkmeans\(/], ['wordCount', /\bwordCount\(/]]) {
+    for (const [what, pattern] of [
+      ['Pool', /new Pool\(/],
+      ['kmeans', /\bkmeans\(/],
+      ['wordCount', /\bwordCount\(/],
+    ]) {
       const b = js.find((x) => pattern.test(x.body));
       assert.ok(b, `no runnable js block uses ${what}`);
       assert.ok(b.output !== undefined, `the js example of ${what} (line ${b.line}) has no text block of output`);
@@ -98,7 +102,14 @@ describe('docs/ARCHITECTURE.md', function () {
   const doc = readFileSync(join(root, 'docs', 'ARCHITECTURE.md'), 'utf8');
   const headings = [...doc.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1].trim());
   // GitHub's heading anchors: lower case, spaces to hyphens, punctuation dropped.
-  const anchors = new Set(headings.map((h) => h.toLowerCase().replace(/[^\p{L}\p{N} -]/gu, '').replace(/ /g, '-')));
+  const anchors = new Set(
+    headings.map((h) =>
+      h
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} -]/gu, '')
+        .replace(/ /g, '-'),
+    ),
+  );
 
   it('has the sections the code and the README rely on', () => {
     const names = ['Layers', 'Pool', 'Shareable types', 'Memory contract', 'Word tokenization', 'Determinism'];

@@ -13,7 +13,10 @@ const run = async (name) => {
 describe('toolbox: the examples', function () {
   it('process-names: each doubler prints its own Process name', async () => {
     assert.deepEqual(await run('process-names.mjs'), [
-      'Process-1: 5 doubled to 10', 'Process-2: 10 doubled to 20', 'Process-3: 15 doubled to 30', 'Process-4: 20 doubled to 40',
+      'Process-1: 5 doubled to 10',
+      'Process-2: 10 doubled to 20',
+      'Process-3: 15 doubled to 30',
+      'Process-4: 20 doubled to 40',
     ]);
   });
 
@@ -31,7 +34,9 @@ describe('toolbox: the examples', function () {
 
   it('queue-pipe-barrier: objects through a Queue and a Pipe, a Barrier of 3, a killed process', async () => {
     assert.deepEqual(await run('queue-pipe-barrier.mjs'), [
-      'queue got {"item":0}', 'queue got {"item":1}', 'queue got {"item":2}',
+      'queue got {"item":0}',
+      'queue got {"item":1}',
+      'queue got {"item":2}',
       'pipe got ["hello","from parent"]',
       'barrier indexes 0 1 2',
       'killed stuck alive: false exitCode: -9',

@@ -15,7 +15,13 @@ describe('kernels without shared memory', function () {
 
   it('k-means on a reused context ignores what an earlier, larger problem left in the row padding', async () => {
     const first = blobs({ n: 10_003, dims: 7, centers: 9, seed: 11 });
-    await kmeans(first.data, { k: 9, dims: 7, init: firstRowsInit(first.data, first.truth, 7, 9), backend: 'wasm', threads: 2 });
+    await kmeans(first.data, {
+      k: 9,
+      dims: 7,
+      init: firstRowsInit(first.data, first.truth, 7, 9),
+      backend: 'wasm',
+      threads: 2,
+    });
     const { data } = blobs({ n: 3000, dims: 5, centers: 6, spread: 1.2, seed: 3 });
     const o = { k: 12, dims: 5, seed: 4, maxIter: 8, tol: 0, init: 'random' };
     const js = await kmeans(data, { ...o, backend: 'js' });
@@ -33,7 +39,10 @@ describe('kernels without shared memory', function () {
     const ac = new AbortController();
     const t0 = performance.now();
     setTimeout(() => ac.abort(), 50);
-    await assert.rejects(wordCount(endless(), { backend: 'wasm', threads: 2, signal: ac.signal }), (e) => e.name === 'AbortError');
+    await assert.rejects(
+      wordCount(endless(), { backend: 'wasm', threads: 2, signal: ac.signal }),
+      (e) => e.name === 'AbortError',
+    );
     assert.ok(performance.now() - t0 < 2000, 'stopped soon after the abort');
   });
 });

@@ -47,7 +47,10 @@ describe('poolkit wordcount', function () {
     const j = JSON.parse(r.stdout);
     const ref = referenceCounts(new TextEncoder().encode(text));
     assert.deepEqual(Object.keys(j).sort(), ['bytes', 'seconds', 'top', 'total', 'unique']);
-    assert.equal(j.total, [...ref.values()].reduce((a, b) => a + b, 0));
+    assert.equal(
+      j.total,
+      [...ref.values()].reduce((a, b) => a + b, 0),
+    );
     assert.equal(j.unique, ref.size);
     assert.equal(j.bytes, Buffer.byteLength(text));
     assert.equal(typeof j.seconds, 'number');
@@ -57,12 +60,26 @@ describe('poolkit wordcount', function () {
   });
 
   it('takes --top N|all, --threads, --backend (also as --opt=value)', async () => {
-    for (const args of [['--top', 'all', '--threads', '2'], ['--top=all', '--backend=js'], ['--backend', 'wasm', '--threads', '1', '--top', 'all']]) {
+    for (const args of [
+      ['--top', 'all', '--threads', '2'],
+      ['--top=all', '--backend=js'],
+      ['--backend', 'wasm', '--threads', '1', '--top', 'all'],
+    ]) {
       const r = await inProcess([file, '--json', ...args]);
       assert.equal(r.code, 0, r.stderr);
       const j = JSON.parse(r.stdout);
       assert.equal(j.top.length, j.unique);
-      assert.deepEqual(j.top.slice(-4), [['w00', 1], ['ǆ', 2], ['σας', 2], ['w01', 2]].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(-4));
+      assert.deepEqual(
+        j.top.slice(-4),
+        [
+          ['w00', 1],
+          ['ǆ', 2],
+          ['σας', 2],
+          ['w01', 2],
+        ]
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .slice(-4),
+      );
     }
     const r = await inProcess([file, '--top', '3']);
     assert.equal(r.code, 0);

@@ -21,13 +21,19 @@ function assertSame(result, bytes, label) {
   const wrong = [...want].filter(([k, v]) => got.get(k) !== v);
   assert.equal(got.size, want.size, `${label}: unique words`);
   assert.deepEqual(wrong.slice(0, 3), [], `${label}: counts differ from the reference`);
-  assert.equal(result.total, [...want.values()].reduce((a, b) => a + b, 0), `${label}: total`);
+  assert.equal(
+    result.total,
+    [...want.values()].reduce((a, b) => a + b, 0),
+    `${label}: total`,
+  );
   assert.equal(result.unique, want.size, `${label}: unique`);
 }
 
 /** Top k by the documented order, from reference counts. */
 function referenceTop(bytes, k) {
-  return [...referenceCounts(bytes)].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, k);
+  return [...referenceCounts(bytes)]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, k);
 }
 
 describe('wordCount over files', function () {
@@ -95,11 +101,14 @@ describe('wordCount over files', function () {
       const data = randomInput(rnd, 1 + Math.floor(rnd() * 2000));
       const S = 1 + Math.floor(rnd() * 300);
       const claimed = data.length + (iter % 4 === 0 ? Math.floor(rnd() * 500) : 0); // shrank after its size was taken
-      const file = { readAt: (target, pos) => {
-        const n = Math.max(0, Math.min(target.length, data.length - pos));
-        target.set(data.subarray(pos, pos + n));
-        return n;
-      }, close() {} };
+      const file = {
+        readAt: (target, pos) => {
+          const n = Math.max(0, Math.min(target.length, data.length - pos));
+          target.set(data.subarray(pos, pos + n));
+          return n;
+        },
+        close() {},
+      };
       new Uint8Array(memory.buffer).fill(0, 0, 128);
       const words = new Int32Array(memory.buffer, job, Job.bytes / 4);
       words[Job.index.split] = S;
@@ -123,14 +132,25 @@ describe('wordCount over files', function () {
       }
       assert.equal(new Float64Array(memory.buffer, rec, 8)[Rec.index.bytes], data.length, 'bytes counted');
       // The host's forward scan (64-byte reads here) finds the same cuts; the end of the data is one.
-      for (const x of [0, 1, S, Math.floor(data.length / 2), data.length - 1, data.length].filter((x) => x <= data.length)) {
+      for (const x of [0, 1, S, Math.floor(data.length / 2), data.length - 1, data.length].filter(
+        (x) => x <= data.length,
+      )) {
         const q = x <= 0 ? 0 : cutAtOrAfter(data, x, data.length);
-        assert.equal(splits.cutInFile(file, x, claimed, new Uint8Array(64)), q < 0 ? data.length : q, `iter ${iter}: cut(${x})`);
+        assert.equal(
+          splits.cutInFile(file, x, claimed, new Uint8Array(64)),
+          q < 0 ? data.length : q,
+          `iter ${iter}: cut(${x})`,
+        );
       }
     }
     // No cut after x, and the file ends before its size said: the end is where the reads stop.
     const short = enc.encode('abc def');
-    const file = { readAt: (t, pos) => (t.set(short.subarray(pos, pos + t.length)), Math.max(0, Math.min(t.length, short.length - pos))), close() {} };
+    const file = {
+      readAt: (t, pos) => (
+        t.set(short.subarray(pos, pos + t.length)), Math.max(0, Math.min(t.length, short.length - pos))
+      ),
+      close() {},
+    };
     assert.equal(splits.cutInFile(file, 5, 100, new Uint8Array(64)), 7);
   });
 
@@ -144,7 +164,11 @@ describe('wordCount over files', function () {
       const path = fileOf(bytes);
       const threads = 1 + (iter % 3);
       const splitBytes = [1, 3, 17, 256, 1000, 4096, 1 << 20][Math.floor(rnd() * 7)];
-      assertSame(await wordCount({ path }, { backend: 'wasm', threads, splitBytes }), bytes, `iter ${iter}: threads ${threads}, split ${splitBytes}`);
+      assertSame(
+        await wordCount({ path }, { backend: 'wasm', threads, splitBytes }),
+        bytes,
+        `iter ${iter}: threads ${threads}, split ${splitBytes}`,
+      );
     }
   });
 
@@ -154,20 +178,28 @@ describe('wordCount over files', function () {
     const text = `start ${giant} mid ${cjk}。tail ${giant}x end\nlast`;
     const bytes = enc.encode(text);
     const path = fileOf(bytes);
-    for (const [threads, splitBytes] of [[1, 4096], [2, 4096], [3, 50000], [2, 1 << 20]]) {
+    for (const [threads, splitBytes] of [
+      [1, 4096],
+      [2, 4096],
+      [3, 50000],
+      [2, 1 << 20],
+    ]) {
       const r = await wordCount({ path }, { backend: 'wasm', threads, splitBytes });
       assertSame(r, bytes, `threads ${threads}, split ${splitBytes}`);
       assert.equal(r.get(giant.toLowerCase()), 1);
     }
   });
 
-  it('grows tables and key arenas between a worker\'s runs', async () => {
+  it("grows tables and key arenas between a worker's runs", async () => {
     const words = [];
     for (let i = 0; i < 30000; i++) words.push(i % 3 ? `w${i.toString(36)}` : `verylongwordnumber${i.toString(36)}xyz`);
     const bytes = enc.encode(`${words.join(' ')}\n${words.slice(0, 5000).join('\n')}`);
     const path = fileOf(bytes);
     for (const threads of [1, 2, 3]) {
-      const r = await wordCount({ path }, { backend: 'wasm', threads, splitBytes: 50000, tuning: { initialSlots: 16, arenaBytes: 4096 } });
+      const r = await wordCount(
+        { path },
+        { backend: 'wasm', threads, splitBytes: 50000, tuning: { initialSlots: 16, arenaBytes: 4096 } },
+      );
       assertSame(r, bytes, `threads ${threads}`);
     }
   });
@@ -193,17 +225,29 @@ describe('wordCount over files', function () {
 
     const ac = new AbortController();
     let aborted = 0;
-    const pending = wordCount({ path }, { backend: 'wasm', threads: 2, splitBytes: 1 << 16, signal: ac.signal, onProgress: ({ bytes }) => {
-      if (bytes > 0 && !aborted) {
-        aborted = performance.now();
-        ac.abort();
-      }
-    } });
+    const pending = wordCount(
+      { path },
+      {
+        backend: 'wasm',
+        threads: 2,
+        splitBytes: 1 << 16,
+        signal: ac.signal,
+        onProgress: ({ bytes }) => {
+          if (bytes > 0 && !aborted) {
+            aborted = performance.now();
+            ac.abort();
+          }
+        },
+      },
+    );
     await assert.rejects(pending, (e) => e.name === 'AbortError');
     assert.ok(aborted > 0, 'progress was reported before the end');
     // Workers check the abort flag between splits (64 KiB here): far sooner than the rest of the count would take.
     const latency = performance.now() - aborted;
-    assert.ok(latency < Math.max(40, full / 4), `stopped ${latency.toFixed(0)} ms after abort; a whole count takes ${full.toFixed(0)} ms`);
+    assert.ok(
+      latency < Math.max(40, full / 4),
+      `stopped ${latency.toFixed(0)} ms after abort; a whole count takes ${full.toFixed(0)} ms`,
+    );
     // The pool is unharmed.
     assert.equal((await wordCount({ path }, { backend: 'wasm', threads: 2 })).total, 180 * 10000 * 14);
   });

@@ -75,7 +75,10 @@ describe('wordCount: files, process memory and the cut finder (Node)', function 
       [() => wordCount({ path: dir }), 'input', /directory/],
     ];
     for (const [call, argument, message] of cases) {
-      await assert.rejects(call, (e) => e instanceof InvalidArgumentError && e.argument === argument && (!message || message.test(e.message)));
+      await assert.rejects(
+        call,
+        (e) => e instanceof InvalidArgumentError && e.argument === argument && (!message || message.test(e.message)),
+      );
     }
   });
 
@@ -87,8 +90,16 @@ describe('wordCount: files, process memory and the cut finder (Node)', function 
     const bytes = new Uint8Array(Buffer.concat(parts));
     const file = join(dir, 'mixed.bin');
     writeFileSync(file, bytes);
-    for (const [threads, splitBytes] of [[1, 1000], [2, 3000], [3, 100000]]) {
-      assertSame(await wordCount({ path: file }, { backend: 'wasm', threads, splitBytes }), bytes, `file threads ${threads} split ${splitBytes}`);
+    for (const [threads, splitBytes] of [
+      [1, 1000],
+      [2, 3000],
+      [3, 100000],
+    ]) {
+      assertSame(
+        await wordCount({ path: file }, { backend: 'wasm', threads, splitBytes }),
+        bytes,
+        `file threads ${threads} split ${splitBytes}`,
+      );
     }
   });
 
@@ -109,7 +120,14 @@ describe('wordCount: files, process memory and the cut finder (Node)', function 
     const rss0 = process.memoryUsage().rss;
     let peak = rss0;
     let calls = 0;
-    const r = await wordCount(stream, { backend: 'wasm', threads: 2, onProgress: () => { calls++; peak = Math.max(peak, process.memoryUsage().rss); } });
+    const r = await wordCount(stream, {
+      backend: 'wasm',
+      threads: 2,
+      onProgress: () => {
+        calls++;
+        peak = Math.max(peak, process.memoryUsage().rss);
+      },
+    });
     assert.equal(r.get('gamma'), Math.ceil(reps / 1000) * 1000);
     assert.ok(calls > 10);
     const growth = (peak - rss0) / 2 ** 20;

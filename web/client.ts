@@ -11,7 +11,8 @@ export type Listener = (m: FromWorker) => void;
 export class JobClient {
   private worker: Worker | null = null;
   private id = 0;
-  private active: { id: number; listener: Listener; settle: (how: 'done' | 'cancelled' | 'error') => void } | null = null;
+  private active: { id: number; listener: Listener; settle: (how: 'done' | 'cancelled' | 'error') => void } | null =
+    null;
 
   private spawn(): Worker {
     const w = new Worker(new URL('./job-worker.js', import.meta.url), { type: 'module', name: 'poolkit-jobs' });
@@ -23,7 +24,11 @@ export class JobClient {
     };
     w.onerror = (e) => {
       e.preventDefault();
-      this.active?.listener({ type: 'error', id: this.active.id, message: `the job worker failed: ${e.message || 'it could not start'}` });
+      this.active?.listener({
+        type: 'error',
+        id: this.active.id,
+        message: `the job worker failed: ${e.message || 'it could not start'}`,
+      });
       this.active?.settle('error');
     };
     return w;
@@ -39,7 +44,14 @@ export class JobClient {
     this.worker ??= this.spawn();
     const id = ++this.id;
     return new Promise((resolve) => {
-      this.active = { id, listener, settle: (how) => { this.active = null; resolve(how); } };
+      this.active = {
+        id,
+        listener,
+        settle: (how) => {
+          this.active = null;
+          resolve(how);
+        },
+      };
       this.worker!.postMessage({ type: 'run', id, job });
     });
   }

@@ -8,11 +8,28 @@ import { wuPalette } from './wu.js';
 export type ColourSpace = 'srgb' | 'oklab';
 
 /** The slice of poolkit's `kmeans` this module uses. */
-export type KMeansFn = (data: Float32Array, options: {
-  k: number; dims: number; init: Float64Array; sampleWeight: Float64Array; maxIter?: number;
-  backend?: 'auto' | 'js' | 'wasm' | 'webgpu'; threads?: number; signal?: AbortSignal;
-  onProgress?: (p: { iteration: number; inertia: number }) => void;
-}) => Promise<{ centroids: Float32Array; labels: Int32Array; inertia: number; iterations: number; converged: boolean; backend: string; threads: number }>;
+export type KMeansFn = (
+  data: Float32Array,
+  options: {
+    k: number;
+    dims: number;
+    init: Float64Array;
+    sampleWeight: Float64Array;
+    maxIter?: number;
+    backend?: 'auto' | 'js' | 'wasm' | 'webgpu';
+    threads?: number;
+    signal?: AbortSignal;
+    onProgress?: (p: { iteration: number; inertia: number }) => void;
+  },
+) => Promise<{
+  centroids: Float32Array;
+  labels: Int32Array;
+  inertia: number;
+  iterations: number;
+  converged: boolean;
+  backend: string;
+  threads: number;
+}>;
 
 export interface QuantizeOptions {
   k: number;
@@ -79,7 +96,8 @@ export function fromOklab(L: number, a: number, b: number): [number, number, num
 }
 
 const byte = (v: number) => Math.min(255, Math.max(0, Math.round(v)));
-export const hex = (r: number, g: number, b: number) => `#${((1 << 24) | (r << 16) | (g << 8) | b).toString(16).slice(1)}`;
+export const hex = (r: number, g: number, b: number) =>
+  `#${((1 << 24) | (r << 16) | (g << 8) | b).toString(16).slice(1)}`;
 
 /** The image's distinct colours (packed 0xRRGGBB, ascending) and how many pixels have each. */
 export function distinctColours(rgba: Uint8ClampedArray | Uint8Array): { colours: Uint32Array; counts: Float64Array } {
@@ -110,7 +128,11 @@ function coordinates(colours: Uint32Array, space: ColourSpace): Float32Array {
 }
 
 /** Quantizes an RGBA image to at most `options.k` colours (fewer when it has fewer distinct colours). */
-export async function quantize(rgba: Uint8ClampedArray | Uint8Array, options: QuantizeOptions, kmeans: KMeansFn): Promise<Quantized> {
+export async function quantize(
+  rgba: Uint8ClampedArray | Uint8Array,
+  options: QuantizeOptions,
+  kmeans: KMeansFn,
+): Promise<Quantized> {
   const { colours, counts } = distinctColours(rgba);
   const start = wuPalette(colours, counts, options.k);
   const k = start.length / 3;
@@ -120,8 +142,15 @@ export async function quantize(rgba: Uint8ClampedArray | Uint8Array, options: Qu
     init.set(options.space === 'oklab' ? oklab(...rgb) : rgb, 3 * c);
   }
   const r = await kmeans(coordinates(colours, options.space), {
-    k, dims: 3, init, sampleWeight: counts, maxIter: options.maxIter ?? 100,
-    backend: options.backend, threads: options.threads, signal: options.signal, onProgress: options.onProgress,
+    k,
+    dims: 3,
+    init,
+    sampleWeight: counts,
+    maxIter: options.maxIter ?? 100,
+    backend: options.backend,
+    threads: options.threads,
+    signal: options.signal,
+    onProgress: options.onProgress,
   });
   const rgb = new Uint8Array(k * 3);
   for (let c = 0; c < k; c++) {
@@ -160,8 +189,16 @@ export async function quantize(rgba: Uint8ClampedArray | Uint8Array, options: Qu
     share: used[c]! / n,
   })).sort((x, y) => y.share - x.share || (x.hex < y.hex ? -1 : 1));
   return {
-    rgba: out, palette, psnr: mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse), deltaE: (100 * delta) / n,
-    distinctColours: colours.length, inertia: r.inertia, iterations: r.iterations, converged: r.converged, backend: r.backend, threads: r.threads,
+    rgba: out,
+    palette,
+    psnr: mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse),
+    deltaE: (100 * delta) / n,
+    distinctColours: colours.length,
+    inertia: r.inertia,
+    iterations: r.iterations,
+    converged: r.converged,
+    backend: r.backend,
+    threads: r.threads,
   };
 }
 

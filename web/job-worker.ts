@@ -4,14 +4,28 @@
  */
 import { kmeans, wordCount, Pool, task } from 'poolkit';
 import { parseCsv, parseNpy, type NumericTable } from '../src/io/matrix.js';
-import type { ClustersParams, ColoursParams, CompareRow, FromWorker, Job, Phase, ToWorker, WordsParams, Input, Backend } from './protocol.js';
+import type {
+  ClustersParams,
+  ColoursParams,
+  CompareRow,
+  FromWorker,
+  Job,
+  Phase,
+  ToWorker,
+  WordsParams,
+  Input,
+  Backend,
+} from './protocol.js';
 import { sampleBlobs, sampleImage, sampleText } from './samples.js';
 import { quantize } from './colours.js';
 import { checkImage, inputName, InputError, readAll } from './read-input.js';
 import { columns, principalAxes, project } from './pca.js';
 import type { ElbowArgs } from './elbow-task.js';
 
-const scope = self as unknown as { postMessage(m: unknown, transfer: Transferable[]): void; onmessage: ((e: MessageEvent<ToWorker>) => void) | null };
+const scope = self as unknown as {
+  postMessage(m: unknown, transfer: Transferable[]): void;
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+};
 const running = new Map<number, AbortController>();
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
@@ -25,14 +39,17 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
   }
   const controller = new AbortController();
   running.set(m.id, controller);
-  const progress = (phase: Phase, fraction: number | null, detail = '') => post({ type: 'progress', id: m.id, phase, fraction, detail, heap: heap() });
-  run(m.id, m.job, controller.signal, progress).then(
-    () => post({ type: 'done', id: m.id }),
-    (err: unknown) => {
-      if (controller.signal.aborted) post({ type: 'cancelled', id: m.id });
-      else post({ type: 'error', id: m.id, message: message(err) });
-    },
-  ).finally(() => running.delete(m.id));
+  const progress = (phase: Phase, fraction: number | null, detail = '') =>
+    post({ type: 'progress', id: m.id, phase, fraction, detail, heap: heap() });
+  run(m.id, m.job, controller.signal, progress)
+    .then(
+      () => post({ type: 'done', id: m.id }),
+      (err: unknown) => {
+        if (controller.signal.aborted) post({ type: 'cancelled', id: m.id });
+        else post({ type: 'error', id: m.id, message: message(err) });
+      },
+    )
+    .finally(() => running.delete(m.id));
 };
 
 function message(err: unknown): string {
@@ -47,23 +64,40 @@ async function run(id: number, job: Job, signal: AbortSignal, progress: Progress
     const table = await readTable(job.input, signal, progress);
     if (job.mode === 'elbow') return elbow(id, table, job.params, signal, progress);
     if (job.mode === 'compare') {
-      return compare(id, job.backends ?? [], (b) => clusterRun(table, { ...job.params, backend: b }, signal, progress),
-        (r) => ({ ...r.result.json, value: `inertia ${r.inertia.toPrecision(7)}` }), (r, ref) => agreement(r.labels, ref.labels));
+      return compare(
+        id,
+        job.backends ?? [],
+        (b) => clusterRun(table, { ...job.params, backend: b }, signal, progress),
+        (r) => ({ ...r.result.json, value: `inertia ${r.inertia.toPrecision(7)}` }),
+        (r, ref) => agreement(r.labels, ref.labels),
+      );
     }
     const r = await clusterRun(table, job.params, signal, progress);
     post({ type: 'result', id, result: r.result }, [r.result.labels.buffer, r.result.xy.buffer]);
   } else if (job.task === 'colours') {
     const image = await readImage(job.input, signal, progress);
     if (job.mode === 'compare') {
-      return compare(id, job.backends ?? [], (b) => colourRun(image, { ...job.params, backend: b }, signal, progress), (r) => ({ ...r.result, value: `PSNR ${r.psnr.toFixed(2)} dB` }),
-        (r, ref) => (r.palette.map((p) => p.hex).join() === ref.palette.map((p) => p.hex).join() ? 'same palette' : `ΔPSNR ${(r.psnr - ref.psnr).toFixed(3)} dB`));
+      return compare(
+        id,
+        job.backends ?? [],
+        (b) => colourRun(image, { ...job.params, backend: b }, signal, progress),
+        (r) => ({ ...r.result, value: `PSNR ${r.psnr.toFixed(2)} dB` }),
+        (r, ref) =>
+          r.palette.map((p) => p.hex).join() === ref.palette.map((p) => p.hex).join()
+            ? 'same palette'
+            : `ΔPSNR ${(r.psnr - ref.psnr).toFixed(3)} dB`,
+      );
     }
     post({ type: 'result', id, result: (await colourRun(image, job.params, signal, progress)).result });
   } else {
     if (job.mode === 'compare') {
-      return compare(id, job.backends ?? [], (b) => wordRun(job.input, { ...job.params, backend: b }, signal, progress),
+      return compare(
+        id,
+        job.backends ?? [],
+        (b) => wordRun(job.input, { ...job.params, backend: b }, signal, progress),
         (r) => ({ ...r.result, seconds: r.json.seconds, value: `${r.json.total} words, ${r.json.unique} unique` }),
-        (r, ref) => (JSON.stringify(r.entries) === JSON.stringify(ref.entries) ? 'identical counts' : 'counts differ'));
+        (r, ref) => (JSON.stringify(r.entries) === JSON.stringify(ref.entries) ? 'identical counts' : 'counts differ'),
+      );
     }
     const r = await wordRun(job.input, job.params, signal, progress);
     post({ type: 'result', id, result: r.result });
@@ -72,8 +106,13 @@ async function run(id: number, job: Job, signal: AbortSignal, progress: Progress
 
 // ---- Clusters
 
-async function readTable(input: Input, signal: AbortSignal, progress: Progress): Promise<NumericTable & { name: string }> {
-  if (input.kind === 'sample') return { values: sampleBlobs(), n: 20_000, dims: 2, header: ['x', 'y'], name: 'blobs.csv' };
+async function readTable(
+  input: Input,
+  signal: AbortSignal,
+  progress: Progress,
+): Promise<NumericTable & { name: string }> {
+  if (input.kind === 'sample')
+    return { values: sampleBlobs(), n: 20_000, dims: 2, header: ['x', 'y'], name: 'blobs.csv' };
   const name = input.file.name;
   const bytes = await readAll(input.file, signal, (f) => progress('reading', f));
   progress('parsing', null, name);
@@ -86,8 +125,20 @@ async function clusterRun(table: NumericTable, p: ClustersParams, signal: AbortS
   const timings: Record<string, number> = {};
   const t0 = performance.now();
   const r = await kmeans(table.values, {
-    k: p.k, dims: table.dims, seed: p.seed, nInit: p.nInit, maxIter: p.maxIter, backend: p.backend, threads: p.threads, signal,
-    onProgress: ({ iteration, inertia, run }) => progress('iterating', iteration / p.maxIter, `run ${run + 1}, iteration ${iteration}, inertia ${inertia.toPrecision(7)}`),
+    k: p.k,
+    dims: table.dims,
+    seed: p.seed,
+    nInit: p.nInit,
+    maxIter: p.maxIter,
+    backend: p.backend,
+    threads: p.threads,
+    signal,
+    onProgress: ({ iteration, inertia, run }) =>
+      progress(
+        'iterating',
+        iteration / p.maxIter,
+        `run ${run + 1}, iteration ${iteration}, inertia ${inertia.toPrecision(7)}`,
+      ),
   });
   const seconds = (performance.now() - t0) / 1000;
   timings.kmeans = seconds;
@@ -116,23 +167,62 @@ async function clusterRun(table: NumericTable, p: ClustersParams, signal: AbortS
     axes = ['principal component 1', 'principal component 2'];
   }
   timings.projection = (performance.now() - t1) / 1000;
-  const json = { n, dims, k: p.k, inertia: r.inertia, iterations: r.iterations, converged: r.converged, backend: r.backend, threads: r.threads, seconds, centroids };
-  return { inertia: r.inertia, labels: r.labels, result: { task: 'clusters' as const, json, header: table.header, sizes, labels: r.labels, xy, centroidXY, axes, timings } };
+  const json = {
+    n,
+    dims,
+    k: p.k,
+    inertia: r.inertia,
+    iterations: r.iterations,
+    converged: r.converged,
+    backend: r.backend,
+    threads: r.threads,
+    seconds,
+    centroids,
+  };
+  return {
+    inertia: r.inertia,
+    labels: r.labels,
+    result: {
+      task: 'clusters' as const,
+      json,
+      header: table.header,
+      sizes,
+      labels: r.labels,
+      xy,
+      centroidXY,
+      axes,
+      timings,
+    },
+  };
 }
 
-async function elbow(id: number, table: NumericTable, p: ClustersParams, signal: AbortSignal, progress: Progress): Promise<void> {
+async function elbow(
+  id: number,
+  table: NumericTable,
+  p: ClustersParams,
+  signal: AbortSignal,
+  progress: Progress,
+): Promise<void> {
   // At most 20 000 rows (every m-th): the curve's shape, not the last digit, is what the chart is for.
   const step = Math.max(1, Math.ceil(table.n / 20_000));
   const rows = Math.ceil(table.n / step);
   const data = new Float32Array(rows * table.dims);
-  for (let i = 0; i < rows; i++) data.set(table.values.subarray(i * step * table.dims, (i * step + 1) * table.dims), i * table.dims);
+  for (let i = 0; i < rows; i++)
+    data.set(table.values.subarray(i * step * table.dims, (i * step + 1) * table.dims), i * table.dims);
   const ks = Array.from({ length: Math.min(Math.max(10, p.k + 4), rows) }, (_, i) => i + 1);
   const pool = new Pool({ workers: Math.max(1, p.threads) });
   let done = 0;
   progress('elbow', 0, `k = 1 … ${ks.length} on ${rows} rows`);
   try {
-    const elbowTask = task<[ElbowArgs], { k: number; inertia: number; seconds: number }>(new URL('./elbow-task.js', import.meta.url), 'elbowPoint');
-    for await (const point of pool.imapUnordered(elbowTask, ks.map((k) => ({ data, dims: table.dims, k, seed: p.seed, maxIter: p.maxIter })), { signal })) {
+    const elbowTask = task<[ElbowArgs], { k: number; inertia: number; seconds: number }>(
+      new URL('./elbow-task.js', import.meta.url),
+      'elbowPoint',
+    );
+    for await (const point of pool.imapUnordered(
+      elbowTask,
+      ks.map((k) => ({ data, dims: table.dims, k, seed: p.seed, maxIter: p.maxIter })),
+      { signal },
+    )) {
       post({ type: 'elbow', id, point, of: ks.length });
       progress('elbow', ++done / ks.length, `${done} of ${ks.length} values of k`);
     }
@@ -150,12 +240,24 @@ function agreement(a: Int32Array, b: Int32Array): string {
 type Described = { backend: string; threads: number; seconds: number; value: string };
 
 /** Runs the same job on each backend in turn, posting a table row per backend; the first is the reference. */
-async function compare<R>(id: number, backends: Backend[], once: (b: Backend) => Promise<R>, describe: (r: R) => Described, agrees: (r: R, ref: R) => string): Promise<void> {
+async function compare<R>(
+  id: number,
+  backends: Backend[],
+  once: (b: Backend) => Promise<R>,
+  describe: (r: R) => Described,
+  agrees: (r: R, ref: R) => string,
+): Promise<void> {
   let ref: R | undefined;
   for (const b of backends) {
     const r = await once(b);
     const d = describe(r);
-    const row: CompareRow = { backend: d.backend, threads: d.threads, seconds: d.seconds, value: d.value, agrees: ref === undefined ? 'reference' : agrees(r, ref) };
+    const row: CompareRow = {
+      backend: d.backend,
+      threads: d.threads,
+      seconds: d.seconds,
+      value: d.value,
+      agrees: ref === undefined ? 'reference' : agrees(r, ref),
+    };
     ref ??= r;
     post({ type: 'compare', id, row });
   }
@@ -176,13 +278,20 @@ async function readImage(input: Input, signal: AbortSignal, progress: Progress) 
   try {
     bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
   } catch {
-    throw new InputError(`${name}: the browser could not decode this ${type.slice(6).toUpperCase()} image (damaged or unsupported)`);
+    throw new InputError(
+      `${name}: the browser could not decode this ${type.slice(6).toUpperCase()} image (damaged or unsupported)`,
+    );
   }
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = canvas.getContext('2d')!;
   ctx.drawImage(bitmap, 0, 0);
   const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-  return { width: bitmap.width, height: bitmap.height, rgba: data, original: new Blob([bytes as Uint8Array<ArrayBuffer>], { type }) };
+  return {
+    width: bitmap.width,
+    height: bitmap.height,
+    rgba: data,
+    original: new Blob([bytes as Uint8Array<ArrayBuffer>], { type }),
+  };
 }
 
 async function png(rgba: Uint8ClampedArray, width: number, height: number): Promise<Blob> {
@@ -191,32 +300,71 @@ async function png(rgba: Uint8ClampedArray, width: number, height: number): Prom
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
-async function colourRun(image: { width: number; height: number; rgba: Uint8ClampedArray; original: Blob }, p: ColoursParams, signal: AbortSignal, progress: Progress) {
+async function colourRun(
+  image: { width: number; height: number; rgba: Uint8ClampedArray; original: Blob },
+  p: ColoursParams,
+  signal: AbortSignal,
+  progress: Progress,
+) {
   const t0 = performance.now();
-  const q = await quantize(image.rgba, {
-    k: p.k, space: p.space, backend: p.backend, threads: p.threads, signal,
-    onProgress: ({ iteration, inertia }) => progress('iterating', iteration / 100, `iteration ${iteration}, inertia ${inertia.toPrecision(7)}`),
-  }, kmeans);
+  const q = await quantize(
+    image.rgba,
+    {
+      k: p.k,
+      space: p.space,
+      backend: p.backend,
+      threads: p.threads,
+      signal,
+      onProgress: ({ iteration, inertia }) =>
+        progress('iterating', iteration / 100, `iteration ${iteration}, inertia ${inertia.toPrecision(7)}`),
+    },
+    kmeans,
+  );
   const seconds = (performance.now() - t0) / 1000;
   const quantized = await png(q.rgba, image.width, image.height);
   const { rgba: _rgba, ...rest } = q;
-  const result = { task: 'colours' as const, ...rest, width: image.width, height: image.height, original: image.original, quantized, k: q.palette.length, space: p.space, seconds, timings: { quantize: seconds } };
+  const result = {
+    task: 'colours' as const,
+    ...rest,
+    width: image.width,
+    height: image.height,
+    original: image.original,
+    quantized,
+    k: q.palette.length,
+    space: p.space,
+    seconds,
+    timings: { quantize: seconds },
+  };
   return { result, psnr: q.psnr, palette: q.palette };
 }
 
 // ---- Words
 
 async function wordRun(input: Input, p: WordsParams, signal: AbortSignal, progress: Progress) {
-  const source: Blob = input.kind === 'sample' ? new Blob([sampleText() as Uint8Array<ArrayBuffer>], { type: 'text/plain' }) : input.file;
+  const source: Blob =
+    input.kind === 'sample' ? new Blob([sampleText() as Uint8Array<ArrayBuffer>], { type: 'text/plain' }) : input.file;
   if (input.kind === 'file' && input.file.size === 0) throw new InputError(`${input.file.name}: the file is empty`);
   const t0 = performance.now();
   // A Blob is read in slices by poolkit: a file of any size never becomes one string.
   const counts = await wordCount(source, {
-    backend: p.backend === 'webgpu' ? 'auto' : p.backend, threads: p.threads, signal,
-    onProgress: ({ bytes, totalBytes }) => progress('counting', totalBytes ? bytes / totalBytes : null, `${(bytes / 1e6).toFixed(1)} MB`),
+    backend: p.backend === 'webgpu' ? 'auto' : p.backend,
+    threads: p.threads,
+    signal,
+    onProgress: ({ bytes, totalBytes }) =>
+      progress('counting', totalBytes ? bytes / totalBytes : null, `${(bytes / 1e6).toFixed(1)} MB`),
   });
   const seconds = (performance.now() - t0) / 1000;
-  const json = { total: counts.total, unique: counts.unique, bytes: counts.bytes, seconds: +seconds.toFixed(4), top: counts.top(p.top) };
+  const json = {
+    total: counts.total,
+    unique: counts.unique,
+    bytes: counts.bytes,
+    seconds: +seconds.toFixed(4),
+    top: counts.top(p.top),
+  };
   const c = counts as unknown as { backend: string; threads: number };
-  return { json, entries: counts.top(Infinity), result: { task: 'words' as const, json, backend: c.backend, threads: c.threads, timings: { count: seconds } } };
+  return {
+    json,
+    entries: counts.top(Infinity),
+    result: { task: 'words' as const, json, backend: c.backend, threads: c.threads, timings: { count: seconds } },
+  };
 }

@@ -5,9 +5,24 @@ import { addCompareRow, showClusters, showColours, showElbow, showWords } from '
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const TASKS: Task[] = ['clusters', 'colours', 'words'];
-const SAMPLES: Record<Task, string> = { clusters: 'seeded blobs (20 000 points, 5 clusters)', colours: 'a generated 320 × 200 sunset', words: '2 MB of Zipf-distributed words' };
-const ACCEPT: Record<Task, string> = { clusters: '.csv,.tsv,.txt,.npy', colours: 'image/png,image/jpeg,image/webp', words: '' };
-const PHASES: Record<Phase, string> = { reading: 'Reading', parsing: 'Parsing', decoding: 'Decoding', iterating: 'Iterating', counting: 'Counting', elbow: 'Elbow' };
+const SAMPLES: Record<Task, string> = {
+  clusters: 'seeded blobs (20 000 points, 5 clusters)',
+  colours: 'a generated 320 × 200 sunset',
+  words: '2 MB of Zipf-distributed words',
+};
+const ACCEPT: Record<Task, string> = {
+  clusters: '.csv,.tsv,.txt,.npy',
+  colours: 'image/png,image/jpeg,image/webp',
+  words: '',
+};
+const PHASES: Record<Phase, string> = {
+  reading: 'Reading',
+  parsing: 'Parsing',
+  decoding: 'Decoding',
+  iterating: 'Iterating',
+  counting: 'Counting',
+  elbow: 'Elbow',
+};
 
 const client = new JobClient();
 const files: Record<Task, File | null> = { clusters: null, colours: null, words: null };
@@ -19,7 +34,19 @@ const isolated = globalThis.crossOriginIsolated === true;
 const cores = navigator.hardwareConcurrency || 1;
 
 // Parameters in the URL hash (never the data): #task=clusters&k=5&seed=0&backend=auto…
-const PARAMS = ['k', 'seed', 'ninit', 'maxiter', 'colours', 'space', 'top', 'backend', 'threads', 'axis-x', 'axis-y'] as const;
+const PARAMS = [
+  'k',
+  'seed',
+  'ninit',
+  'maxiter',
+  'colours',
+  'space',
+  'top',
+  'backend',
+  'threads',
+  'axis-x',
+  'axis-y',
+] as const;
 
 function readHash(): void {
   const h = new URLSearchParams(location.hash.slice(1));
@@ -41,7 +68,8 @@ function writeHash(): void {
 function num(id: string, name: string, min: number, max: number): number {
   const raw = $<HTMLInputElement>(id).value;
   const v = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(v) || v < min || v > max) throw new Error(`${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  if (raw.trim() === '' || !Number.isInteger(v) || v < min || v > max)
+    throw new Error(`${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   return v;
 }
 
@@ -54,7 +82,9 @@ function selectTab(next: Task, focus = false): void {
     $(`panel-${t}`).hidden = t !== task;
     if (t === task && focus) tab.focus();
   }
-  document.querySelectorAll<HTMLElement>('[data-for]').forEach((e) => { e.hidden = e.dataset.for !== task; });
+  document.querySelectorAll<HTMLElement>('[data-for]').forEach((e) => {
+    e.hidden = e.dataset.for !== task;
+  });
   const input = $<HTMLInputElement>('file');
   input.value = '';
   input.accept = ACCEPT[task];
@@ -66,7 +96,9 @@ function selectTab(next: Task, focus = false): void {
 
 function updateFileHint(): void {
   const f = files[task];
-  $('file-hint').textContent = f ? `using ${f.name} (${(f.size / 1e6).toFixed(1)} MB) · choose or drop another to replace it` : `or drop one anywhere on the page · without a file: the sample, ${SAMPLES[task]}`;
+  $('file-hint').textContent = f
+    ? `using ${f.name} (${(f.size / 1e6).toFixed(1)} MB) · choose or drop another to replace it`
+    : `or drop one anywhere on the page · without a file: the sample, ${SAMPLES[task]}`;
 }
 
 function updateBackends(): void {
@@ -81,12 +113,17 @@ function updateBackends(): void {
     if (why) notes.push(`${b === 'webgpu' ? 'WebGPU' : b}: ${why}`);
   }
   if (select.selectedOptions[0]?.disabled) select.value = 'auto';
-  if (!isolated) notes.push('wasm runs on one thread: this page is not cross-origin isolated (serve it with COOP/COEP, as poolkit serve does)');
+  if (!isolated)
+    notes.push(
+      'wasm runs on one thread: this page is not cross-origin isolated (serve it with COOP/COEP, as poolkit serve does)',
+    );
   $('backend-notes').textContent = notes.join(' · ');
 }
 
 function backendsToCompare(): Backend[] {
-  return (['js', 'wasm', 'webgpu'] as Backend[]).filter((b) => available.has(b) && !(task === 'words' && b === 'webgpu'));
+  return (['js', 'wasm', 'webgpu'] as Backend[]).filter(
+    (b) => available.has(b) && !(task === 'words' && b === 'webgpu'),
+  );
 }
 
 function buildJob(mode: 'run' | 'elbow' | 'compare'): Job {
@@ -96,16 +133,42 @@ function buildJob(mode: 'run' | 'elbow' | 'compare'): Job {
   const backends = mode === 'compare' ? backendsToCompare() : undefined;
   if (task === 'clusters') {
     const params = {
-      k: num('k', 'k', 1, 10_000), seed: num('seed', 'Seed', 0, 2 ** 31), nInit: num('ninit', 'n_init', 1, 1000),
-      maxIter: num('maxiter', 'max_iter', 1, 100_000), backend, threads, x: Number($<HTMLSelectElement>('axis-x').value), y: Number($<HTMLSelectElement>('axis-y').value),
+      k: num('k', 'k', 1, 10_000),
+      seed: num('seed', 'Seed', 0, 2 ** 31),
+      nInit: num('ninit', 'n_init', 1, 1000),
+      maxIter: num('maxiter', 'max_iter', 1, 100_000),
+      backend,
+      threads,
+      x: Number($<HTMLSelectElement>('axis-x').value),
+      y: Number($<HTMLSelectElement>('axis-y').value),
     };
     return { task, params, input, mode, backends };
   }
-  if (task === 'colours') return { task, params: { k: num('colours', 'Colours', 2, 256), space: $<HTMLSelectElement>('space').value as 'srgb' | 'oklab', backend, threads }, input, mode: mode === 'compare' ? 'compare' : 'run', backends };
-  return { task, params: { top: num('top', 'Top', 1, 100_000), backend, threads }, input, mode: mode === 'compare' ? 'compare' : 'run', backends };
+  if (task === 'colours')
+    return {
+      task,
+      params: {
+        k: num('colours', 'Colours', 2, 256),
+        space: $<HTMLSelectElement>('space').value as 'srgb' | 'oklab',
+        backend,
+        threads,
+      },
+      input,
+      mode: mode === 'compare' ? 'compare' : 'run',
+      backends,
+    };
+  return {
+    task,
+    params: { top: num('top', 'Top', 1, 100_000), backend, threads },
+    input,
+    mode: mode === 'compare' ? 'compare' : 'run',
+    backends,
+  };
 }
 
-const status = (text: string) => { $('status').textContent = text; };
+const status = (text: string) => {
+  $('status').textContent = text;
+};
 
 function showError(message: string | null): void {
   const e = $('error');
@@ -158,11 +221,17 @@ async function start(mode: 'run' | 'elbow' | 'compare'): Promise<void> {
   $('progress').replaceChildren();
   if (mode === 'compare') {
     $('compare-rows').replaceChildren();
-    if (job.backends!.length < 2) status(`Only ${job.backends!.join(', ')} is available here: nothing to compare with.`);
+    if (job.backends!.length < 2)
+      status(`Only ${job.backends!.join(', ')} is available here: nothing to compare with.`);
   }
   const elbow: ElbowPoint[] = [];
   const source = files[task]?.name ?? `the sample (${SAMPLES[task]})`;
-  const what = mode === 'elbow' ? 'Elbow chart' : mode === 'compare' ? `Comparing ${job.backends!.join(', ')}` : { clusters: 'k-means', colours: 'Quantizing', words: 'Counting words' }[task];
+  const what =
+    mode === 'elbow'
+      ? 'Elbow chart'
+      : mode === 'compare'
+        ? `Comparing ${job.backends!.join(', ')}`
+        : { clusters: 'k-means', colours: 'Quantizing', words: 'Counting words' }[task];
   status(`${what} on ${source}: started.`);
   setBusy(true);
   const t0 = performance.now();
@@ -185,15 +254,24 @@ async function start(mode: 'run' | 'elbow' | 'compare'): Promise<void> {
   setBusy(false);
   for (const { bar } of bars.values()) if (how === 'done') bar.value = 1;
   const secs = ((performance.now() - t0) / 1000).toFixed(2);
-  if (how === 'cancelled') status(`Cancelled after ${secs} s${mode === 'elbow' ? `; ${elbow.length} elbow point${elbow.length === 1 ? '' : 's'} kept` : ''}.`);
+  if (how === 'cancelled')
+    status(
+      `Cancelled after ${secs} s${mode === 'elbow' ? `; ${elbow.length} elbow point${elbow.length === 1 ? '' : 's'} kept` : ''}.`,
+    );
   else if (how === 'error') {
     showError(failure);
     status(`Failed after ${secs} s: ${failure}`);
   } else if (mode !== 'run') status(`Done in ${secs} s.`);
 }
 
-function summaryLine(r: import('./protocol.js').ClustersResult | import('./protocol.js').ColoursResult | import('./protocol.js').WordsResult): string {
-  if (r.task === 'clusters') return `inertia ${r.json.inertia.toPrecision(7)} after ${r.json.iterations} iterations on ${r.json.backend}.`;
+function summaryLine(
+  r:
+    | import('./protocol.js').ClustersResult
+    | import('./protocol.js').ColoursResult
+    | import('./protocol.js').WordsResult,
+): string {
+  if (r.task === 'clusters')
+    return `inertia ${r.json.inertia.toPrecision(7)} after ${r.json.iterations} iterations on ${r.json.backend}.`;
   if (r.task === 'colours') return `${r.k} colours, PSNR ${r.psnr.toFixed(2)} dB, mean ΔE ${r.deltaE.toFixed(2)}.`;
   return `${r.json.total.toLocaleString('en-US')} words, ${r.json.unique.toLocaleString('en-US')} unique.`;
 }
@@ -202,7 +280,10 @@ function setAxes(dims: number, header: string[] | null): void {
   for (const id of ['axis-x', 'axis-y']) {
     const s = $<HTMLSelectElement>(id);
     const keep = s.value;
-    s.replaceChildren(new Option(dims > 2 ? 'principal components' : 'automatic', '-1'), ...Array.from({ length: dims }, (_, j) => new Option(header?.[j] ?? `column ${j + 1}`, String(j))));
+    s.replaceChildren(
+      new Option(dims > 2 ? 'principal components' : 'automatic', '-1'),
+      ...Array.from({ length: dims }, (_, j) => new Option(header?.[j] ?? `column ${j + 1}`, String(j))),
+    );
     s.value = Array.from(s.options).some((o) => o.value === keep) ? keep : '-1';
   }
 }
@@ -261,12 +342,22 @@ function init(): void {
   $('elbow').addEventListener('click', () => void start('elbow'));
   $('compare').addEventListener('click', () => void start('compare'));
   $('cancel').addEventListener('click', () => void client.cancel());
-  document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && client.busy) void client.cancel(); });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && client.busy) void client.cancel();
+  });
   $<HTMLInputElement>('file').addEventListener('change', (e) => useFile((e.target as HTMLInputElement).files?.[0]));
   for (const p of PARAMS) $(p).addEventListener('change', writeHash);
-  window.addEventListener('hashchange', () => { readHash(); selectTab(task); });
-  document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
-  document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) document.body.classList.remove('dragging'); });
+  window.addEventListener('hashchange', () => {
+    readHash();
+    selectTab(task);
+  });
+  document.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    document.body.classList.add('dragging');
+  });
+  document.addEventListener('dragleave', (e) => {
+    if (!e.relatedTarget) document.body.classList.remove('dragging');
+  });
   document.addEventListener('drop', (e) => {
     e.preventDefault();
     document.body.classList.remove('dragging');
@@ -280,9 +371,14 @@ function init(): void {
   // The longest main-thread task, for the "page never freezes" check.
   try {
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) document.body.dataset.longestTask = String(Math.max(Number(document.body.dataset.longestTask ?? 0), e.duration));
+      for (const e of list.getEntries())
+        document.body.dataset.longestTask = String(
+          Math.max(Number(document.body.dataset.longestTask ?? 0), e.duration),
+        );
     }).observe({ type: 'longtask', buffered: true });
-  } catch { /* no long-task timing here */ }
+  } catch {
+    /* no long-task timing here */
+  }
   selectTab(task);
   gpuReady = detectGpu();
   void gpuReady;

@@ -14,7 +14,11 @@ export function columns(values: ArrayLike<number>, n: number, dims: number, x: n
  * The first two principal axes (unit vectors, dims each) and the mean, by power iteration on the covariance matrix
  * with deflation: dims is small here, so the dims × dims covariance is cheap and exact enough for a picture.
  */
-export function principalAxes(values: ArrayLike<number>, n: number, dims: number): { mean: Float64Array; axes: [Float64Array, Float64Array] } {
+export function principalAxes(
+  values: ArrayLike<number>,
+  n: number,
+  dims: number,
+): { mean: Float64Array; axes: [Float64Array, Float64Array] } {
   const mean = new Float64Array(dims);
   for (let i = 0; i < n; i++) for (let d = 0; d < dims; d++) mean[d]! += values[i * dims + d]!;
   for (let d = 0; d < dims; d++) mean[d]! /= n;
@@ -43,7 +47,13 @@ export function principalAxes(values: ArrayLike<number>, n: number, dims: number
 }
 
 /** Projects rows onto two axes around `mean`, as interleaved pairs. */
-export function project(values: ArrayLike<number>, n: number, dims: number, mean: Float64Array, axes: [Float64Array, Float64Array]): Float32Array {
+export function project(
+  values: ArrayLike<number>,
+  n: number,
+  dims: number,
+  mean: Float64Array,
+  axes: [Float64Array, Float64Array],
+): Float32Array {
   const out = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) {
     let p = 0;

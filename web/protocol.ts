@@ -7,12 +7,27 @@ export type Backend = 'auto' | 'webgpu' | 'wasm' | 'js';
 export type Input = { kind: 'sample' } | { kind: 'file'; file: File };
 
 export interface ClustersParams {
-  k: number; seed: number; nInit: number; maxIter: number; backend: Backend; threads: number;
+  k: number;
+  seed: number;
+  nInit: number;
+  maxIter: number;
+  backend: Backend;
+  threads: number;
   /** Scatter axes: column indexes, or -1 for the first two principal components. */
-  x: number; y: number;
+  x: number;
+  y: number;
 }
-export interface ColoursParams { k: number; space: 'srgb' | 'oklab'; backend: Backend; threads: number }
-export interface WordsParams { top: number; backend: Backend; threads: number }
+export interface ColoursParams {
+  k: number;
+  space: 'srgb' | 'oklab';
+  backend: Backend;
+  threads: number;
+}
+export interface WordsParams {
+  top: number;
+  backend: Backend;
+  threads: number;
+}
 
 export type Job =
   | { task: 'clusters'; params: ClustersParams; input: Input; mode: 'run' | 'elbow' | 'compare'; backends?: Backend[] }
@@ -25,24 +40,76 @@ export type ToWorker = { type: 'run'; id: number; job: Job } | { type: 'cancel';
 
 /** `poolkit kmeans --json`'s object. */
 export interface KMeansJson {
-  n: number; dims: number; k: number; inertia: number; iterations: number; converged: boolean; backend: string; threads: number; seconds: number; centroids: number[][];
+  n: number;
+  dims: number;
+  k: number;
+  inertia: number;
+  iterations: number;
+  converged: boolean;
+  backend: string;
+  threads: number;
+  seconds: number;
+  centroids: number[][];
 }
 /** `poolkit wordcount --json`'s object. */
-export interface WordCountJson { total: number; unique: number; bytes: number; seconds: number; top: [string, number][] }
+export interface WordCountJson {
+  total: number;
+  unique: number;
+  bytes: number;
+  seconds: number;
+  top: [string, number][];
+}
 
 export interface ClustersResult {
-  task: 'clusters'; json: KMeansJson; header: string[] | null; sizes: number[]; labels: Int32Array;
-  xy: Float32Array; centroidXY: Float32Array; axes: [string, string]; timings: Record<string, number>;
+  task: 'clusters';
+  json: KMeansJson;
+  header: string[] | null;
+  sizes: number[];
+  labels: Int32Array;
+  xy: Float32Array;
+  centroidXY: Float32Array;
+  axes: [string, string];
+  timings: Record<string, number>;
 }
 export interface ColoursResult {
-  task: 'colours'; width: number; height: number; original: Blob; quantized: Blob;
+  task: 'colours';
+  width: number;
+  height: number;
+  original: Blob;
+  quantized: Blob;
   palette: { hex: string; rgb: [number, number, number]; share: number }[];
-  psnr: number; deltaE: number; distinctColours: number; k: number; space: string;
-  inertia: number; iterations: number; converged: boolean; backend: string; threads: number; seconds: number; timings: Record<string, number>;
+  psnr: number;
+  deltaE: number;
+  distinctColours: number;
+  k: number;
+  space: string;
+  inertia: number;
+  iterations: number;
+  converged: boolean;
+  backend: string;
+  threads: number;
+  seconds: number;
+  timings: Record<string, number>;
 }
-export interface WordsResult { task: 'words'; json: WordCountJson; backend: string; threads: number; timings: Record<string, number> }
-export interface ElbowPoint { k: number; inertia: number; seconds: number }
-export interface CompareRow { backend: string; threads: number; seconds: number; value: string; agrees: string }
+export interface WordsResult {
+  task: 'words';
+  json: WordCountJson;
+  backend: string;
+  threads: number;
+  timings: Record<string, number>;
+}
+export interface ElbowPoint {
+  k: number;
+  inertia: number;
+  seconds: number;
+}
+export interface CompareRow {
+  backend: string;
+  threads: number;
+  seconds: number;
+  value: string;
+  agrees: string;
+}
 
 export type FromWorker =
   | { type: 'progress'; id: number; phase: Phase; fraction: number | null; detail: string; heap?: number }

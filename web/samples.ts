@@ -59,7 +59,9 @@ export function sampleText(bytes = 2_000_000, seed = 11): Uint8Array {
   const prng = new Prng(seed);
   const r = () => prng.random();
   const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vo', 'shi', 'der', 'ün', 'ça', 'λό', 'γος', 'мир', '数'];
-  const vocab = Array.from({ length: 4000 }, () => Array.from({ length: 1 + Math.floor(r() * 3) }, () => syllables[Math.floor(r() * syllables.length)]).join(''));
+  const vocab = Array.from({ length: 4000 }, () =>
+    Array.from({ length: 1 + Math.floor(r() * 3) }, () => syllables[Math.floor(r() * syllables.length)]).join(''),
+  );
   const cdf: number[] = [];
   let sum = 0;
   for (let i = 0; i < vocab.length; i++) cdf.push((sum += 1 / (i + 1)));

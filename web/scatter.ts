@@ -2,7 +2,20 @@
  * The scatter plot on a canvas: points are written straight into an ImageData (a million take tens of milliseconds,
  * where one SVG node per point would not draw at all), then axes and centroids are drawn over them.
  */
-export const PALETTE = ['#2f5bea', '#e4572e', '#17a398', '#f2a541', '#8e44ad', '#3c9d3c', '#d6336c', '#5c7080', '#b8860b', '#0096c7', '#6a4c93', '#c44536'];
+export const PALETTE = [
+  '#2f5bea',
+  '#e4572e',
+  '#17a398',
+  '#f2a541',
+  '#8e44ad',
+  '#3c9d3c',
+  '#d6336c',
+  '#5c7080',
+  '#b8860b',
+  '#0096c7',
+  '#6a4c93',
+  '#c44536',
+];
 export const clusterColour = (c: number) => PALETTE[c % PALETTE.length]!;
 
 const rgb = PALETTE.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as [number, number, number]);
@@ -17,7 +30,13 @@ function ticks(lo: number, hi: number, count = 5): number[] {
 }
 
 /** Draws interleaved (x, y) pairs coloured by label, and centroids as ringed crosses. */
-export function drawScatter(canvas: HTMLCanvasElement, xy: Float32Array, labels: Int32Array, centroids: Float32Array, axes: [string, string]): void {
+export function drawScatter(
+  canvas: HTMLCanvasElement,
+  xy: Float32Array,
+  labels: Int32Array,
+  centroids: Float32Array,
+  axes: [string, string],
+): void {
   const dpr = Math.min(2, window.devicePixelRatio || 1);
   const cssW = canvas.clientWidth || 640;
   const cssH = canvas.clientHeight || 480;
@@ -27,7 +46,10 @@ export function drawScatter(canvas: HTMLCanvasElement, xy: Float32Array, labels:
   const W = canvas.width;
   const H = canvas.height;
   const m = { l: 52 * dpr, r: 12 * dpr, t: 10 * dpr, b: 40 * dpr };
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (let i = 0; i < xy.length; i += 2) {
     const x = xy[i]!;
     const y = xy[i + 1]!;
@@ -38,7 +60,10 @@ export function drawScatter(canvas: HTMLCanvasElement, xy: Float32Array, labels:
   }
   const padX = (x1 - x0) * 0.03 || 1;
   const padY = (y1 - y0) * 0.03 || 1;
-  x0 -= padX; x1 += padX; y0 -= padY; y1 += padY;
+  x0 -= padX;
+  x1 += padX;
+  y0 -= padY;
+  y1 += padY;
   const pw = W - m.l - m.r;
   const ph = H - m.t - m.b;
   const sx = (x: number) => m.l + ((x - x0) / (x1 - x0)) * pw;
@@ -97,7 +122,10 @@ export function drawScatter(canvas: HTMLCanvasElement, xy: Float32Array, labels:
     ctx.strokeStyle = clusterColour(c);
     ctx.stroke();
     ctx.beginPath();
-    ctx.moveTo(x - 3 * dpr, y); ctx.lineTo(x + 3 * dpr, y); ctx.moveTo(x, y - 3 * dpr); ctx.lineTo(x, y + 3 * dpr);
+    ctx.moveTo(x - 3 * dpr, y);
+    ctx.lineTo(x + 3 * dpr, y);
+    ctx.moveTo(x, y - 3 * dpr);
+    ctx.lineTo(x, y + 3 * dpr);
     ctx.strokeStyle = '#1d2330';
     ctx.lineWidth = 1.5 * dpr;
     ctx.stroke();

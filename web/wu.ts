@@ -6,26 +6,47 @@ const SIDE = 33;
 const idx = (r: number, g: number, b: number) => (r * SIDE + g) * SIDE + b;
 
 interface Box {
-  r0: number; r1: number; g0: number; g1: number; b0: number; b1: number;
+  r0: number;
+  r1: number;
+  g0: number;
+  g1: number;
+  b0: number;
+  b1: number;
 }
 
 type Moment = Float64Array;
 
 function vol(c: Box, m: Moment): number {
-  return m[idx(c.r1, c.g1, c.b1)]! - m[idx(c.r1, c.g1, c.b0)]! - m[idx(c.r1, c.g0, c.b1)]! + m[idx(c.r1, c.g0, c.b0)]!
-    - m[idx(c.r0, c.g1, c.b1)]! + m[idx(c.r0, c.g1, c.b0)]! + m[idx(c.r0, c.g0, c.b1)]! - m[idx(c.r0, c.g0, c.b0)]!;
+  return (
+    m[idx(c.r1, c.g1, c.b1)]! -
+    m[idx(c.r1, c.g1, c.b0)]! -
+    m[idx(c.r1, c.g0, c.b1)]! +
+    m[idx(c.r1, c.g0, c.b0)]! -
+    m[idx(c.r0, c.g1, c.b1)]! +
+    m[idx(c.r0, c.g1, c.b0)]! +
+    m[idx(c.r0, c.g0, c.b1)]! -
+    m[idx(c.r0, c.g0, c.b0)]!
+  );
 }
 
 /** The part of vol() that does not depend on the cut position along `dir`. */
 function bottom(c: Box, dir: 0 | 1 | 2, m: Moment): number {
-  if (dir === 0) return -m[idx(c.r0, c.g1, c.b1)]! + m[idx(c.r0, c.g1, c.b0)]! + m[idx(c.r0, c.g0, c.b1)]! - m[idx(c.r0, c.g0, c.b0)]!;
-  if (dir === 1) return -m[idx(c.r1, c.g0, c.b1)]! + m[idx(c.r1, c.g0, c.b0)]! + m[idx(c.r0, c.g0, c.b1)]! - m[idx(c.r0, c.g0, c.b0)]!;
+  if (dir === 0)
+    return (
+      -m[idx(c.r0, c.g1, c.b1)]! + m[idx(c.r0, c.g1, c.b0)]! + m[idx(c.r0, c.g0, c.b1)]! - m[idx(c.r0, c.g0, c.b0)]!
+    );
+  if (dir === 1)
+    return (
+      -m[idx(c.r1, c.g0, c.b1)]! + m[idx(c.r1, c.g0, c.b0)]! + m[idx(c.r0, c.g0, c.b1)]! - m[idx(c.r0, c.g0, c.b0)]!
+    );
   return -m[idx(c.r1, c.g1, c.b0)]! + m[idx(c.r1, c.g0, c.b0)]! + m[idx(c.r0, c.g1, c.b0)]! - m[idx(c.r0, c.g0, c.b0)]!;
 }
 
 function top(c: Box, dir: 0 | 1 | 2, pos: number, m: Moment): number {
-  if (dir === 0) return m[idx(pos, c.g1, c.b1)]! - m[idx(pos, c.g1, c.b0)]! - m[idx(pos, c.g0, c.b1)]! + m[idx(pos, c.g0, c.b0)]!;
-  if (dir === 1) return m[idx(c.r1, pos, c.b1)]! - m[idx(c.r1, pos, c.b0)]! - m[idx(c.r0, pos, c.b1)]! + m[idx(c.r0, pos, c.b0)]!;
+  if (dir === 0)
+    return m[idx(pos, c.g1, c.b1)]! - m[idx(pos, c.g1, c.b0)]! - m[idx(pos, c.g0, c.b1)]! + m[idx(pos, c.g0, c.b0)]!;
+  if (dir === 1)
+    return m[idx(c.r1, pos, c.b1)]! - m[idx(c.r1, pos, c.b0)]! - m[idx(c.r0, pos, c.b1)]! + m[idx(c.r0, pos, c.b0)]!;
   return m[idx(c.r1, c.g1, pos)]! - m[idx(c.r1, c.g0, pos)]! - m[idx(c.r0, c.g1, pos)]! + m[idx(c.r0, c.g0, pos)]!;
 }
 
@@ -51,8 +72,14 @@ class Moments {
       for (let r = 1; r < SIDE; r++) {
         for (let g = 1; g < SIDE; g++) {
           for (let b = 1; b < SIDE; b++) {
-            m[idx(r, g, b)]! += m[idx(r - 1, g, b)]! + m[idx(r, g - 1, b)]! + m[idx(r, g, b - 1)]!
-              - m[idx(r - 1, g - 1, b)]! - m[idx(r - 1, g, b - 1)]! - m[idx(r, g - 1, b - 1)]! + m[idx(r - 1, g - 1, b - 1)]!;
+            m[idx(r, g, b)]! +=
+              m[idx(r - 1, g, b)]! +
+              m[idx(r, g - 1, b)]! +
+              m[idx(r, g, b - 1)]! -
+              m[idx(r - 1, g - 1, b)]! -
+              m[idx(r - 1, g, b - 1)]! -
+              m[idx(r, g - 1, b - 1)]! +
+              m[idx(r - 1, g - 1, b - 1)]!;
           }
         }
       }
@@ -115,7 +142,8 @@ class Moments {
  */
 export function wuPalette(colours: Uint32Array, weights: Float64Array, k: number): Float64Array {
   const m = new Moments();
-  for (let i = 0; i < colours.length; i++) m.add(colours[i]! >>> 16, (colours[i]! >>> 8) & 255, colours[i]! & 255, weights[i]!);
+  for (let i = 0; i < colours.length; i++)
+    m.add(colours[i]! >>> 16, (colours[i]! >>> 8) & 255, colours[i]! & 255, weights[i]!);
   m.accumulate();
   const boxes: Box[] = [{ r0: 0, r1: 32, g0: 0, g1: 32, b0: 0, b1: 32 }];
   const score = [m.variance(boxes[0]!)];

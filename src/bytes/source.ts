@@ -45,7 +45,13 @@ export function isByteInput(x: unknown): boolean {
 }
 
 function isFileInput(x: unknown): x is FileInput {
-  return typeof x === 'object' && x !== null && !(Symbol.iterator in x) && !(Symbol.asyncIterator in x) && typeof (x as FileInput).path === 'string';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    !(Symbol.iterator in x) &&
+    !(Symbol.asyncIterator in x) &&
+    typeof (x as FileInput).path === 'string'
+  );
 }
 
 export { throwIfAborted };
@@ -61,11 +67,19 @@ export async function openByteSource(input: ByteInput, signal?: AbortSignal): Pr
   if (typeof input === 'string') return fromBytes(new TextEncoder().encode(input));
   if (input instanceof Uint8Array) return fromBytes(input);
   if (input instanceof ArrayBuffer) return fromBytes(new Uint8Array(input));
-  if (typeof Blob !== 'undefined' && input instanceof Blob) return { size: input.size, chunks: fromStream(input.stream() as ReadableStream<Uint8Array>, signal) };
-  if (typeof ReadableStream !== 'undefined' && input instanceof ReadableStream) return { size: undefined, chunks: fromStream(input, signal) };
+  if (typeof Blob !== 'undefined' && input instanceof Blob)
+    return { size: input.size, chunks: fromStream(input.stream() as ReadableStream<Uint8Array>, signal) };
+  if (typeof ReadableStream !== 'undefined' && input instanceof ReadableStream)
+    return { size: undefined, chunks: fromStream(input, signal) };
   if (input instanceof URL || isFileInput(input)) {
     const p = platform();
-    if (!p.openFile) throw invalid('input', 'a Blob or a ReadableStream on this platform', input, 'file paths can only be read in Node');
+    if (!p.openFile)
+      throw invalid(
+        'input',
+        'a Blob or a ReadableStream on this platform',
+        input,
+        'file paths can only be read in Node',
+      );
     const path = filePathOf(input);
     if (path === undefined) throw invalid('input', 'a file: URL', (input as URL).href);
     const f = await p.openFile(path, { signal });
@@ -74,7 +88,11 @@ export async function openByteSource(input: ByteInput, signal?: AbortSignal): Pr
   if (input !== null && typeof input === 'object' && (Symbol.asyncIterator in input || Symbol.iterator in input)) {
     return { size: undefined, chunks: fromIterable(input as AsyncIterable<unknown> | Iterable<unknown>) };
   }
-  throw invalid('input', 'a string, Uint8Array, Blob, ReadableStream, async iterable of Uint8Array, or { path }', input);
+  throw invalid(
+    'input',
+    'a string, Uint8Array, Blob, ReadableStream, async iterable of Uint8Array, or { path }',
+    input,
+  );
 }
 
 function fromBytes(bytes: Uint8Array): ByteSource {

@@ -20,7 +20,11 @@ export interface Split {
  * Yields splits of the chunks. Pieces may view the chunks themselves: a source must not reuse a chunk's memory
  * until the split holding it has been consumed (the next iteration step).
  */
-export async function* splitBytes(chunks: AsyncIterable<Uint8Array>, size: number, findCut: CutFinder): AsyncGenerator<Split> {
+export async function* splitBytes(
+  chunks: AsyncIterable<Uint8Array>,
+  size: number,
+  findCut: CutFinder,
+): AsyncGenerator<Split> {
   let pieces: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of chunks) {

@@ -88,9 +88,16 @@ async function respond(root: string, req: IncomingMessage, res: ServerResponse):
 }
 
 function openInBrowser(url: string): void {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   // A missing opener is not an error: the URL is on stdout.
-  spawn(cmd, args, { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+  spawn(cmd, args, { stdio: 'ignore', detached: true })
+    .on('error', () => {})
+    .unref();
 }
 
 /** Runs `poolkit serve`; resolves with the exit code once the server has stopped. */
@@ -125,7 +132,9 @@ async function serve(options: { port: number; host: string; open: boolean }, io:
     });
   } catch (e) {
     const code = (e as { code?: string }).code;
-    io.stderr(`poolkit serve: cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the port is in use (try --port 0)' : (e as Error).message}`);
+    io.stderr(
+      `poolkit serve: cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the port is in use (try --port 0)' : (e as Error).message}`,
+    );
     return 2;
   }
   const address = server.address();

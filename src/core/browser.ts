@@ -29,11 +29,17 @@ export const browserPlatform: HostPlatform = {
     w.addEventListener('error', (e: ErrorEvent) => {
       e.preventDefault();
       if (gone) return;
-      events.error(new PoolkitError(e.message || 'worker failed to load or threw outside a task', { code: 'ERR_WORKER_ERROR' }));
+      events.error(
+        new PoolkitError(e.message || 'worker failed to load or threw outside a task', { code: 'ERR_WORKER_ERROR' }),
+      );
       w.terminate();
       exit(1);
     });
-    w.addEventListener('messageerror', () => events.error(new PoolkitError('a message from the worker could not be deserialized', { code: 'ERR_WORKER_MESSAGE' })));
+    w.addEventListener('messageerror', () =>
+      events.error(
+        new PoolkitError('a message from the worker could not be deserialized', { code: 'ERR_WORKER_MESSAGE' }),
+      ),
+    );
     return {
       post: (msg, transfer) => w.postMessage(msg, transfer ?? []),
       terminate: async () => {

@@ -16,7 +16,10 @@ export class PoolkitError extends Error {
  */
 export class InvalidArgumentError extends PoolkitError {
   override readonly code = 'ERR_INVALID_ARGUMENT';
-  constructor(readonly argument: string, message: string) {
+  constructor(
+    readonly argument: string,
+    message: string,
+  ) {
     super(`${argument}: ${message}`);
   }
 }
@@ -50,7 +53,11 @@ export class TimeoutError extends PoolkitError {
 /** The worker running the task died (process.exit, an uncaught error outside the task, out of memory). */
 export class WorkerCrashedError extends PoolkitError {
   override readonly code = 'ERR_WORKER_CRASHED';
-  constructor(readonly exitCode: number, detail?: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly exitCode: number,
+    detail?: string,
+    options?: { cause?: unknown },
+  ) {
     super(`worker died with exit code ${exitCode} while running this task${detail ? `: ${detail}` : ''}`, options);
   }
 }
@@ -86,7 +93,10 @@ export class ResultTimeoutError extends PoolkitError {
 /** Data does not fit in wasm32 memory. */
 export class WasmMemoryError extends PoolkitError {
   override readonly code = 'ERR_WASM_MEMORY';
-  constructor(message: string, readonly bytes: number) {
+  constructor(
+    message: string,
+    readonly bytes: number,
+  ) {
     super(message);
   }
 }
@@ -94,7 +104,11 @@ export class WasmMemoryError extends PoolkitError {
 /** A job holds more than the limit its `option` sets (raise the limit, or change the job so it holds less). */
 export class BufferLimitError extends PoolkitError {
   override readonly code = 'ERR_BUFFER_LIMIT';
-  constructor(message: string, readonly option: string, readonly limit: number) {
+  constructor(
+    message: string,
+    readonly option: string,
+    readonly limit: number,
+  ) {
     super(message);
   }
 }
@@ -131,7 +145,8 @@ export function serializeError(e: unknown): SerializedError {
     const props: Record<string, unknown> = {};
     for (const key of Object.keys(e)) {
       const v = (e as unknown as Record<string, unknown>)[key];
-      if (key !== 'cause' && key !== 'code' && (v === null || ['string', 'number', 'boolean'].includes(typeof v))) props[key] = v;
+      if (key !== 'cause' && key !== 'code' && (v === null || ['string', 'number', 'boolean'].includes(typeof v)))
+        props[key] = v;
     }
     if (Object.keys(props).length) out.props = props;
     return out;
@@ -140,13 +155,31 @@ export function serializeError(e: unknown): SerializedError {
 }
 
 const errorClasses: Record<string, ErrorConstructor> = {
-  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
 };
 
 /** poolkit's own classes, by name, for errors a worker sends back (others of the family come back as PoolkitError). */
 const poolkitClasses: Record<string, { prototype: PoolkitError }> = {
-  PoolkitError, InvalidArgumentError, AbortError, TimeoutError, WorkerCrashedError, PoolClosedError, QueueFullError,
-  InitializerError, NotSelfContainedError, ResultTimeoutError, WasmMemoryError, BufferLimitError, KernelError, DataCloneError,
+  PoolkitError,
+  InvalidArgumentError,
+  AbortError,
+  TimeoutError,
+  WorkerCrashedError,
+  PoolClosedError,
+  QueueFullError,
+  InitializerError,
+  NotSelfContainedError,
+  ResultTimeoutError,
+  WasmMemoryError,
+  BufferLimitError,
+  KernelError,
+  DataCloneError,
 };
 
 export function deserializeError(s: SerializedError): Error {
@@ -157,7 +190,12 @@ export function deserializeError(s: SerializedError): Error {
     err = Object.create((poolkitClasses[s.name] ?? PoolkitError).prototype) as PoolkitError;
     Object.defineProperty(err, 'message', { value: s.message, configurable: true, writable: true });
     if (cause) Object.defineProperty(err, 'cause', { value: cause.cause, configurable: true, writable: true });
-    Object.defineProperty(err, 'code', { value: s.code ?? 'ERR_POOLKIT', configurable: true, writable: true, enumerable: true });
+    Object.defineProperty(err, 'code', {
+      value: s.code ?? 'ERR_POOLKIT',
+      configurable: true,
+      writable: true,
+      enumerable: true,
+    });
   } else {
     err = new (errorClasses[s.name] ?? Error)(s.message, cause);
   }

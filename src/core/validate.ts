@@ -29,7 +29,8 @@ export function describe(value: unknown): string {
   }
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   const ctor = (value as object).constructor?.name;
-  if (ArrayBuffer.isView(value) && 'length' in value) return `${article(ctor ?? 'typed array')} of length ${(value as { length: number }).length}`;
+  if (ArrayBuffer.isView(value) && 'length' in value)
+    return `${article(ctor ?? 'typed array')} of length ${(value as { length: number }).length}`;
   return ctor && ctor !== 'Object' ? article(ctor) : 'an object';
 }
 
@@ -41,14 +42,22 @@ function article(noun: string): string {
  * An options object with only `known` keys: `undefined` is an empty one (unless `required`), anything but a plain
  * object (a non-null, non-array object) is rejected, and so is the first unknown key, by its path (`options.wokers`).
  */
-export function optionsObject<K extends string>(value: unknown, path: string, known: readonly K[], required = false): Partial<Record<K, unknown>> {
+export function optionsObject<K extends string>(
+  value: unknown,
+  path: string,
+  known: readonly K[],
+  required = false,
+): Partial<Record<K, unknown>> {
   if (value === undefined && !required) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid(path, required ? 'an options object' : 'an options object or undefined', value);
   }
   for (const key of Object.keys(value)) {
     if (!(known as readonly string[]).includes(key)) {
-      throw new InvalidArgumentError(`${path}.${key}`, `expected one of the known options (${known.join(', ')}), got unknown option ${JSON.stringify(key)}`);
+      throw new InvalidArgumentError(
+        `${path}.${key}`,
+        `expected one of the known options (${known.join(', ')}), got unknown option ${JSON.stringify(key)}`,
+      );
     }
   }
   return value as Partial<Record<K, unknown>>;
@@ -60,9 +69,18 @@ export function optional<T>(value: unknown, path: string, check: (value: unknown
 }
 
 /** An integer from `min` to `max` (inclusive); `note` explains the bound (`1 GiB`). */
-export function intInRange(value: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER, note?: string): number {
+export function intInRange(
+  value: unknown,
+  path: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+  note?: string,
+): number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-  const what = max === Number.MAX_SAFE_INTEGER ? `an integer at least ${min}` : `an integer at least ${min} and at most ${max}${note ? ` (${note})` : ''}`;
+  const what =
+    max === Number.MAX_SAFE_INTEGER
+      ? `an integer at least ${min}`
+      : `an integer at least ${min} and at most ${max}${note ? ` (${note})` : ''}`;
   throw invalid(path, what, value);
 }
 
@@ -110,6 +128,7 @@ export function func<F extends Function = (...args: never[]) => unknown>(value: 
 /** An AbortSignal; checked by shape, so a signal from another realm (a test runner's, a frame's) passes too. */
 export function abortSignal(value: unknown, path: string): AbortSignal {
   const s = value as AbortSignal | null | undefined;
-  if (typeof s === 'object' && s !== null && typeof s.aborted === 'boolean' && typeof s.addEventListener === 'function') return s;
+  if (typeof s === 'object' && s !== null && typeof s.aborted === 'boolean' && typeof s.addEventListener === 'function')
+    return s;
   throw invalid(path, 'an AbortSignal', value);
 }

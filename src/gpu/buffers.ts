@@ -26,7 +26,14 @@ export function uniformBuffer(device: GPUDevice, label: string, words: Uint32Arr
 const UPLOAD_SLICE = 64 * 1024 * 1024;
 
 /** Writes `bytes` bytes of `src` (a typed array's view) into `dst` at `dstOffset`, in slices of at most 64 MiB. */
-export function upload(device: GPUDevice, dst: GPUBuffer, dstOffset: number, src: ArrayBufferView, byteOffset: number, bytes: number): void {
+export function upload(
+  device: GPUDevice,
+  dst: GPUBuffer,
+  dstOffset: number,
+  src: ArrayBufferView,
+  byteOffset: number,
+  bytes: number,
+): void {
   for (let done = 0; done < bytes; done += UPLOAD_SLICE) {
     const size = Math.min(UPLOAD_SLICE, bytes - done);
     if (src.buffer instanceof ArrayBuffer) {
@@ -46,7 +53,14 @@ const COLUMN_SLICE = 1 << 20;
  * Writes rows row0 .. row0 + rows − 1 of the row-major `data` (dims columns) into `dst` column-major:
  * dst[j · rows + r] = data[(row0 + r) · dims + j]. Gathers at most 1 Mi floats at a time.
  */
-export function uploadColumns(device: GPUDevice, dst: GPUBuffer, data: Float32Array, row0: number, rows: number, dims: number): void {
+export function uploadColumns(
+  device: GPUDevice,
+  dst: GPUBuffer,
+  data: Float32Array,
+  row0: number,
+  rows: number,
+  dims: number,
+): void {
   const slice = new Float32Array(Math.min(rows, COLUMN_SLICE));
   for (let j = 0; j < dims; j++) {
     for (let r0 = 0; r0 < rows; r0 += slice.length) {

@@ -8,7 +8,6 @@ import { WebGpuDeviceLostError, WebGpuUnavailableError } from './errors.js';
 import { gpuProvider } from './provider.js';
 import { throwIfAborted } from '../core/errors.js';
 
-
 /** The limits kernels plan with (the device's actual limits). */
 export interface GpuLimits {
   readonly maxStorageBufferBindingSize: number;
@@ -37,7 +36,8 @@ const WANTED_LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxCompu
 
 function isSoftware(info: GPUAdapterInfo | undefined, fallback: boolean): boolean {
   if (fallback) return true;
-  const text = `${info?.vendor ?? ''} ${info?.architecture ?? ''} ${info?.device ?? ''} ${info?.description ?? ''}`.toLowerCase();
+  const text =
+    `${info?.vendor ?? ''} ${info?.architecture ?? ''} ${info?.device ?? ''} ${info?.description ?? ''}`.toLowerCase();
   return /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/.test(text);
 }
 
@@ -56,7 +56,10 @@ async function createContext(signal?: AbortSignal): Promise<GpuContext> {
   for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const device = await adapter.requestDevice({ requiredLimits, label: 'poolkit' });
   const info = (adapter as { info?: GPUAdapterInfo }).info;
-  const fallback = Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter);
+  const fallback = Boolean(
+    (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ??
+      (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter,
+  );
   const l = device.limits;
   const ctx: GpuContext = {
     device,
@@ -104,7 +107,12 @@ export function peekGpu(): GpuContext | null {
 
 /** Throws `WebGpuDeviceLostError` when the context's device is lost. */
 export function checkLost(ctx: GpuContext, cause?: unknown): void {
-  if (ctx.lost) throw new WebGpuDeviceLostError(ctx.lost.reason ?? 'unknown', ctx.lost.message ?? '', cause === undefined ? undefined : { cause });
+  if (ctx.lost)
+    throw new WebGpuDeviceLostError(
+      ctx.lost.reason ?? 'unknown',
+      ctx.lost.message ?? '',
+      cause === undefined ? undefined : { cause },
+    );
 }
 
 /**

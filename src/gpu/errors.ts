@@ -11,7 +11,10 @@ export class WebGpuError extends PoolkitError {
 /** No WebGPU adapter could be obtained: no `navigator.gpu`, no `webgpu` package in Node, or no usable driver. */
 export class WebGpuUnavailableError extends PoolkitError {
   override readonly code = 'ERR_WEBGPU_UNAVAILABLE';
-  constructor(readonly reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(
       `WebGPU is not available: ${reason}. In a browser, use one with WebGPU enabled (Chromium: --enable-unsafe-webgpu ` +
         `on machines without a supported GPU). In Node, install the optional 'webgpu' package (npm i webgpu) and a Vulkan ` +
@@ -25,7 +28,11 @@ export class WebGpuUnavailableError extends PoolkitError {
 /** The GPU device was lost (driver reset, `device.destroy()`, out of memory) during a call; the next call acquires a new device. */
 export class WebGpuDeviceLostError extends PoolkitError {
   override readonly code = 'ERR_WEBGPU_DEVICE_LOST';
-  constructor(readonly reason: string, detail: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
     super(`WebGPU device lost (${reason})${detail ? `: ${detail}` : ''}; the next call acquires a new device`, options);
   }
 }
@@ -33,7 +40,10 @@ export class WebGpuDeviceLostError extends PoolkitError {
 /** The problem does not fit this adapter's limits (memory, workgroup storage); `limit` names the limit. */
 export class WebGpuLimitError extends PoolkitError {
   override readonly code = 'ERR_WEBGPU_LIMIT';
-  constructor(readonly limit: string, message: string) {
+  constructor(
+    readonly limit: string,
+    message: string,
+  ) {
     super(`${message} (adapter limit ${limit})`);
   }
 }

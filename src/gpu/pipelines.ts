@@ -4,14 +4,23 @@
 const cache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
 
 /** A compute pipeline for `code` (entry point `main`) with override `constants`; cached per device. */
-export function computePipeline(device: GPUDevice, label: string, code: string, constants: Record<string, number>): Promise<GPUComputePipeline> {
+export function computePipeline(
+  device: GPUDevice,
+  label: string,
+  code: string,
+  constants: Record<string, number>,
+): Promise<GPUComputePipeline> {
   let perDevice = cache.get(device);
   if (!perDevice) cache.set(device, (perDevice = new Map()));
   const key = `${label}:${JSON.stringify(constants)}`;
   let p = perDevice.get(key);
   if (!p) {
     const module = device.createShaderModule({ label, code });
-    p = device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint: 'main', constants } });
+    p = device.createComputePipelineAsync({
+      label,
+      layout: 'auto',
+      compute: { module, entryPoint: 'main', constants },
+    });
     perDevice.set(key, p);
     p.catch(() => perDevice.delete(key));
   }
@@ -19,7 +28,12 @@ export function computePipeline(device: GPUDevice, label: string, code: string, 
 }
 
 /** A bind group for binding indices 0, 1, ... of group 0 of `pipeline`. */
-export function bindGroup(device: GPUDevice, pipeline: GPUComputePipeline, label: string, buffers: readonly GPUBuffer[]): GPUBindGroup {
+export function bindGroup(
+  device: GPUDevice,
+  pipeline: GPUComputePipeline,
+  label: string,
+  buffers: readonly GPUBuffer[],
+): GPUBindGroup {
   return device.createBindGroup({
     label,
     layout: pipeline.getBindGroupLayout(0),
@@ -28,7 +42,12 @@ export function bindGroup(device: GPUDevice, pipeline: GPUComputePipeline, label
 }
 
 /** Records one dispatch of `pipeline` over a 2-D grid (nothing for an empty grid). */
-export function dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, group: GPUBindGroup, grid: readonly [number, number]): void {
+export function dispatch(
+  pass: GPUComputePassEncoder,
+  pipeline: GPUComputePipeline,
+  group: GPUBindGroup,
+  grid: readonly [number, number],
+): void {
   if (grid[0] === 0 || grid[1] === 0) return;
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, group);

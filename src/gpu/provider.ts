@@ -26,7 +26,14 @@ export function setDefaultGpuProvider(provider: GpuProvider): void {
  * previous one. A device already acquired stays in use until it is lost or released (`releaseGpu`).
  */
 export function setGpuProvider(provider: GpuProvider | null): GpuProvider | null {
-  if (provider !== null && !(typeof provider === 'object' && typeof provider.name === 'string' && typeof provider.requestAdapter === 'function')) {
+  if (
+    provider !== null &&
+    !(
+      typeof provider === 'object' &&
+      typeof provider.name === 'string' &&
+      typeof provider.requestAdapter === 'function'
+    )
+  ) {
     throw invalid('provider', 'a GpuProvider ({ name, requestAdapter }) or null', provider);
   }
   const previous = installed;

@@ -49,7 +49,10 @@ export interface MapReduceProgress {
 
 export interface MapReduceOptions<K extends MapReduceKey, V, R> {
   /** `map(record)` returns or yields [key, value] pairs (an array, a generator, or a promise of one). */
-  map: TaskLike<[record: any], Iterable<readonly [K, V]> | AsyncIterable<readonly [K, V]> | Promise<Iterable<readonly [K, V]>>>;
+  map: TaskLike<
+    [record: any],
+    Iterable<readonly [K, V]> | AsyncIterable<readonly [K, V]> | Promise<Iterable<readonly [K, V]>>
+  >;
   /** `combine(key, values)` → one value; runs in the workers on each split's output and on buffered values. */
   combine?: TaskLike<[key: K, values: V[]], V | Promise<V>>;
   /** `reduce(key, values)` → the key's result; default: the values array. */
@@ -85,7 +88,18 @@ export type MapReduceInput = Iterable<unknown> | AsyncIterable<unknown> | ByteIn
 
 const REDUCE_BATCH = 4096;
 const MAPREDUCE_KEYS = [
-  'map', 'combine', 'reduce', 'partitions', 'chunksize', 'splitBytes', 'delimiter', 'maxInFlight', 'maxBufferedValues', 'pool', 'signal', 'onProgress',
+  'map',
+  'combine',
+  'reduce',
+  'partitions',
+  'chunksize',
+  'splitBytes',
+  'delimiter',
+  'maxInFlight',
+  'maxBufferedValues',
+  'pool',
+  'signal',
+  'onProgress',
 ] as const;
 
 /**
@@ -93,7 +107,10 @@ const MAPREDUCE_KEYS = [
  * @throws InvalidArgumentError for bad options or input; BufferLimitError past `maxBufferedValues`; the map/combine/reduce
  * error if one throws; AbortError
  */
-export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapReduceInput, options: MapReduceOptions<K, V, R>): Promise<MapReduceResult<K, R>> {
+export async function mapReduce<K extends MapReduceKey, V, R = V[]>(
+  input: MapReduceInput,
+  options: MapReduceOptions<K, V, R>,
+): Promise<MapReduceResult<K, R>> {
   const o = optionsObject(options, 'options', MAPREDUCE_KEYS, true);
   if (o.map === undefined) throw invalid('options.map', 'a function or task(url, name)', o.map, 'map is required');
   const mapSpec = spec(o.map, 'options.map');
@@ -108,17 +125,27 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapRe
   const maxInFlight = optional(o.maxInFlight, 'options.maxInFlight', positiveInt);
   const maxValues = optional(o.maxBufferedValues, 'options.maxBufferedValues', positiveInt) ?? 2 ** 26;
   const delimiter = o.delimiter ?? '\n';
-  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter.charCodeAt(0) > 0x7f) throw invalid('options.delimiter', 'one ASCII character', delimiter);
+  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter.charCodeAt(0) > 0x7f)
+    throw invalid('options.delimiter', 'one ASCII character', delimiter);
   throwIfAborted(signal);
   // Validated first: the shared compute pool starts only for a job that can run.
   const pool = (o.pool as Pool | undefined) ?? computePool(platform().defaultConcurrency());
   const partitions = parts ?? pool.size;
   const window = maxInFlight ?? 2 * pool.size;
 
-  const counters: MapReduceCounters = { records: 0, bytes: 0, pairs: 0, keys: 0, splits: 0, reExecutedSplits: 0, partitions };
+  const counters: MapReduceCounters = {
+    records: 0,
+    bytes: 0,
+    pairs: 0,
+    keys: 0,
+    splits: 0,
+    reExecutedSplits: 0,
+    partitions,
+  };
   const buffers: Array<Map<unknown, unknown[]>> = Array.from({ length: partitions }, () => new Map());
   let buffered = 0; // values held in `buffers`
-  const progress = (phase: 'map' | 'reduce') => onProgress?.({ phase, splits: counters.splits, records: counters.records, bytes: counters.bytes });
+  const progress = (phase: 'map' | 'reduce') =>
+    onProgress?.({ phase, splits: counters.splits, records: counters.records, bytes: counters.bytes });
   const mapRef = builtin('mapreduce.map');
 
   /** Runs a task; if its worker dies (tasks are pure), runs it once more on another worker. */
@@ -154,14 +181,21 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapRe
     }
     if (buffered > maxValues) {
       const why = combineSpec ? 'distinct keys' : 'values (no combine: every value is kept until reduce)';
-      throw new BufferLimitError(`mapReduce holds ${buffered} ${why}, more than maxBufferedValues = ${maxValues}; ${combineSpec ? 'raise maxBufferedValues' : 'pass combine to fold values per key in the workers, or raise maxBufferedValues'}`, 'maxBufferedValues', maxValues);
+      throw new BufferLimitError(
+        `mapReduce holds ${buffered} ${why}, more than maxBufferedValues = ${maxValues}; ${combineSpec ? 'raise maxBufferedValues' : 'pass combine to fold values per key in the workers, or raise maxBufferedValues'}`,
+        'maxBufferedValues',
+        maxValues,
+      );
     }
   };
 
   const compact = async (buf: Map<unknown, unknown[]>) => {
     const pile = [...buf].filter(([, vs]) => vs.length > 1);
     for (let i = 0; i < pile.length; i += REDUCE_BATCH) {
-      const done = await applyOnce<Array<[unknown, unknown[]]>>(builtin('mapreduce.combine'), [combineSpec, pile.slice(i, i + REDUCE_BATCH)]);
+      const done = await applyOnce<Array<[unknown, unknown[]]>>(builtin('mapreduce.combine'), [
+        combineSpec,
+        pile.slice(i, i + REDUCE_BATCH),
+      ]);
       for (const [k, vs] of done) buf.set(k, vs);
     }
   };
@@ -176,7 +210,13 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapRe
     progress('map');
   };
   try {
-    for await (const payload of splits(input, { chunksize, splitSize, delimiter: delimiter.charCodeAt(0), signal, onBytes: (n) => (counters.bytes += n) })) {
+    for await (const payload of splits(input, {
+      chunksize,
+      splitSize,
+      delimiter: delimiter.charCodeAt(0),
+      signal,
+      onBytes: (n) => (counters.bytes += n),
+    })) {
       throwIfAborted(signal);
       const p = runSplit(payload);
       p.catch(() => undefined); // observed in settle; avoids an unhandled rejection while earlier splits finish
@@ -200,7 +240,12 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(input: MapRe
     const entries = [...buf];
     buf.clear();
     for (let i = 0; i < entries.length; i += REDUCE_BATCH) {
-      tasks.push(applyOnce<Array<[unknown, unknown]>>(builtin('mapreduce.reduce'), [reduceSpec, entries.slice(i, i + REDUCE_BATCH)]));
+      tasks.push(
+        applyOnce<Array<[unknown, unknown]>>(builtin('mapreduce.reduce'), [
+          reduceSpec,
+          entries.slice(i, i + REDUCE_BATCH),
+        ]),
+      );
     }
   }
   for (const t of tasks) t.catch(() => undefined);
@@ -237,7 +282,11 @@ async function* splits(input: MapReduceInput, o: SplitOptions): AsyncGenerator<S
     return;
   }
   if (input === null || typeof input !== 'object' || !(Symbol.iterator in input || Symbol.asyncIterator in input)) {
-    throw invalid('input', 'an iterable of records or a byte input (string, Uint8Array, Blob, ReadableStream, { path })', input);
+    throw invalid(
+      'input',
+      'an iterable of records or a byte input (string, Uint8Array, Blob, ReadableStream, { path })',
+      input,
+    );
   }
   let batch: unknown[] = [];
   for await (const rec of input as AsyncIterable<unknown>) {

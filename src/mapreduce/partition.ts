@@ -23,6 +23,11 @@ export function partitionOf(key: unknown, parts: number): number {
 /** Rejects a key (from `options.map`, named so) that is not a primitive. */
 export function checkKey(key: unknown): void {
   if ((key !== null && typeof key === 'object') || typeof key === 'function' || typeof key === 'symbol') {
-    throw invalid('options.map', 'keys that are strings, numbers, bigints, booleans, null or undefined', key, 'use a string such as JSON.stringify(key)');
+    throw invalid(
+      'options.map',
+      'keys that are strings, numbers, bigints, booleans, null or undefined',
+      key,
+      'use a string such as JSON.stringify(key)',
+    );
   }
 }

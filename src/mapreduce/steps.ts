@@ -19,7 +19,11 @@ export interface MapOutput {
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+  return (
+    v !== null &&
+    (typeof v === 'object' || typeof v === 'function') &&
+    typeof (v as { then?: unknown }).then === 'function'
+  );
 }
 
 function records(split: SplitPayload): unknown[] {
@@ -31,13 +35,20 @@ function records(split: SplitPayload): unknown[] {
 }
 
 /** The `mapreduce.map` kernel step. */
-export async function mapSplit(ctx: KernelContext, mapSpec: FnSpec, combineSpec: FnSpec | null, parts: number, split: SplitPayload): Promise<MapOutput> {
+export async function mapSplit(
+  ctx: KernelContext,
+  mapSpec: FnSpec,
+  combineSpec: FnSpec | null,
+  parts: number,
+  split: SplitPayload,
+): Promise<MapOutput> {
   const map = await ctx.resolveTask(mapSpec);
   const combine = combineSpec ? await ctx.resolveTask(combineSpec) : null;
   const groups = new Map<unknown, unknown[]>();
   let pairs = 0;
   const emit = (pair: unknown) => {
-    if (!Array.isArray(pair) || pair.length !== 2) throw invalid('options.map', 'a function returning or yielding [key, value] pairs', pair, 'one of its pairs');
+    if (!Array.isArray(pair) || pair.length !== 2)
+      throw invalid('options.map', 'a function returning or yielding [key, value] pairs', pair, 'one of its pairs');
     const [k, v] = pair as [unknown, unknown];
     checkKey(k);
     const g = groups.get(k);
@@ -54,7 +65,13 @@ export async function mapSplit(ctx: KernelContext, mapSpec: FnSpec, combineSpec:
       for await (const pair of out as AsyncIterable<unknown>) emit(pair);
     } else if (typeof (out as Iterable<unknown>)[Symbol.iterator] === 'function') {
       for (const pair of out as Iterable<unknown>) emit(pair);
-    } else throw invalid('options.map', 'a function returning an iterable of [key, value] pairs (an array or a generator)', out, 'what it returned');
+    } else
+      throw invalid(
+        'options.map',
+        'a function returning an iterable of [key, value] pairs (an array or a generator)',
+        out,
+        'what it returned',
+      );
   }
   const out: MapOutput = { parts: Array.from({ length: parts }, () => []), records: recs.length, pairs };
   for (const [k, values] of groups) {
@@ -70,7 +87,11 @@ export async function mapSplit(ctx: KernelContext, mapSpec: FnSpec, combineSpec:
 }
 
 /** The `mapreduce.combine` kernel step. */
-export async function combineEntries(ctx: KernelContext, combineSpec: FnSpec, entries: Array<[unknown, unknown[]]>): Promise<Array<[unknown, unknown[]]>> {
+export async function combineEntries(
+  ctx: KernelContext,
+  combineSpec: FnSpec,
+  entries: Array<[unknown, unknown[]]>,
+): Promise<Array<[unknown, unknown[]]>> {
   const combine = await ctx.resolveTask(combineSpec);
   const out: Array<[unknown, unknown[]]> = [];
   for (const [k, values] of entries) {
@@ -82,7 +103,11 @@ export async function combineEntries(ctx: KernelContext, combineSpec: FnSpec, en
 }
 
 /** The `mapreduce.reduce` kernel step. */
-export async function reduceEntries(ctx: KernelContext, reduceSpec: FnSpec | null, entries: Array<[unknown, unknown[]]>): Promise<Array<[unknown, unknown]>> {
+export async function reduceEntries(
+  ctx: KernelContext,
+  reduceSpec: FnSpec | null,
+  entries: Array<[unknown, unknown[]]>,
+): Promise<Array<[unknown, unknown]>> {
   const reduce = reduceSpec ? await ctx.resolveTask(reduceSpec) : null;
   const out: Array<[unknown, unknown]> = [];
   for (const [k, values] of entries) {

@@ -34,7 +34,9 @@ export function loadKernelModule(name: string): Promise<WebAssembly.Module> {
   if (!m) {
     // src/wasm/ and dist/browser/ are both one level below the package root, so this URL is right in both builds.
     const url = new URL(`../kernels/${name}.wasm`, import.meta.url);
-    m = platform().readAsset(url).then((bytes) => WebAssembly.compile(bytes as unknown as BufferSource));
+    m = platform()
+      .readAsset(url)
+      .then((bytes) => WebAssembly.compile(bytes as unknown as BufferSource));
     moduleCache.set(name, m);
     m.catch(() => moduleCache.delete(name));
   }
@@ -65,7 +67,14 @@ export class WasmContext {
   private top: number;
   private readonly base: number;
 
-  private constructor(readonly name: string, readonly module: WebAssembly.Module, readonly memory: WebAssembly.Memory, shared: boolean, threads: number, private readonly pool: Pool | undefined) {
+  private constructor(
+    readonly name: string,
+    readonly module: WebAssembly.Module,
+    readonly memory: WebAssembly.Memory,
+    shared: boolean,
+    threads: number,
+    private readonly pool: Pool | undefined,
+  ) {
     this.shared = shared;
     this.threads = threads;
     this.exports = new WebAssembly.Instance(module, imports(memory)).exports as Record<string, any>;
@@ -80,8 +89,12 @@ export class WasmContext {
     const module = await loadKernelModule(shared ? name : `${name}.single`);
     const wanted = options.threads ?? options.pool?.size ?? platform().defaultConcurrency();
     const threads = shared ? Math.max(1, Math.floor(wanted)) : 1;
-    const memory = new WebAssembly.Memory(shared ? { initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true } : { initial: INITIAL_PAGES, maximum: MAX_PAGES });
-    const pool = threads > 1 ? options.pool ?? computePool(threads) : undefined;
+    const memory = new WebAssembly.Memory(
+      shared
+        ? { initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true }
+        : { initial: INITIAL_PAGES, maximum: MAX_PAGES },
+    );
+    const pool = threads > 1 ? (options.pool ?? computePool(threads)) : undefined;
     return new WasmContext(name, module, memory, shared, threads, pool);
   }
 
@@ -94,14 +107,20 @@ export class WasmContext {
     const at = alignUp(this.top, align);
     const end = at + bytes;
     if (!Number.isFinite(end) || end > MAX_PAGES * PAGE) {
-      throw new WasmMemoryError(`${what} needs ${fmtBytes(end)} of WebAssembly memory; wasm32 addresses at most 4 GiB`, end);
+      throw new WasmMemoryError(
+        `${what} needs ${fmtBytes(end)} of WebAssembly memory; wasm32 addresses at most 4 GiB`,
+        end,
+      );
     }
     const have = this.memory.buffer.byteLength;
     if (end > have) {
       try {
         this.memory.grow(Math.ceil((end - have) / PAGE));
       } catch (e) {
-        throw new WasmMemoryError(`could not grow WebAssembly memory to ${fmtBytes(end)} for ${what}: ${(e as Error).message}`, end);
+        throw new WasmMemoryError(
+          `could not grow WebAssembly memory to ${fmtBytes(end)} for ${what}: ${(e as Error).message}`,
+          end,
+        );
       }
     }
     this.top = end;
@@ -119,11 +138,21 @@ export class WasmContext {
   }
 
   /** Views over the memory; take a fresh one after any `reserve` (growth replaces the buffer object). */
-  f32(ptr: number, len: number): Float32Array { return new Float32Array(this.memory.buffer, ptr, len); }
-  f64(ptr: number, len: number): Float64Array { return new Float64Array(this.memory.buffer, ptr, len); }
-  i32(ptr: number, len: number): Int32Array { return new Int32Array(this.memory.buffer, ptr, len); }
-  u32(ptr: number, len: number): Uint32Array { return new Uint32Array(this.memory.buffer, ptr, len); }
-  u8(ptr: number, len: number): Uint8Array { return new Uint8Array(this.memory.buffer, ptr, len); }
+  f32(ptr: number, len: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, len);
+  }
+  f64(ptr: number, len: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, len);
+  }
+  i32(ptr: number, len: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, len);
+  }
+  u32(ptr: number, len: number): Uint32Array {
+    return new Uint32Array(this.memory.buffer, ptr, len);
+  }
+  u8(ptr: number, len: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, ptr, len);
+  }
 
   /**
    * Runs export `fn(...args)` once: on one of the pool's workers when this context is multithreaded, else on the

@@ -54,11 +54,15 @@ export class BlobCounts implements CountStore {
 
   top(k: number): Array<[string, number]> | undefined {
     if (this.raw || this.built) return undefined;
-    const threshold = kthLargest(this.parts.map((p) => p.counts), k);
+    const threshold = kthLargest(
+      this.parts.map((p) => p.counts),
+      k,
+    );
     const picked: Array<[string, number]> = [];
     for (const { keys, counts, ends } of this.parts) {
       for (let i = 0; i < counts.length; i++) {
-        if (counts[i]! >= threshold) picked.push([this.decoder.decode(keys.subarray(i ? ends[i - 1]! : 0, ends[i]! - 1)), counts[i]!]);
+        if (counts[i]! >= threshold)
+          picked.push([this.decoder.decode(keys.subarray(i ? ends[i - 1]! : 0, ends[i]! - 1)), counts[i]!]);
       }
     }
     picked.sort(compareCounts);

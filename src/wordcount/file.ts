@@ -15,7 +15,12 @@ import { mergeTables } from './merge.js';
 import type { BlobCounts } from './blob-counts.js';
 import { WordTables, type TableOptions } from './tables.js';
 import { countSplits, cutInFile, splitBufferBytes, splitsLeft, LoopStatus, type CountFn } from './splits.js';
-import { WordCountJob as Job, WordCountRecord as Rec, writeWordCountJob, writeWordCountRecord } from './generated/layouts.js';
+import {
+  WordCountJob as Job,
+  WordCountRecord as Rec,
+  writeWordCountJob,
+  writeWordCountRecord,
+} from './generated/layouts.js';
 
 export interface FileCountOptions extends Omit<TableOptions, 'sizeHint'> {
   signal?: AbortSignal;
@@ -34,7 +39,13 @@ interface Participant {
 }
 
 /** Counts the words of `file` on `ctx.threads` threads (the caller and `pool`'s workers); returns counts and totals. */
-export async function countFile(ctx: WasmContext, pool: Pool | undefined, call: KernelCall, file: OpenedFile, options: FileCountOptions): Promise<{ counts: BlobCounts; total: number; bytes: number }> {
+export async function countFile(
+  ctx: WasmContext,
+  pool: Pool | undefined,
+  call: KernelCall,
+  file: OpenedFile,
+  options: FileCountOptions,
+): Promise<{ counts: BlobCounts; total: number; bytes: number }> {
   const { signal, splitBytes } = options;
   const workers = pool && ctx.threads > 1 ? ctx.threads - 1 : 0;
   const tables = new WordTables(ctx, { ...options, sizeHint: file.size });
@@ -47,7 +58,15 @@ export async function countFile(ctx: WasmContext, pool: Pool | undefined, call: 
     const cap = splitBufferBytes(splitBytes);
     const buf = ctx.reserve(cap, 64, 'word-count input');
     // A fresh view after the last reserve: growing memory replaces its buffer.
-    writeWordCountRecord(new DataView(ctx.memory.buffer), rec, { state, buf, bufCap: cap, pending: 0, pendingLen: 0, split: 0, bytes: 0 });
+    writeWordCountRecord(new DataView(ctx.memory.buffer), rec, {
+      state,
+      buf,
+      bufCap: cap,
+      pending: 0,
+      pendingLen: 0,
+      split: 0,
+      bytes: 0,
+    });
     participants.push({ rec, state });
   }
   const [host, ...others] = participants as [Participant, ...Participant[]];
@@ -88,7 +107,9 @@ export async function countFile(ctx: WasmContext, pool: Pool | undefined, call: 
     }
   };
   try {
-    const results = await Promise.allSettled([...others.map(runWorker), runHost()].map((p) => p.catch((e) => (stop(), Promise.reject(e)))));
+    const results = await Promise.allSettled(
+      [...others.map(runWorker), runHost()].map((p) => p.catch((e) => (stop(), Promise.reject(e)))),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     // An abort stops the participants, whatever one of them then threw: the call's error is poolkit's AbortError.
     throwIfAborted(signal);
@@ -127,7 +148,8 @@ class HostSplits {
     const a = cutInFile(this.file, start, size, this.scratch);
     const b = cutInFile(this.file, Math.min(size, start + this.splitBytes), size, this.scratch);
     if (b <= a) return;
-    if (this.buf.capacity < b - a + 16) this.buf = { ptr: this.ctx.reserve(b - a + 16, 64, 'word-count input'), capacity: b - a + 16 };
+    if (this.buf.capacity < b - a + 16)
+      this.buf = { ptr: this.ctx.reserve(b - a + 16, 64, 'word-count input'), capacity: b - a + 16 };
     // Fewer bytes only if the file shrank: then they end at its end.
     const len = this.file.readAt(this.ctx.u8(this.buf.ptr, b - a), a);
     this.tables.countHere(this.state, this.buf.ptr, len);

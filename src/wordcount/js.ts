@@ -43,5 +43,10 @@ export async function countWordsJs(
 
 /** The tokenization contract (docs/ARCHITECTURE.md), verbatim: the words of `bytes`, lower-cased, in order. */
 export function referenceWords(bytes: Uint8Array): string[] {
-  return new TextDecoder().decode(bytes).match(/[\p{L}\p{M}\p{N}]+/gu)?.map((w) => w.toLowerCase()) ?? [];
+  return (
+    new TextDecoder()
+      .decode(bytes)
+      .match(/[\p{L}\p{M}\p{N}]+/gu)
+      ?.map((w) => w.toLowerCase()) ?? []
+  );
 }

@@ -14,7 +14,13 @@ import { WordSlot, WordTableState, readWordTableState } from './generated/layout
  * The calling thread merges partition 0 while `call` runs the others (on workers), so P partitions keep P threads busy
  * with P - 1 workers.
  */
-export async function mergeTables(ctx: WasmContext, call: KernelCall, states: number[], P: number, signal?: AbortSignal): Promise<{ counts: BlobCounts; total: number }> {
+export async function mergeTables(
+  ctx: WasmContext,
+  call: KernelCall,
+  states: number[],
+  P: number,
+  signal?: AbortSignal,
+): Promise<{ counts: BlobCounts; total: number }> {
   const T = states.length;
   let total = 0;
   // Per-partition key counts and key bytes, from each table.
@@ -61,7 +67,11 @@ export async function mergeTables(ctx: WasmContext, call: KernelCall, states: nu
   const store = new BlobCounts(
     parts.map((m, p) => {
       const used = ctx.u32(m.state, WordTableState.bytes / 4)[WordTableState.index.used]!;
-      return { keys: ctx.u8(m.blob, blobLengths[p]!).slice(), counts: ctx.f64(m.counts, used).slice(), ends: ctx.u32(m.ends, used).slice() };
+      return {
+        keys: ctx.u8(m.blob, blobLengths[p]!).slice(),
+        counts: ctx.f64(m.counts, used).slice(),
+        ends: ctx.u32(m.ends, used).slice(),
+      };
     }),
   );
   return { counts: store, total };

@@ -45,7 +45,14 @@ export type CountFn = (st: number, ptr: number, len: number) => number;
  * Claims and counts splits until none is left or `budget` splits were claimed (then returns Done with splits
  * perhaps still unclaimed: the caller checks `splitsLeft`), or until it needs the host.
  */
-export function countSplits(count: CountFn, memory: WebAssembly.Memory, job: number, rec: number, file: PositionalFile, budget = Infinity): LoopStatus {
+export function countSplits(
+  count: CountFn,
+  memory: WebAssembly.Memory,
+  job: number,
+  rec: number,
+  file: PositionalFile,
+  budget = Infinity,
+): LoopStatus {
   const jobWords = new Int32Array(memory.buffer, job, Job.bytes / 4);
   const size = new Float64Array(memory.buffer, job, Job.bytes / 8)[Job.index.size]!;
   const S = jobWords[Job.index.split]!;
@@ -95,7 +102,15 @@ export function splitsLeft(memory: WebAssembly.Memory, job: number): boolean {
  * with a = cut(start), b = cut(end); a >= b when the split is empty. Undefined when cut(end) lies beyond the
  * read-ahead.
  */
-function locate(memory: WebAssembly.Memory, buf: number, cap: number, file: PositionalFile, start: number, end: number, size: number): [number, number] | undefined {
+function locate(
+  memory: WebAssembly.Memory,
+  buf: number,
+  cap: number,
+  file: PositionalFile,
+  start: number,
+  end: number,
+  size: number,
+): [number, number] | undefined {
   const from = Math.max(0, start - LOOK_BEHIND);
   const mem = new Uint8Array(memory.buffer, buf, cap - KERNEL_SLACK);
   // A short read is the end of the file too: it may have shrunk since its size was taken.

@@ -27,10 +27,16 @@ export class WordTables {
   private readonly initialSlots: number;
   private readonly arenaChunk: number;
 
-  constructor(private readonly ctx: WasmContext, options: TableOptions) {
+  constructor(
+    private readonly ctx: WasmContext,
+    options: TableOptions,
+  ) {
     this.arenaChunk = options.arenaBytes ?? Math.max(8 << 20, 8 * options.splitBytes);
     // Big inputs start with big tables (fewer rehashes); small ones keep memory to zero small.
-    const hint = options.sizeHint === undefined ? DEFAULT_SLOTS : 2 ** Math.min(17, Math.max(12, Math.ceil(Math.log2(options.sizeHint / 1024))));
+    const hint =
+      options.sizeHint === undefined
+        ? DEFAULT_SLOTS
+        : 2 ** Math.min(17, Math.max(12, Math.ceil(Math.log2(options.sizeHint / 1024))));
     this.initialSlots = options.initialSlots ?? hint;
   }
 

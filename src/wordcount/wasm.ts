@@ -16,7 +16,6 @@ import { mergeTables } from './merge.js';
 import type { BlobCounts } from './blob-counts.js';
 import { WordTables, type TableOptions } from './tables.js';
 
-
 interface Table {
   state: number;
 }
@@ -129,7 +128,9 @@ export class WasmWordCounter {
     }
     if (this.assistTable && !this.workersUp && this.assistLeft > 0 && this.jobs.length && !this.assistScheduled) {
       this.assistScheduled = true;
-      void platform().macrotask().then(() => this.assist());
+      void platform()
+        .macrotask()
+        .then(() => this.assist());
     }
   }
 

@@ -2,7 +2,16 @@
  * `wordCount(input, options)`: counts words by the rules of docs/ARCHITECTURE.md, "Word tokenization" (Unicode letters, marks and numbers,
  * lower-cased with toLowerCase) on the js backend (the reference) or the multithreaded wasm backend.
  */
-import { abortSignal, func, intInRange, invalid, oneOf, optional, optionsObject, positiveInt } from '../core/validate.js';
+import {
+  abortSignal,
+  func,
+  intInRange,
+  invalid,
+  oneOf,
+  optional,
+  optionsObject,
+  positiveInt,
+} from '../core/validate.js';
 import { Pool } from '../pool/pool.js';
 import { platform } from '../core/platform.js';
 import { WasmContext } from '../wasm/context.js';
@@ -75,11 +84,14 @@ export async function wordCount(input: ByteInput, options?: WordCountOptions): P
       const { total, bytes } = await countWordsJs(source.chunks, counts, signal, progress);
       return new WordCountResult(counts, total, bytes, 'js', 1);
     };
-    if (backend === 'js' || (backend === 'auto' && source.size !== undefined && source.size < SMALL)) return await countJs();
+    if (backend === 'js' || (backend === 'auto' && source.size !== undefined && source.size < SMALL))
+      return await countJs();
     // Unless told, use about one thread per 16 MiB of known input: starting a worker costs more than it saves below.
     const most = options.pool?.size ?? platform().defaultConcurrency();
-    const threads = options.threads ?? (source.size !== undefined ? Math.max(1, Math.min(most, Math.ceil(source.size / PER_THREAD))) : most);
-    const pool = threads > 1 && platform().sharedMemoryAvailable() ? options.pool ?? computePool(threads) : undefined;
+    const threads =
+      options.threads ??
+      (source.size !== undefined ? Math.max(1, Math.min(most, Math.ceil(source.size / PER_THREAD))) : most);
+    const pool = threads > 1 && platform().sharedMemoryAvailable() ? (options.pool ?? computePool(threads)) : undefined;
     const ctx = await WasmContext.create('wordcount', { threads, pool });
     if (backend === 'auto' && !sameUnicode(Number(ctx.exports.unicodeVersion()))) {
       // The kernel's tables come from the Node that built it; another Unicode version could classify differently.
@@ -89,10 +101,22 @@ export async function wordCount(input: ByteInput, options?: WordCountOptions): P
     const splitSize = options.splitBytes ?? 2 << 20;
     if (file) {
       const { initialSlots, arenaBytes } = options.tuning ?? {};
-      const r = await countFile(ctx, pool, call, file, { splitBytes: splitSize, signal, onBytes: progress, initialSlots, arenaBytes });
+      const r = await countFile(ctx, pool, call, file, {
+        splitBytes: splitSize,
+        signal,
+        onBytes: progress,
+        initialSlots,
+        arenaBytes,
+      });
       return new WordCountResult(r.counts, r.total, r.bytes, 'wasm', ctx.threads);
     }
-    const counter = new WasmWordCounter(ctx, call, { splitBytes: splitSize, signal, sizeHint: source.size, mainAssist: ctx.threads > 1 && pool !== undefined, ...options.tuning });
+    const counter = new WasmWordCounter(ctx, call, {
+      splitBytes: splitSize,
+      signal,
+      sizeHint: source.size,
+      mainAssist: ctx.threads > 1 && pool !== undefined,
+      ...options.tuning,
+    });
     let bytes = 0;
     for await (const split of splitBytes(source.chunks, splitSize, cutAtSeparator)) {
       bytes += split.length;
@@ -119,12 +143,16 @@ function checkOptions(options: unknown): WordCountOptions & { backend: WordCount
   let tuning: WordCountOptions['tuning'];
   if (o.tuning !== undefined) {
     const t = optionsObject(o.tuning, 'options.tuning', TUNING_KEYS);
-    tuning = { initialSlots: optional(t.initialSlots, 'options.tuning.initialSlots', positiveInt), arenaBytes: optional(t.arenaBytes, 'options.tuning.arenaBytes', positiveInt) };
+    tuning = {
+      initialSlots: optional(t.initialSlots, 'options.tuning.initialSlots', positiveInt),
+      arenaBytes: optional(t.arenaBytes, 'options.tuning.arenaBytes', positiveInt),
+    };
   }
   return {
     backend: o.backend === undefined ? 'auto' : oneOf(o.backend, 'options.backend', BACKENDS),
     threads: optional(o.threads, 'options.threads', positiveInt),
-    splitBytes: o.splitBytes === undefined ? undefined : intInRange(o.splitBytes, 'options.splitBytes', 1, MAX_SPLIT, '1 GiB'),
+    splitBytes:
+      o.splitBytes === undefined ? undefined : intInRange(o.splitBytes, 'options.splitBytes', 1, MAX_SPLIT, '1 GiB'),
     pool,
     signal: optional(o.signal, 'options.signal', abortSignal),
     onProgress: optional(o.onProgress, 'options.onProgress', func<(p: WordCountProgress) => void>),

@@ -22,16 +22,22 @@ export function inspect(value, depth = 2) {
   if (value instanceof Error) return `${value.name}: ${value.message}`;
   if (value instanceof RegExp) return String(value);
   if (depth < 0) return `[${value.constructor?.name ?? 'Object'}]`;
-  const list = (items) => (items.length > 20 ? [...items.slice(0, 20), `… ${items.length - 20} more`] : items).join(', ');
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return `${value.constructor.name}(${value.length}) [${list(Array.from(value, (v) => inspect(v)))}]`;
+  const list = (items) =>
+    (items.length > 20 ? [...items.slice(0, 20), `… ${items.length - 20} more`] : items).join(', ');
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return `${value.constructor.name}(${value.length}) [${list(Array.from(value, (v) => inspect(v)))}]`;
   if (Array.isArray(value)) return `[${list(value.map((v) => inspect(v, depth - 1)))}]`;
-  if (value instanceof Map) return `Map(${value.size}) {${list([...value].map(([k, v]) => `${inspect(k, depth - 1)} => ${inspect(v, depth - 1)}`))}}`;
+  if (value instanceof Map)
+    return `Map(${value.size}) {${list([...value].map(([k, v]) => `${inspect(k, depth - 1)} => ${inspect(v, depth - 1)}`))}}`;
   if (value instanceof Set) return `Set(${value.size}) {${list([...value].map((v) => inspect(v, depth - 1)))}}`;
   return `{${list(Object.keys(value).map((k) => `${k}: ${inspect(value[k], depth - 1)}`))}}`;
 }
 
 const tag = (v) => Object.prototype.toString.call(v);
-const ownKeys = (o) => [...Object.keys(o), ...Object.getOwnPropertySymbols(o).filter((s) => Object.prototype.propertyIsEnumerable.call(o, s))];
+const ownKeys = (o) => [
+  ...Object.keys(o),
+  ...Object.getOwnPropertySymbols(o).filter((s) => Object.prototype.propertyIsEnumerable.call(o, s)),
+];
 
 /** node:assert's strict deep equality (isDeepStrictEqual). */
 export function isDeepStrictEqual(a, b, seen = new Map()) {
@@ -42,7 +48,8 @@ export function isDeepStrictEqual(a, b, seen = new Map()) {
   if (seen.get(a) === b) return true;
   seen.set(a, b);
   if (a instanceof Date && a.getTime() !== b.getTime()) return false;
-  if (a instanceof RegExp && (a.source !== b.source || a.flags !== b.flags || a.lastIndex !== b.lastIndex)) return false;
+  if (a instanceof RegExp && (a.source !== b.source || a.flags !== b.flags || a.lastIndex !== b.lastIndex))
+    return false;
   if (a instanceof Error && (a.message !== b.message || a.name !== b.name)) return false;
   for (const Box of [Number, String, Boolean, BigInt, Symbol]) {
     if (a instanceof Box && !Object.is(Box.prototype.valueOf.call(a), Box.prototype.valueOf.call(b))) return false;
@@ -67,14 +74,19 @@ export function isDeepStrictEqual(a, b, seen = new Map()) {
     for (const [k, v] of a) {
       if (b.has(k)) {
         if (!isDeepStrictEqual(v, b.get(k), seen)) return false;
-      } else if (typeof k !== 'object' || k === null || ![...b].some(([k2, v2]) => isDeepStrictEqual(k, k2, seen) && isDeepStrictEqual(v, v2, seen))) {
+      } else if (
+        typeof k !== 'object' ||
+        k === null ||
+        ![...b].some(([k2, v2]) => isDeepStrictEqual(k, k2, seen) && isDeepStrictEqual(v, v2, seen))
+      ) {
         return false;
       }
     }
   } else if (a instanceof Set) {
     if (a.size !== b.size) return false;
     for (const v of a) {
-      if (!b.has(v) && (typeof v !== 'object' || v === null || ![...b].some((w) => isDeepStrictEqual(v, w, seen)))) return false;
+      if (!b.has(v) && (typeof v !== 'object' || v === null || ![...b].some((w) => isDeepStrictEqual(v, w, seen))))
+        return false;
     }
   }
   // Own enumerable properties: all of an object's, and the non-index ones of arrays and typed arrays.
@@ -83,7 +95,8 @@ export function isDeepStrictEqual(a, b, seen = new Map()) {
   const ka = keys(a);
   const kb = keys(b);
   if (ka.length !== kb.length) return false;
-  for (const k of ka) if (!Object.prototype.propertyIsEnumerable.call(b, k) || !isDeepStrictEqual(a[k], b[k], seen)) return false;
+  for (const k of ka)
+    if (!Object.prototype.propertyIsEnumerable.call(b, k) || !isDeepStrictEqual(a[k], b[k], seen)) return false;
   return true;
 }
 
@@ -97,26 +110,61 @@ export function ok(value, message) {
 }
 
 export function equal(actual, expected, message) {
-  if (!Object.is(actual, expected)) fail(message, `Expected values to be strictly equal:\n\n${inspect(actual)} !== ${inspect(expected)}`, actual, expected, 'strictEqual');
+  if (!Object.is(actual, expected))
+    fail(
+      message,
+      `Expected values to be strictly equal:\n\n${inspect(actual)} !== ${inspect(expected)}`,
+      actual,
+      expected,
+      'strictEqual',
+    );
 }
 
 export function notEqual(actual, expected, message) {
-  if (Object.is(actual, expected)) fail(message, `Expected "actual" to be strictly unequal to: ${inspect(expected)}`, actual, expected, 'notStrictEqual');
+  if (Object.is(actual, expected))
+    fail(
+      message,
+      `Expected "actual" to be strictly unequal to: ${inspect(expected)}`,
+      actual,
+      expected,
+      'notStrictEqual',
+    );
 }
 
 export function deepEqual(actual, expected, message) {
   if (!isDeepStrictEqual(actual, expected)) {
-    fail(message, `Expected values to be strictly deep-equal:\n${inspect(actual)}\n\nshould equal\n\n${inspect(expected)}`, actual, expected, 'deepStrictEqual');
+    fail(
+      message,
+      `Expected values to be strictly deep-equal:\n${inspect(actual)}\n\nshould equal\n\n${inspect(expected)}`,
+      actual,
+      expected,
+      'deepStrictEqual',
+    );
   }
 }
 
 export function notDeepEqual(actual, expected, message) {
-  if (isDeepStrictEqual(actual, expected)) fail(message, `Expected "actual" not to be strictly deep-equal to: ${inspect(expected)}`, actual, expected, 'notDeepStrictEqual');
+  if (isDeepStrictEqual(actual, expected))
+    fail(
+      message,
+      `Expected "actual" not to be strictly deep-equal to: ${inspect(expected)}`,
+      actual,
+      expected,
+      'notDeepStrictEqual',
+    );
 }
 
 export function match(string, regexp, message) {
-  if (typeof string !== 'string') fail(message, `The "string" argument must be of type string. Received ${inspect(string)}`, string, regexp, 'match');
-  if (!regexp.test(string)) fail(message, `The input did not match the regular expression ${regexp}. Input:\n\n${inspect(string)}\n`, string, regexp, 'match');
+  if (typeof string !== 'string')
+    fail(message, `The "string" argument must be of type string. Received ${inspect(string)}`, string, regexp, 'match');
+  if (!regexp.test(string))
+    fail(
+      message,
+      `The input did not match the regular expression ${regexp}. Input:\n\n${inspect(string)}\n`,
+      string,
+      regexp,
+      'match',
+    );
 }
 
 function failure(message) {
@@ -129,21 +177,43 @@ function checkError(actual, expected, message, operator) {
   if (typeof expected === 'function') {
     if (expected.prototype !== undefined && actual instanceof expected) return;
     if (expected === Error || Error.isPrototypeOf(expected)) {
-      fail(message, `The error is expected to be an instance of "${expected.name}". Received ${inspect(actual)}`, actual, expected, operator);
+      fail(
+        message,
+        `The error is expected to be an instance of "${expected.name}". Received ${inspect(actual)}`,
+        actual,
+        expected,
+        operator,
+      );
     }
     const verdict = expected.call({}, actual);
-    if (verdict !== true) fail(message, `The "validate" function is expected to return "true". Received ${inspect(verdict)}\n\nCaught error:\n\n${inspect(actual)}`, actual, expected, operator);
+    if (verdict !== true)
+      fail(
+        message,
+        `The "validate" function is expected to return "true". Received ${inspect(verdict)}\n\nCaught error:\n\n${inspect(actual)}`,
+        actual,
+        expected,
+        operator,
+      );
     return;
   }
   if (expected instanceof RegExp) {
-    if (!expected.test(String(actual))) fail(message, `The input did not match the regular expression ${expected}. Input:\n\n${inspect(String(actual))}\n`, actual, expected, operator);
+    if (!expected.test(String(actual)))
+      fail(
+        message,
+        `The input did not match the regular expression ${expected}. Input:\n\n${inspect(String(actual))}\n`,
+        actual,
+        expected,
+        operator,
+      );
     return;
   }
-  if (typeof actual !== 'object' || actual === null) fail(message, `Expected an error object, got ${inspect(actual)}`, actual, expected, operator);
+  if (typeof actual !== 'object' || actual === null)
+    fail(message, `Expected an error object, got ${inspect(actual)}`, actual, expected, operator);
   for (const key of Object.keys(expected)) {
     const want = expected[key];
     if (want instanceof RegExp && typeof actual[key] === 'string') {
-      if (!want.test(actual[key])) fail(message, `Expected ${key} ${inspect(actual[key])} to match ${want}`, actual, expected, operator);
+      if (!want.test(actual[key]))
+        fail(message, `Expected ${key} ${inspect(actual[key])} to match ${want}`, actual, expected, operator);
     } else if (!isDeepStrictEqual(actual[key], want)) {
       fail(message, `Expected ${key} ${inspect(actual[key])} to equal ${inspect(want)}`, actual, expected, operator);
     }
@@ -162,20 +232,46 @@ export function throws(fn, expected, message) {
     if (expected !== undefined) checkError(e, expected, message, 'throws');
     return;
   }
-  fail(message, `Missing expected exception${expected?.name ? ` (${expected.name})` : ''}.`, undefined, expected, 'throws');
+  fail(
+    message,
+    `Missing expected exception${expected?.name ? ` (${expected.name})` : ''}.`,
+    undefined,
+    expected,
+    'throws',
+  );
 }
 
 export async function rejects(promiseOrFn, expected, message) {
   [expected, message] = expectation(expected, message);
   const promise = typeof promiseOrFn === 'function' ? promiseOrFn() : promiseOrFn;
-  if (typeof promise?.then !== 'function') throw new TypeError(`rejects: expected a promise or a function returning one, got ${inspect(promise)}`);
+  if (typeof promise?.then !== 'function')
+    throw new TypeError(`rejects: expected a promise or a function returning one, got ${inspect(promise)}`);
   try {
     await promise;
   } catch (e) {
     if (expected !== undefined) checkError(e, expected, message, 'rejects');
     return;
   }
-  fail(message, `Missing expected rejection${expected?.name ? ` (${expected.name})` : ''}.`, undefined, expected, 'rejects');
+  fail(
+    message,
+    `Missing expected rejection${expected?.name ? ` (${expected.name})` : ''}.`,
+    undefined,
+    expected,
+    'rejects',
+  );
 }
 
-export default { AssertionError, ok, equal, notEqual, deepEqual, notDeepEqual, match, fail: failure, throws, rejects, strictEqual: equal, deepStrictEqual: deepEqual };
+export default {
+  AssertionError,
+  ok,
+  equal,
+  notEqual,
+  deepEqual,
+  notDeepEqual,
+  match,
+  fail: failure,
+  throws,
+  rejects,
+  strictEqual: equal,
+  deepStrictEqual: deepEqual,
+};

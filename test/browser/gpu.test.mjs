@@ -6,12 +6,15 @@ import { open, useBrowser } from './harness.mjs';
 /** Runs in the page: well-separated blobs, the same seed on 'webgpu' and 'js', and predict() on the result. */
 async function compareInPage() {
   const { kmeans, predict } = await import('/dist/browser/index.js');
-  const n = 3000, dims = 4, k = 6;
+  const n = 3000,
+    dims = 4,
+    k = 6;
   let s = 7;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const u = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const centres = Array.from({ length: k * dims }, () => u() * 100);
   const data = new Float32Array(n * dims);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dims; j++) data[i * dims + j] = centres[(i % k) * dims + j] + (u() + u() + u() - 1.5);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < dims; j++) data[i * dims + j] = centres[(i % k) * dims + j] + (u() + u() + u() - 1.5);
   const progress = [];
   const g = await kmeans(data, { k, dims, seed: 5, backend: 'webgpu', onProgress: (p) => progress.push(p.iteration) });
   const r = await kmeans(data, { k, dims, seed: 5, backend: 'js' });
@@ -22,14 +25,27 @@ async function compareInPage() {
     if (g.labels[i] !== r.labels[i]) differ++;
     if (labels[i] !== g.labels[i]) predicted++;
   }
-  return { hasGpu: !!navigator.gpu, backend: g.backend, threads: g.threads, differ, predicted, gInertia: g.inertia, rInertia: r.inertia, iterations: g.iterations, progress: progress.length };
+  return {
+    hasGpu: !!navigator.gpu,
+    backend: g.backend,
+    threads: g.threads,
+    differ,
+    predicted,
+    gInertia: g.inertia,
+    rInertia: r.inertia,
+    iterations: g.iterations,
+    progress: progress.length,
+  };
 }
 
 describe('k-means on WebGPU in Chromium', function () {
   this.timeout(120000);
   const ctx = useBrowser();
 
-  for (const [name, server] of [['a cross-origin isolated page', () => ctx.isolated], ['a page without isolation', () => ctx.plain]]) {
+  for (const [name, server] of [
+    ['a cross-origin isolated page', () => ctx.isolated],
+    ['a page without isolation', () => ctx.plain],
+  ]) {
     it(`agrees with the js backend from the same seed in ${name}`, async () => {
       const page = await open(ctx.browser, server());
       const r = await page.evaluate(compareInPage);
@@ -56,7 +72,13 @@ describe('k-means on WebGPU in Chromium', function () {
         return { threw: false };
       } catch (e) {
         const auto = await kmeans(data, { k: 2, dims: 2, backend: 'auto' });
-        return { threw: true, typed: e instanceof WebGpuUnavailableError, code: e.code, message: e.message, auto: auto.backend };
+        return {
+          threw: true,
+          typed: e instanceof WebGpuUnavailableError,
+          code: e.code,
+          message: e.message,
+          auto: auto.backend,
+        };
       }
     });
     assert.equal(r.threw, true);

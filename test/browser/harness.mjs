@@ -7,12 +7,33 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json', '.css': 'text/css', '.wgsl': 'text/plain', '.txt': 'text/plain', '.csv': 'text/csv' };
+const types = {
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.html': 'text/html',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.css': 'text/css',
+  '.wgsl': 'text/plain',
+  '.txt': 'text/plain',
+  '.csv': 'text/csv',
+};
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
   // For the memory cases of the shared suites: exact performance.memory and a gc() to take a baseline after.
-  '--enable-precise-memory-info', '--js-flags=--expose-gc'];
+  '--enable-precise-memory-info',
+  '--js-flags=--expose-gc',
+];
 
 /** Starts a static server over the repository. `isolated` adds COOP/COEP so SharedArrayBuffer is available. */
 export async function serve({ isolated = true } = {}) {
@@ -23,8 +44,16 @@ export async function serve({ isolated = true } = {}) {
     try {
       if ((await stat(file)).isDirectory()) return res.writeHead(404).end();
       const body = await readFile(file);
-      const headers = { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' };
-      if (isolated) Object.assign(headers, { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' });
+      const headers = {
+        'Content-Type': types[extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-store',
+      };
+      if (isolated)
+        Object.assign(headers, {
+          'Cross-Origin-Opener-Policy': 'same-origin',
+          'Cross-Origin-Embedder-Policy': 'require-corp',
+          'Cross-Origin-Resource-Policy': 'same-origin',
+        });
       res.writeHead(200, headers).end(body);
     } catch {
       res.writeHead(404).end();
@@ -58,7 +87,11 @@ export async function open(browser, server, path = '/test/browser/blank.html') {
 export function useBrowser() {
   const ctx = {};
   before(async () => {
-    [ctx.browser, ctx.isolated, ctx.plain] = await Promise.all([launch(), serve({ isolated: true }), serve({ isolated: false })]);
+    [ctx.browser, ctx.isolated, ctx.plain] = await Promise.all([
+      launch(),
+      serve({ isolated: true }),
+      serve({ isolated: false }),
+    ]);
   });
   after(async () => {
     await ctx.browser?.close();

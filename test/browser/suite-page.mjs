@@ -3,7 +3,11 @@
 // Node side exposes as `window.__poolkitReport`.
 import assert from './assert.mjs';
 
-const describeError = (e) => ({ name: e?.name ?? 'Error', message: String(e?.message ?? e), stack: String(e?.stack ?? '') });
+const describeError = (e) => ({
+  name: e?.name ?? 'Error',
+  message: String(e?.message ?? e),
+  stack: String(e?.stack ?? ''),
+});
 
 /**
  * Runs the suite at `suiteUrl` and resolves with mocha's failure count once every case has run.
@@ -15,7 +19,9 @@ export async function runSuite(suiteUrl, { isolated, timeout }) {
   function Reporter(runner) {
     runner.on('pass', (t) => report({ kind: 'test', title: t.titlePath(), state: 'passed', duration: t.duration }));
     runner.on('pending', (t) => report({ kind: 'test', title: t.titlePath(), state: 'pending' }));
-    runner.on('fail', (t, e) => report({ kind: t.type, title: t.titlePath(), state: 'failed', error: describeError(e) }));
+    runner.on('fail', (t, e) =>
+      report({ kind: t.type, title: t.titlePath(), state: 'failed', error: describeError(e) }),
+    );
   }
   mocha.setup({ ui: 'bdd', reporter: Reporter, timeout });
   const { describe, it, before, after } = globalThis;

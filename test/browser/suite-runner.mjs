@@ -29,7 +29,8 @@ export class PageRun {
   /** Registers a case the page must report; returns the promise of its report. */
   expect(titlePath) {
     // Reports are matched by title path, so two cases may not share one.
-    if (this.expected.has(key(titlePath))) throw new Error(`two cases named ${titlePath.join(' › ')} in ${this.suiteUrl}`);
+    if (this.expected.has(key(titlePath)))
+      throw new Error(`two cases named ${titlePath.join(' › ')} in ${this.suiteUrl}`);
     const d = deferred();
     this.expected.set(key(titlePath), d);
     return d.promise;
@@ -42,11 +43,17 @@ export class PageRun {
     await this.page.addScriptTag({ url: '/node_modules/mocha/mocha.js' });
     this.crossOriginIsolated = await this.page.evaluate(() => crossOriginIsolated);
     this.finished = this.page
-      .evaluate(async ([url, options]) => (await import('/test/browser/suite-page.mjs')).runSuite(url, options), [this.suiteUrl, { isolated: this.isolated, timeout: PAGE_TIMEOUT_MS }])
-      .then(() => this.settleMissing('the page run ended without reporting it'), (e) => {
-        this.settleMissing(`the page run failed: ${e.message}`);
-        throw e;
-      });
+      .evaluate(
+        async ([url, options]) => (await import('/test/browser/suite-page.mjs')).runSuite(url, options),
+        [this.suiteUrl, { isolated: this.isolated, timeout: PAGE_TIMEOUT_MS }],
+      )
+      .then(
+        () => this.settleMissing('the page run ended without reporting it'),
+        (e) => {
+          this.settleMissing(`the page run failed: ${e.message}`);
+          throw e;
+        },
+      );
     this.finished.catch(() => {});
   }
 
@@ -60,7 +67,11 @@ export class PageRun {
     const silence = new Promise((_, reject) => {
       timer = setTimeout(() => {
         this.stuck = title;
-        reject(new Error(`Chromium reported nothing for ${ms} ms, not even the page's own ${PAGE_TIMEOUT_MS} ms timeout: the page's main thread is blocked`));
+        reject(
+          new Error(
+            `Chromium reported nothing for ${ms} ms, not even the page's own ${PAGE_TIMEOUT_MS} ms timeout: the page's main thread is blocked`,
+          ),
+        );
       }, ms);
     });
     try {
@@ -79,7 +90,9 @@ export class PageRun {
     } else if (r.state === 'passed') {
       d.resolve(r);
     } else {
-      const e = new Error(r.state === 'failed' ? `in Chromium: ${r.error.name}: ${r.error.message}` : `in Chromium: ${r.state}`);
+      const e = new Error(
+        r.state === 'failed' ? `in Chromium: ${r.error.name}: ${r.error.message}` : `in Chromium: ${r.state}`,
+      );
       if (r.error) e.stack = `${e.message}\n  page stack:\n${r.error.stack}`;
       d.reject(e);
     }
@@ -87,7 +100,8 @@ export class PageRun {
 
   settleMissing(why) {
     const detail = [...this.hookFailures, ...(this.page?.errors ?? []).map((m) => `page error: ${m}`)].join('\n');
-    for (const d of this.expected.values()) d.reject(new Error(`not run in Chromium: ${why}${detail ? `\n${detail}` : ''}`));
+    for (const d of this.expected.values())
+      d.reject(new Error(`not run in Chromium: ${why}${detail ? `\n${detail}` : ''}`));
   }
 
   async close() {
@@ -105,14 +119,15 @@ export class PageRun {
 export function mirror(suite, run) {
   const path = [];
   const env = { platform: 'browser', isolated: run.isolated, fixtures: { tasks: null }, heapUsed: null, gc: null };
-  const mirrorDescribe = (title, fn) => describe(title, function () {
-    path.push(title);
-    try {
-      fn.call(this);
-    } finally {
-      path.pop();
-    }
-  });
+  const mirrorDescribe = (title, fn) =>
+    describe(title, function () {
+      path.push(title);
+      try {
+        fn.call(this);
+      } finally {
+        path.pop();
+      }
+    });
   const mirrorIt = (title) => {
     const report = run.expect([...path, title]);
     const test = it(title, () => run.await(title, report, waitMs));
@@ -121,5 +136,15 @@ export function mirror(suite, run) {
     return test;
   };
   const noHook = () => {};
-  suite({ poolkit: {}, describe: mirrorDescribe, it: mirrorIt, before: noHook, after: noHook, beforeEach: noHook, afterEach: noHook, assert: {}, env });
+  suite({
+    poolkit: {},
+    describe: mirrorDescribe,
+    it: mirrorIt,
+    before: noHook,
+    after: noHook,
+    beforeEach: noHook,
+    afterEach: noHook,
+    assert: {},
+    env,
+  });
 }

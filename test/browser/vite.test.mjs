@@ -25,13 +25,29 @@ describe('a Vite app importing poolkit', function () {
     const out = join(dir, 'out');
     // What a user's vite.config would say; optimizeDeps.exclude matters for the dev server only (pre-bundling would
     // move poolkit away from the workers and .wasm it locates next to itself).
-    await build({ configFile: false, root: join(dir, 'app'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true, target: 'es2022' }, optimizeDeps: { exclude: ['poolkit'] } });
+    await build({
+      configFile: false,
+      root: join(dir, 'app'),
+      logLevel: 'warn',
+      build: { outDir: out, emptyOutDir: true, target: 'es2022' },
+      optimizeDeps: { exclude: ['poolkit'] },
+    });
     const server = http.createServer(async (req, res) => {
       const path = new URL(req.url, 'http://x').pathname;
       try {
         const body = await readFile(join(out, path === '/' ? 'index.html' : path));
-        const type = path.endsWith('.js') ? 'text/javascript' : path.endsWith('.wasm') ? 'application/wasm' : 'text/html';
-        res.writeHead(200, { 'Content-Type': type, 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }).end(body);
+        const type = path.endsWith('.js')
+          ? 'text/javascript'
+          : path.endsWith('.wasm')
+            ? 'application/wasm'
+            : 'text/html';
+        res
+          .writeHead(200, {
+            'Content-Type': type,
+            'Cross-Origin-Opener-Policy': 'same-origin',
+            'Cross-Origin-Embedder-Policy': 'require-corp',
+          })
+          .end(body);
       } catch {
         res.writeHead(404).end();
       }

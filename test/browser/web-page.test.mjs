@@ -20,13 +20,23 @@ mkdirSync(TMP, { recursive: true });
 
 /** Starts `poolkit serve --port 0` and resolves with its URL (the first stdout line) and a stop function. */
 function poolkitServe() {
-  const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'serve', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
       const line = out.split('\n')[0];
-      if (out.includes('\n')) resolve({ url: line, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) });
+      if (out.includes('\n'))
+        resolve({
+          url: line,
+          stop: () =>
+            new Promise((r) => {
+              child.once('exit', r);
+              child.kill('SIGTERM');
+            }),
+        });
     });
     child.once('exit', (code) => reject(new Error(`poolkit serve exited ${code}`)));
   });
@@ -34,17 +44,37 @@ function poolkitServe() {
 
 /** A PNG (RGBA, 8-bit, no filtering) made here, so the test knows every pixel. */
 function png(width, height, rgba) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
-  const crc = (buf) => { let c = 0xffffffff; for (const b of buf) c = crcTable[(c ^ b) & 255] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 255] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
   const chunk = (type, data) => {
-    const head = Buffer.alloc(8); head.writeUInt32BE(data.length); head.write(type, 4, 'latin1');
-    const tail = Buffer.alloc(4); tail.writeUInt32BE(crc(Buffer.concat([head.subarray(4), data])));
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length);
+    head.write(type, 4, 'latin1');
+    const tail = Buffer.alloc(4);
+    tail.writeUInt32BE(crc(Buffer.concat([head.subarray(4), data])));
     return Buffer.concat([head, data, tail]);
   };
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(width); ihdr.writeUInt32BE(height, 4); ihdr.set([8, 6, 0, 0, 0], 8);
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8);
   const raw = Buffer.alloc((width * 4 + 1) * height);
-  for (let y = 0; y < height; y++) Buffer.from(rgba.buffer, rgba.byteOffset + y * width * 4, width * 4).copy(raw, y * (width * 4 + 1) + 1);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  for (let y = 0; y < height; y++)
+    Buffer.from(rgba.buffer, rgba.byteOffset + y * width * 4, width * 4).copy(raw, y * (width * 4 + 1) + 1);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 async function openPage(browser, url, requests) {
@@ -101,10 +131,16 @@ for (const isolated of [true, false]) {
     it(`reports ${isolated ? 'wasm threads' : 'single-threaded mode'} and has the named controls`, async () => {
       assert.equal(await page.evaluate(() => crossOriginIsolated), isolated);
       const env = await page.locator('#env').textContent();
-      assert.match(env, isolated ? /wasm threads: \d+ cores/ : /single-threaded: this page is not cross-origin isolated/);
-      for (const name of ['Clusters', 'Colours', 'Words']) assert.equal(await page.getByRole('tab', { name, exact: true }).count(), 1);
-      for (const name of ['Run', 'Cancel', 'Compare backends']) assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1);
-      for (const name of ['k', 'Seed']) assert.equal(await page.getByRole('spinbutton', { name, exact: true }).count(), 1);
+      assert.match(
+        env,
+        isolated ? /wasm threads: \d+ cores/ : /single-threaded: this page is not cross-origin isolated/,
+      );
+      for (const name of ['Clusters', 'Colours', 'Words'])
+        assert.equal(await page.getByRole('tab', { name, exact: true }).count(), 1);
+      for (const name of ['Run', 'Cancel', 'Compare backends'])
+        assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1);
+      for (const name of ['k', 'Seed'])
+        assert.equal(await page.getByRole('spinbutton', { name, exact: true }).count(), 1);
       assert.equal(await page.getByRole('combobox', { name: 'Backend', exact: true }).count(), 1);
       assert.equal(await page.getByLabel('File', { exact: true }).count(), 1);
       assert.equal(await page.getByRole('status').count(), 1);
@@ -122,11 +158,25 @@ for (const isolated of [true, false]) {
         await press(page);
         assert.equal(await page.locator('#error').isHidden(), true, await page.locator('#error').textContent());
         const json = await downloadJson(page);
-        assert.deepEqual(Object.keys(json), ['n', 'dims', 'k', 'inertia', 'iterations', 'converged', 'backend', 'threads', 'seconds', 'centroids']);
+        assert.deepEqual(Object.keys(json), [
+          'n',
+          'dims',
+          'k',
+          'inertia',
+          'iterations',
+          'converged',
+          'backend',
+          'threads',
+          'seconds',
+          'centroids',
+        ]);
         assert.equal(json.backend, backend);
         assert.equal(json.n, 20000);
         assert.equal(Number(await shown(page, 'clusters', 'inertia')), json.inertia);
-        assert.ok(Math.abs(json.inertia - ref.inertia) <= 1e-4 * ref.inertia, `${backend}: inertia ${json.inertia} vs ${ref.inertia}`);
+        assert.ok(
+          Math.abs(json.inertia - ref.inertia) <= 1e-4 * ref.inertia,
+          `${backend}: inertia ${json.inertia} vs ${ref.inertia}`,
+        );
         if (backend === 'js') {
           assert.equal(json.inertia, ref.inertia);
           assert.equal(json.iterations, ref.iterations);
@@ -147,7 +197,12 @@ for (const isolated of [true, false]) {
       await page.getByRole('spinbutton', { name: 'k', exact: true }).fill('4');
       await press(page);
       const json = await downloadJson(page);
-      const ref = await kmeans(Float64Array.from(rows.slice(1).flatMap((r) => r.split(',').map(Number))), { k: 4, dims: 3, seed: 3, backend: 'js' });
+      const ref = await kmeans(Float64Array.from(rows.slice(1).flatMap((r) => r.split(',').map(Number))), {
+        k: 4,
+        dims: 3,
+        seed: 3,
+        backend: 'js',
+      });
       assert.equal(json.inertia, ref.inertia);
       assert.equal(json.dims, 3);
       const bad = join(TMP, 'ragged.csv');
@@ -192,7 +247,9 @@ for (const isolated of [true, false]) {
       await page.getByRole('combobox', { name: 'Backend', exact: true }).selectOption('js');
       for (const how of ['button', 'Escape']) {
         await page.getByRole('button', { name: 'Run', exact: true }).click();
-        await page.waitForFunction(() => /Iterating/.test(document.getElementById('progress').textContent), null, { timeout: 60_000 });
+        await page.waitForFunction(() => /Iterating/.test(document.getElementById('progress').textContent), null, {
+          timeout: 60_000,
+        });
         const t0 = Date.now();
         if (how === 'button') await page.getByRole('button', { name: 'Cancel', exact: true }).click();
         else await page.keyboard.press('Escape');
@@ -211,7 +268,8 @@ for (const isolated of [true, false]) {
       assert.equal(await page.locator('#error').isHidden(), true, await page.locator('#error').textContent());
       const sample = await downloadJson(page);
       assert.equal(sample.palette.length, 8);
-      const w = 48, hgt = 32;
+      const w = 48,
+        hgt = 32;
       const rgba = new Uint8ClampedArray(w * hgt * 4);
       for (let i = 0; i < w * hgt; i++) rgba.set([(i * 7) % 256, (i * 13) % 200, (i % w) * 5, 255], 4 * i);
       const file = join(TMP, 'stripes.png');
@@ -228,7 +286,10 @@ for (const isolated of [true, false]) {
         assert.ok(Math.abs(json.deltaE - ref.deltaE) <= 1e-12 * ref.deltaE, `ΔE ${json.deltaE} vs ${ref.deltaE}`);
         assert.equal(Number(await shown(page, 'colours', 'psnr')), ref.psnr);
       }
-      const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download PNG', exact: true }).click()]);
+      const [d] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Download PNG', exact: true }).click(),
+      ]);
       assert.deepEqual([...readFileSync(await d.path()).subarray(1, 4)], [0x50, 0x4e, 0x47]);
       const text = join(TMP, 'notes.txt');
       writeFileSync(text, 'this is not an image\n');
@@ -252,7 +313,10 @@ for (const isolated of [true, false]) {
         await press(page);
         const json = await downloadJson(page);
         assert.deepEqual(Object.keys(json), ['total', 'unique', 'bytes', 'seconds', 'top']);
-        assert.deepEqual({ ...json, seconds: 0 }, { total: ref.total, unique: ref.unique, bytes: text.length, seconds: 0, top: ref.top(15) });
+        assert.deepEqual(
+          { ...json, seconds: 0 },
+          { total: ref.total, unique: ref.unique, bytes: text.length, seconds: 0, top: ref.top(15) },
+        );
         assert.equal(Number(await shown(page, 'words', 'total')), ref.total);
       }
       const file = join(TMP, 'greek.txt');
@@ -271,7 +335,10 @@ for (const isolated of [true, false]) {
 
     it('sent no request beyond its own origin, and raised no page error', () => {
       assert.ok(requests.length > 5);
-      assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')), []);
+      assert.deepEqual(
+        requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')),
+        [],
+      );
       assert.deepEqual(page.errors, []);
     });
   });

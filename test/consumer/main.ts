@@ -1,8 +1,23 @@
 // Uses poolkit as an application would, through the package name only. Type-checked, never run.
 import {
-  Pool, task, kmeans, predict, wordCount, mapReduce, Lock, PoolkitError, InvalidArgumentError, AbortError,
-  WebGpuUnavailableError, setGpuProvider, releaseGpu,
-  type GpuProvider, type KMeansResult, type WordCounts, type PoolOptions, type TaskRef,
+  Pool,
+  task,
+  kmeans,
+  predict,
+  wordCount,
+  mapReduce,
+  Lock,
+  PoolkitError,
+  InvalidArgumentError,
+  AbortError,
+  WebGpuUnavailableError,
+  setGpuProvider,
+  releaseGpu,
+  type GpuProvider,
+  type KMeansResult,
+  type WordCounts,
+  type PoolOptions,
+  type TaskRef,
 } from 'poolkit';
 
 const square = (x: number): number => x * x;

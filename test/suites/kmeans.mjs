@@ -14,7 +14,10 @@ const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]
 export default function kmeansSuite({ poolkit, describe, it, assert, env }) {
   const { kmeans, predict, InvalidArgumentError } = poolkit;
   const assertClose = (actual, expected, eps = 1e-5) =>
-    assert.ok(actual.length === expected.length && maxAbsDiff(actual, expected) < eps, `${Array.from(actual)} ≉ ${expected}`);
+    assert.ok(
+      actual.length === expected.length && maxAbsDiff(actual, expected) < eps,
+      `${Array.from(actual)} ≉ ${expected}`,
+    );
 
   describe('kmeans: wasm against the js reference', function () {
     // dims 7 and k 9 exercise the padding of rows (to 8) and centroids (to 16); n spans several 4096-row blocks.
@@ -63,14 +66,18 @@ export default function kmeansSuite({ poolkit, describe, it, assert, env }) {
 
     it('same seed → identical results at threads 1, 2, 3', async () => {
       const runs = [];
-      for (const threads of [1, 2, 3]) runs.push(await kmeans(data, { k: 20, dims, seed: 7, backend: 'wasm', threads, maxIter: 50 }));
+      for (const threads of [1, 2, 3])
+        runs.push(await kmeans(data, { k: 20, dims, seed: 7, backend: 'wasm', threads, maxIter: 50 }));
       for (const r of runs.slice(1)) {
         assert.equal(r.inertia, runs[0].inertia);
         assert.equal(r.iterations, runs[0].iterations);
         assert.deepEqual(r.centroids, runs[0].centroids);
         assert.deepEqual(r.labels, runs[0].labels);
       }
-      assert.deepEqual(runs.map((r) => r.threads), env.isolated ? [1, 2, 3] : [1, 1, 1]);
+      assert.deepEqual(
+        runs.map((r) => r.threads),
+        env.isolated ? [1, 2, 3] : [1, 1, 1],
+      );
     });
 
     it('same seed → same result, another seed → another start (js)', async () => {
@@ -114,7 +121,15 @@ export default function kmeansSuite({ poolkit, describe, it, assert, env }) {
       for (let seed = 0; seed < 4; seed++) {
         const one = await kmeans(data, { k: 8, dims, init: 'random', nInit: 1, seed, backend: 'js' });
         const lastByRun = new Map();
-        const many = await kmeans(data, { k: 8, dims, init: 'random', nInit: 6, seed, backend: 'js', onProgress: (p) => lastByRun.set(p.run, p.inertia) });
+        const many = await kmeans(data, {
+          k: 8,
+          dims,
+          init: 'random',
+          nInit: 6,
+          seed,
+          backend: 'js',
+          onProgress: (p) => lastByRun.set(p.run, p.inertia),
+        });
         assert.equal(lastByRun.size, 6);
         // Run 0 of both calls starts from the same draws; the best of 6 is never worse, and never worse than any run.
         assert.ok(many.inertia <= one.inertia);
@@ -125,9 +140,29 @@ export default function kmeansSuite({ poolkit, describe, it, assert, env }) {
     });
 
     it('explicit init as number[][] and Float64Array give the same result', async () => {
-      const data = [[0, 0], [0, 1], [10, 10], [10, 11], [20, 0], [21, 0]];
-      const a = await kmeans(data, { k: 3, init: [[0, 0], [10, 10], [20, 0]], backend: 'js' });
-      const b = await kmeans(Float64Array.from(data.flat()), { k: 3, dims: 2, init: Float64Array.from([0, 0, 10, 10, 20, 0]), backend: 'wasm' });
+      const data = [
+        [0, 0],
+        [0, 1],
+        [10, 10],
+        [10, 11],
+        [20, 0],
+        [21, 0],
+      ];
+      const a = await kmeans(data, {
+        k: 3,
+        init: [
+          [0, 0],
+          [10, 10],
+          [20, 0],
+        ],
+        backend: 'js',
+      });
+      const b = await kmeans(Float64Array.from(data.flat()), {
+        k: 3,
+        dims: 2,
+        init: Float64Array.from([0, 0, 10, 10, 20, 0]),
+        backend: 'wasm',
+      });
       assert.deepEqual(Array.from(a.labels), [0, 0, 1, 1, 2, 2]);
       assert.deepEqual(b.labels, a.labels);
       assertClose(a.centroids, [0, 0.5, 10, 10.5, 20.5, 0]);
@@ -161,7 +196,10 @@ export default function kmeansSuite({ poolkit, describe, it, assert, env }) {
       const data = [[1], [5], [9]];
       const r = await kmeans(data, { k: 3, backend: 'wasm' });
       assert.ok(r.inertia < 1e-9);
-      assertClose([...r.centroids].sort((a, b) => a - b), [1, 5, 9]);
+      assertClose(
+        [...r.centroids].sort((a, b) => a - b),
+        [1, 5, 9],
+      );
       const one = await kmeans(data, { k: 1, backend: 'wasm' });
       assertClose(one.centroids, [5]);
       assert.ok(Math.abs(one.inertia - 32) < 1e-5);
@@ -215,7 +253,10 @@ export default function kmeansSuite({ poolkit, describe, it, assert, env }) {
     });
 
     it('rejects mismatched dims', async () => {
-      await assert.rejects(predict([[1, 2]], [[1, 2, 3]]), (e) => e instanceof InvalidArgumentError && e.argument === 'data' && /rows of 2 values/.test(e.message));
+      await assert.rejects(
+        predict([[1, 2]], [[1, 2, 3]]),
+        (e) => e instanceof InvalidArgumentError && e.argument === 'data' && /rows of 2 values/.test(e.message),
+      );
     });
   });
 
@@ -223,8 +264,32 @@ export default function kmeansSuite({ poolkit, describe, it, assert, env }) {
     const ok = new Float32Array([0, 0, 1, 1, 2, 2, 3, 3]);
     const cases = [
       ['NaN in data', () => kmeans(new Float32Array([0, NaN, 1, 1]), { k: 1, dims: 2 }), 'data', /row 0, column 1/],
-      ['Infinity in data', () => kmeans([[0, 1], [Infinity, 1]], { k: 1 }), 'data', /row 1, column 0/],
-      ['a string in a row', () => kmeans([[0, 1], [2, '3']], { k: 1 }), 'data', /row 1, column 1/],
+      [
+        'Infinity in data',
+        () =>
+          kmeans(
+            [
+              [0, 1],
+              [Infinity, 1],
+            ],
+            { k: 1 },
+          ),
+        'data',
+        /row 1, column 0/,
+      ],
+      [
+        'a string in a row',
+        () =>
+          kmeans(
+            [
+              [0, 1],
+              [2, '3'],
+            ],
+            { k: 1 },
+          ),
+        'data',
+        /row 1, column 1/,
+      ],
       ['k < 1', () => kmeans(ok, { k: 0, dims: 2 }), 'options.k', /at least 1/],
       ['k > n', () => kmeans(ok, { k: 5, dims: 2 }), 'options.k', /only 4 rows/],
       ['k not an integer', () => kmeans(ok, { k: 1.5, dims: 2 }), 'options.k', /integer/],
@@ -251,11 +316,31 @@ export default function kmeansSuite({ poolkit, describe, it, assert, env }) {
       ['unknown init', () => kmeans(ok, { k: 1, dims: 2, init: 'kmeans++' }), 'options.init', /k-means\+\+/],
       ['init of the wrong shape', () => kmeans(ok, { k: 2, dims: 2, init: [[0, 0]] }), 'options.init', /2 × 2/],
       ['init with NaN', () => kmeans(ok, { k: 1, dims: 2, init: [[0, NaN]] }), 'options.init', /finite/],
-      ['sampleWeight of the wrong length', () => kmeans(ok, { k: 1, dims: 2, sampleWeight: [1, 2] }), 'options.sampleWeight', /2 values for 4 rows/],
-      ['negative sampleWeight', () => kmeans(ok, { k: 1, dims: 2, sampleWeight: [1, 1, -1, 1] }), 'options.sampleWeight', /non-negative/],
-      ['zero sampleWeight', () => kmeans(ok, { k: 1, dims: 2, sampleWeight: [0, 0, 0, 0] }), 'options.sampleWeight', /sum to 0/],
+      [
+        'sampleWeight of the wrong length',
+        () => kmeans(ok, { k: 1, dims: 2, sampleWeight: [1, 2] }),
+        'options.sampleWeight',
+        /2 values for 4 rows/,
+      ],
+      [
+        'negative sampleWeight',
+        () => kmeans(ok, { k: 1, dims: 2, sampleWeight: [1, 1, -1, 1] }),
+        'options.sampleWeight',
+        /non-negative/,
+      ],
+      [
+        'zero sampleWeight',
+        () => kmeans(ok, { k: 1, dims: 2, sampleWeight: [0, 0, 0, 0] }),
+        'options.sampleWeight',
+        /sum to 0/,
+      ],
       ['signal not an AbortSignal', () => kmeans(ok, { k: 1, dims: 2, signal: {} }), 'options.signal', /AbortSignal/],
-      ['onProgress not a function', () => kmeans(ok, { k: 1, dims: 2, onProgress: 1 }), 'options.onProgress', /function/],
+      [
+        'onProgress not a function',
+        () => kmeans(ok, { k: 1, dims: 2, onProgress: 1 }),
+        'options.onProgress',
+        /function/,
+      ],
       ['seed NaN', () => kmeans(ok, { k: 1, dims: 2, seed: NaN }), 'options.seed', /finite/],
     ];
     for (const [name, run, argument, message] of cases) {
@@ -281,14 +366,27 @@ export default function kmeansSuite({ poolkit, describe, it, assert, env }) {
       await assert.rejects(kmeans(data, { k: 10, dims: 4, signal: ac.signal }), isAbort);
     });
 
-    for (const [backend, threads] of [['js', 1], ['wasm', 1], ['wasm', 2]]) {
+    for (const [backend, threads] of [
+      ['js', 1],
+      ['wasm', 1],
+      ['wasm', 2],
+    ]) {
       it(`aborting during the run rejects (${backend}, threads ${threads})`, async () => {
         const ac = new AbortController();
         let iterations = 0;
-        const run = kmeans(data, { k: 50, dims: 4, tol: 0, maxIter: 300, backend, threads, signal: ac.signal, onProgress: (p) => {
-          iterations = p.iteration;
-          if (p.iteration === 2) ac.abort();
-        } });
+        const run = kmeans(data, {
+          k: 50,
+          dims: 4,
+          tol: 0,
+          maxIter: 300,
+          backend,
+          threads,
+          signal: ac.signal,
+          onProgress: (p) => {
+            iterations = p.iteration;
+            if (p.iteration === 2) ac.abort();
+          },
+        });
         await assert.rejects(run, isAbort);
         assert.equal(iterations, 2);
       });
@@ -296,7 +394,18 @@ export default function kmeansSuite({ poolkit, describe, it, assert, env }) {
 
     it('a timer abort stops a long js run', async () => {
       const t0 = Date.now();
-      await assert.rejects(kmeans(data, { k: 50, dims: 4, tol: 0, maxIter: 100_000, nInit: 50, backend: 'js', signal: AbortSignal.timeout(200) }), isAbort);
+      await assert.rejects(
+        kmeans(data, {
+          k: 50,
+          dims: 4,
+          tol: 0,
+          maxIter: 100_000,
+          nInit: 50,
+          backend: 'js',
+          signal: AbortSignal.timeout(200),
+        }),
+        isAbort,
+      );
       assert.ok(Date.now() - t0 < 5000);
     });
   });

@@ -8,7 +8,16 @@
  *   `isolated` is false only in a page without cross-origin isolation (no SharedArrayBuffer)
  */
 export default function poolSuite({ poolkit, describe, it, before, after, assert, env }) {
-  const { Pool, task, AsyncResult, InvalidArgumentError, NotSelfContainedError, PoolClosedError, ResultTimeoutError, PoolkitError } = poolkit;
+  const {
+    Pool,
+    task,
+    AsyncResult,
+    InvalidArgumentError,
+    NotSelfContainedError,
+    PoolClosedError,
+    ResultTimeoutError,
+    PoolkitError,
+  } = poolkit;
   const fixtures = env.fixtures.tasks;
 
   describe('Pool: the Python surface', function () {
@@ -22,27 +31,65 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
     });
 
     it('apply awaits async task functions', async () => {
-      assert.equal(await pool.apply(async (x) => { await new Promise((r) => setTimeout(r, 2)); return x + 1; }, [1]), 2);
+      assert.equal(
+        await pool.apply(
+          async (x) => {
+            await new Promise((r) => setTimeout(r, 2));
+            return x + 1;
+          },
+          [1],
+        ),
+        2,
+      );
     });
 
     it('map keeps input order with automatic and explicit chunks', async () => {
       const items = Array.from({ length: 1001 }, (_, i) => i);
       const expected = items.map((x) => x * 3);
       assert.deepEqual(await pool.map((x) => x * 3, items), expected);
-      for (const chunksize of [1, 7, 1000, 5000]) assert.deepEqual(await pool.map((x) => x * 3, items, { chunksize }), expected);
+      for (const chunksize of [1, 7, 1000, 5000])
+        assert.deepEqual(await pool.map((x) => x * 3, items, { chunksize }), expected);
       assert.deepEqual(await pool.map((x) => x, []), []);
     });
 
     it('map accepts sync and async iterables', async () => {
-      const gen = function* () { yield 1; yield 2; yield 3; };
+      const gen = function* () {
+        yield 1;
+        yield 2;
+        yield 3;
+      };
       assert.deepEqual(await pool.map((x) => -x, gen()), [-1, -2, -3]);
-      const agen = async function* () { yield 'a'; yield 'b'; };
+      const agen = async function* () {
+        yield 'a';
+        yield 'b';
+      };
       assert.deepEqual(await pool.map((s) => s.toUpperCase(), agen()), ['A', 'B']);
     });
 
     it('starmap spreads argument tuples', async () => {
-      assert.deepEqual(await pool.starmap((a, b) => a - b, [[5, 1], [9, 3], [0, 4]]), [4, 6, -4]);
-      assert.deepEqual(await pool.starmap((a, b) => a + b, [[1, 2], [3, 4], [5, 6]], { chunksize: 2 }), [3, 7, 11]);
+      assert.deepEqual(
+        await pool.starmap(
+          (a, b) => a - b,
+          [
+            [5, 1],
+            [9, 3],
+            [0, 4],
+          ],
+        ),
+        [4, 6, -4],
+      );
+      assert.deepEqual(
+        await pool.starmap(
+          (a, b) => a + b,
+          [
+            [1, 2],
+            [3, 4],
+            [5, 6],
+          ],
+          { chunksize: 2 },
+        ),
+        [3, 7, 11],
+      );
     });
 
     it('imap is ordered and lazy; imapUnordered yields in completion order', async () => {
@@ -51,22 +98,42 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
       assert.deepEqual(out, [2, 4, 6, 8, 10]);
       const delays = [60, 1, 1, 1];
       const unordered = [];
-      for await (const r of pool.imapUnordered(async (ms) => { await new Promise((res) => setTimeout(res, ms)); return ms; }, delays)) unordered.push(r);
-      assert.deepEqual([...unordered].sort((a, b) => a - b), [1, 1, 1, 60]);
+      for await (const r of pool.imapUnordered(async (ms) => {
+        await new Promise((res) => setTimeout(res, ms));
+        return ms;
+      }, delays))
+        unordered.push(r);
+      assert.deepEqual(
+        [...unordered].sort((a, b) => a - b),
+        [1, 1, 1, 60],
+      );
       assert.equal(unordered[3], 60, 'the slow item comes last');
     });
 
     it('imap over an endless generator draws only a bounded window', async () => {
       let drawn = 0;
-      function* endless() { for (let i = 0; ; i++) { drawn++; yield i; } }
+      function* endless() {
+        for (let i = 0; ; i++) {
+          drawn++;
+          yield i;
+        }
+      }
       const got = [];
       for await (const r of pool.imap((x) => x + 1, endless())) {
         got.push(r);
         if (got.length === 100) break;
       }
-      assert.deepEqual(got, Array.from({ length: 100 }, (_, i) => i + 1));
+      assert.deepEqual(
+        got,
+        Array.from({ length: 100 }, (_, i) => i + 1),
+      );
       assert.ok(drawn < 3000, `drew ${drawn} items for 100 results`);
-      const agen = async function* () { for (let i = 0; ; i++) { drawn++; yield i; } };
+      const agen = async function* () {
+        for (let i = 0; ; i++) {
+          drawn++;
+          yield i;
+        }
+      };
       drawn = 0;
       let n = 0;
       for await (const _ of pool.imapUnordered((x) => x, agen())) if (++n === 100) break;
@@ -75,7 +142,9 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
 
     it('imap keeps memory flat over 10 million items', async function () {
       this.timeout(120000);
-      function* items() { for (let i = 0; i < 10_000_000; i++) yield i; }
+      function* items() {
+        for (let i = 0; i < 10_000_000; i++) yield i;
+      }
       let sum = 0;
       let count = 0;
       let baseline = 0;
@@ -83,7 +152,10 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
       for await (const r of pool.imap((x) => x & 1, items(), { chunksize: 10_000 })) {
         sum += r;
         count++;
-        if (count === 1_000_000) { env.gc?.(); baseline = env.heapUsed(); }
+        if (count === 1_000_000) {
+          env.gc?.();
+          baseline = env.heapUsed();
+        }
         if (count > 1_000_000 && count % 1_000_000 === 0) peak = Math.max(peak, env.heapUsed());
       }
       assert.equal(count, 10_000_000);
@@ -101,7 +173,13 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
       assert.equal(ar.successful(), true);
       assert.equal(called, 40);
       let failed;
-      const bad = pool.applyAsync(() => { throw new TypeError('nope'); }, [], { errorCallback: (e) => (failed = e) });
+      const bad = pool.applyAsync(
+        () => {
+          throw new TypeError('nope');
+        },
+        [],
+        { errorCallback: (e) => (failed = e) },
+      );
       await bad.wait();
       assert.equal(bad.successful(), false);
       assert.equal(failed.name, 'TypeError');
@@ -126,46 +204,86 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
     });
 
     it('accepts method-shorthand functions', async () => {
-      const obj = { triple(x) { return 3 * x; }, async quad(x) { return 4 * x; } };
+      const obj = {
+        triple(x) {
+          return 3 * x;
+        },
+        async quad(x) {
+          return 4 * x;
+        },
+      };
       assert.equal(await pool.apply(obj.triple, [2]), 6);
       assert.equal(await pool.apply(obj.quad, [2]), 8);
     });
 
     it('a function using a captured variable fails with a self-contained error', async () => {
       const offset = 5;
-      await assert.rejects(pool.apply((x) => x + offset, [1]), (e) => {
-        assert.ok(e instanceof NotSelfContainedError);
-        assert.match(e.message, /self-contained/);
-        assert.match(e.message, /offset/);
-        return true;
-      });
+      await assert.rejects(
+        pool.apply((x) => x + offset, [1]),
+        (e) => {
+          assert.ok(e instanceof NotSelfContainedError);
+          assert.match(e.message, /self-contained/);
+          assert.match(e.message, /offset/);
+          return true;
+        },
+      );
     });
 
     it("a task's error keeps its name, message, properties and worker-side stack", async () => {
-      await assert.rejects(pool.apply(function failing() { const e = new RangeError('out of range'); e.code = 'E_RANGE'; e.detail = 7; throw e; }), (e) => {
-        assert.equal(e.name, 'RangeError');
-        assert.ok(e instanceof RangeError);
-        assert.equal(e.message, 'out of range');
-        assert.equal(e.code, 'E_RANGE');
-        assert.equal(e.detail, 7);
-        assert.match(e.stack, /failing/);
-        return true;
-      });
-      await assert.rejects(pool.map((x) => { if (x === 3) throw new Error(`bad ${x}`); return x; }, [1, 2, 3, 4], { chunksize: 1 }), /bad 3/);
-      const it = pool.imap((x) => { if (x === 2) throw new Error('at two'); return x; }, [0, 1, 2, 3]);
+      await assert.rejects(
+        pool.apply(function failing() {
+          const e = new RangeError('out of range');
+          e.code = 'E_RANGE';
+          e.detail = 7;
+          throw e;
+        }),
+        (e) => {
+          assert.equal(e.name, 'RangeError');
+          assert.ok(e instanceof RangeError);
+          assert.equal(e.message, 'out of range');
+          assert.equal(e.code, 'E_RANGE');
+          assert.equal(e.detail, 7);
+          assert.match(e.stack, /failing/);
+          return true;
+        },
+      );
+      await assert.rejects(
+        pool.map(
+          (x) => {
+            if (x === 3) throw new Error(`bad ${x}`);
+            return x;
+          },
+          [1, 2, 3, 4],
+          { chunksize: 1 },
+        ),
+        /bad 3/,
+      );
+      const it = pool.imap(
+        (x) => {
+          if (x === 2) throw new Error('at two');
+          return x;
+        },
+        [0, 1, 2, 3],
+      );
       assert.deepEqual(await it.next(), { value: 0, done: false });
       assert.deepEqual(await it.next(), { value: 1, done: false });
       await assert.rejects(it.next(), /at two/);
     });
 
     it('a result that cannot be cloned is a clear error, and the worker survives', async () => {
-      await assert.rejects(pool.apply(() => () => 1), /cannot be sent back/);
+      await assert.rejects(
+        pool.apply(() => () => 1),
+        /cannot be sent back/,
+      );
       assert.equal(await pool.apply(() => 1), 1);
     });
 
     it('transfers buffers on request and shares SharedArrayBuffers', async () => {
       const buf = new Float64Array([1, 2, 3]).buffer;
-      assert.equal(await pool.apply((b) => new Float64Array(b).reduce((a, x) => a + x, 0), [buf], { transfer: [buf] }), 6);
+      assert.equal(
+        await pool.apply((b) => new Float64Array(b).reduce((a, x) => a + x, 0), [buf], { transfer: [buf] }),
+        6,
+      );
       assert.equal(buf.byteLength, 0, 'transferred: detached on the host');
       const arr = new Uint8Array(8);
       await pool.apply((a) => a.length, [arr], { transfer: true });
@@ -175,20 +293,34 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
       assert.equal(copy.byteLength, 8, 'copied by default');
       if (env.isolated) {
         const shared = new Int32Array(new SharedArrayBuffer(8));
-        await pool.apply((s) => { Atomics.store(s, 1, 99); }, [shared]);
+        await pool.apply(
+          (s) => {
+            Atomics.store(s, 1, 99);
+          },
+          [shared],
+        );
         assert.equal(shared[1], 99);
       } else {
-        assert.equal(typeof SharedArrayBuffer, 'undefined', 'a page without cross-origin isolation has no SharedArrayBuffer');
+        assert.equal(
+          typeof SharedArrayBuffer,
+          'undefined',
+          'a page without cross-origin isolation has no SharedArrayBuffer',
+        );
       }
     });
 
     it('timers and promises a task leaves behind still run while its worker is idle', async () => {
       if (env.isolated) {
         const flag = new Int32Array(new SharedArrayBuffer(8));
-        await pool.apply((f) => {
-          setTimeout(() => Atomics.store(f, 0, 1), 30);
-          Promise.resolve().then(() => new Promise((r) => setTimeout(r, 10))).then(() => Atomics.store(f, 1, 1));
-        }, [flag]);
+        await pool.apply(
+          (f) => {
+            setTimeout(() => Atomics.store(f, 0, 1), 30);
+            Promise.resolve()
+              .then(() => new Promise((r) => setTimeout(r, 10)))
+              .then(() => Atomics.store(f, 1, 1));
+          },
+          [flag],
+        );
         await new Promise((r) => setTimeout(r, 150));
         assert.deepEqual([...flag], [1, 1]);
       } else {
@@ -197,7 +329,9 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
         await one.apply(() => {
           globalThis.flag = [0, 0];
           setTimeout(() => (globalThis.flag[0] = 1), 30);
-          Promise.resolve().then(() => new Promise((r) => setTimeout(r, 10))).then(() => (globalThis.flag[1] = 1));
+          Promise.resolve()
+            .then(() => new Promise((r) => setTimeout(r, 10)))
+            .then(() => (globalThis.flag[1] = 1));
         });
         await new Promise((r) => setTimeout(r, 150));
         assert.deepEqual(await one.apply(() => globalThis.flag), [1, 1]);
@@ -207,7 +341,8 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
 
     it('stats reports workers, busy, queued, completed, failed, respawned', async () => {
       const s = pool.stats();
-      for (const k of ['workers', 'busy', 'queued', 'completed', 'failed', 'respawned']) assert.equal(typeof s[k], 'number', k);
+      for (const k of ['workers', 'busy', 'queued', 'completed', 'failed', 'respawned'])
+        assert.equal(typeof s[k], 'number', k);
       assert.ok(s.completed > 0);
       assert.ok(s.failed > 0);
       assert.equal(s.workers, 2);
@@ -216,25 +351,44 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
 
   describe('Pool: lifecycle and options', function () {
     it('initializer runs once per worker with initArgs', async () => {
-      const pool = new Pool({ workers: 2, initializer: (v) => { globalThis.initValue = v; globalThis.initCount = (globalThis.initCount ?? 0) + 1; }, initArgs: ['set'] });
+      const pool = new Pool({
+        workers: 2,
+        initializer: (v) => {
+          globalThis.initValue = v;
+          globalThis.initCount = (globalThis.initCount ?? 0) + 1;
+        },
+        initArgs: ['set'],
+      });
       const r = await pool.map(() => `${globalThis.initValue}:${globalThis.initCount}`, [1, 2, 3, 4], { chunksize: 1 });
       assert.deepEqual(r, ['set:1', 'set:1', 'set:1', 'set:1']);
       await pool.terminate();
     });
 
     it('a failing initializer rejects tasks with InitializerError, never hangs', async () => {
-      const pool = new Pool({ workers: 1, initializer: () => { throw new Error('init broke'); } });
-      await assert.rejects(pool.apply(() => 1), { name: 'InitializerError', message: /init broke/ });
-      await assert.rejects(pool.apply(() => 1), { name: 'InitializerError' });
+      const pool = new Pool({
+        workers: 1,
+        initializer: () => {
+          throw new Error('init broke');
+        },
+      });
+      await assert.rejects(
+        pool.apply(() => 1),
+        { name: 'InitializerError', message: /init broke/ },
+      );
+      await assert.rejects(
+        pool.apply(() => 1),
+        { name: 'InitializerError' },
+      );
       await pool.terminate();
     });
 
     it('maxTasksPerWorker replaces workers after that many tasks', async () => {
       const pool = new Pool({ workers: 1, maxTasksPerWorker: 2 });
       // A worker's identity: its thread id in Node; in a page, an id the worker draws once and keeps in its globals.
-      const workerId = env.platform === 'node'
-        ? async () => (await import('node:worker_threads')).threadId
-        : () => (globalThis.workerId ??= Math.random());
+      const workerId =
+        env.platform === 'node'
+          ? async () => (await import('node:worker_threads')).threadId
+          : () => (globalThis.workerId ??= Math.random());
       const ids = await pool.map(workerId, [1, 2, 3, 4, 5, 6], { chunksize: 1 });
       assert.equal(new Set(ids).size, 3, `worker ids ${ids}`);
       await pool.terminate();
@@ -248,16 +402,34 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
       const queued = [pool.apply(slow), pool.apply(slow)];
       await assert.rejects(pool.apply(slow), { name: 'QueueFullError' });
       await Promise.all([...running, ...queued]);
-      assert.deepEqual(await pool.map((x) => x * 2, Array.from({ length: 50 }, (_, i) => i), { chunksize: 1 }), Array.from({ length: 50 }, (_, i) => i * 2));
+      assert.deepEqual(
+        await pool.map(
+          (x) => x * 2,
+          Array.from({ length: 50 }, (_, i) => i),
+          { chunksize: 1 },
+        ),
+        Array.from({ length: 50 }, (_, i) => i * 2),
+      );
       await pool.terminate();
     });
 
     it('close then join waits for queued work; calls after close fail', async () => {
       const pool = new Pool({ workers: 2 });
-      const results = [1, 2, 3].map((x) => pool.apply(async (v) => { await new Promise((r) => setTimeout(r, 30)); return v; }, [x]));
+      const results = [1, 2, 3].map((x) =>
+        pool.apply(
+          async (v) => {
+            await new Promise((r) => setTimeout(r, 30));
+            return v;
+          },
+          [x],
+        ),
+      );
       await assert.rejects(() => pool.join(), /close\(\) or terminate\(\) first/);
       pool.close();
-      await assert.rejects(pool.apply(() => 1), PoolClosedError);
+      await assert.rejects(
+        pool.apply(() => 1),
+        PoolClosedError,
+      );
       assert.throws(() => pool.imap((x) => x, [1]), PoolClosedError);
       await pool.join();
       assert.deepEqual(await Promise.all(results), [1, 2, 3]);
@@ -277,27 +449,75 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
       const p2 = new Pool({ workers: 1 });
       assert.equal(typeof p2[Symbol.asyncDispose], 'function');
       await p2[Symbol.asyncDispose]();
-      await assert.rejects(p2.apply(() => 1), PoolClosedError);
+      await assert.rejects(
+        p2.apply(() => 1),
+        PoolClosedError,
+      );
     });
 
     it('misuse gives typed errors naming the problem', async () => {
-      assert.throws(() => new Pool({ workers: 0 }), (e) => e instanceof InvalidArgumentError && e.argument === 'options.workers');
-      assert.throws(() => new Pool({ workers: 1.5 }), (e) => e.argument === 'options.workers');
-      assert.throws(() => new Pool({ wokers: 2 }), (e) => e.argument === 'options.wokers' && /unknown option/.test(e.message));
-      assert.throws(() => new Pool({ taskTimeout: -1 }), (e) => e.argument === 'options.taskTimeout');
-      assert.throws(() => new Pool({ initArgs: 'x' }), (e) => e.argument === 'options.initArgs');
-      assert.throws(() => new Pool({ initArgs: [() => 1] }), (e) => e.argument === 'options.initArgs');
-      assert.throws(() => new Pool({ initializer: 42 }), (e) => e.argument === 'options.initializer');
+      assert.throws(
+        () => new Pool({ workers: 0 }),
+        (e) => e instanceof InvalidArgumentError && e.argument === 'options.workers',
+      );
+      assert.throws(
+        () => new Pool({ workers: 1.5 }),
+        (e) => e.argument === 'options.workers',
+      );
+      assert.throws(
+        () => new Pool({ wokers: 2 }),
+        (e) => e.argument === 'options.wokers' && /unknown option/.test(e.message),
+      );
+      assert.throws(
+        () => new Pool({ taskTimeout: -1 }),
+        (e) => e.argument === 'options.taskTimeout',
+      );
+      assert.throws(
+        () => new Pool({ initArgs: 'x' }),
+        (e) => e.argument === 'options.initArgs',
+      );
+      assert.throws(
+        () => new Pool({ initArgs: [() => 1] }),
+        (e) => e.argument === 'options.initArgs',
+      );
+      assert.throws(
+        () => new Pool({ initializer: 42 }),
+        (e) => e.argument === 'options.initializer',
+      );
       const pool = new Pool({ workers: 1 });
-      await assert.rejects(pool.apply('not a function'), (e) => e instanceof InvalidArgumentError && e.argument === 'fn');
+      await assert.rejects(
+        pool.apply('not a function'),
+        (e) => e instanceof InvalidArgumentError && e.argument === 'fn',
+      );
       await assert.rejects(pool.apply(Math.max, [1, 2]), /native/);
-      await assert.rejects(pool.apply((x) => x, 5), (e) => e.argument === 'args');
-      await assert.rejects(pool.map((x) => x, 42), (e) => e.argument === 'items');
-      await assert.rejects(pool.map((x) => x, [1], { chunksize: 0 }), (e) => e.argument === 'options.chunksize');
-      await assert.rejects(pool.map((x) => x, [1], { chunkSize: 2 }), (e) => e.argument === 'options.chunkSize');
-      await assert.rejects(pool.map((x) => x, [1], { signal: 'no' }), (e) => e.argument === 'options.signal');
-      await assert.rejects(pool.starmap((a) => a, [1, 2]), (e) => e.argument === 'argTuples[0]');
-      await assert.rejects(pool.apply((x) => x, [() => 1]), /cannot be sent to a worker/);
+      await assert.rejects(
+        pool.apply((x) => x, 5),
+        (e) => e.argument === 'args',
+      );
+      await assert.rejects(
+        pool.map((x) => x, 42),
+        (e) => e.argument === 'items',
+      );
+      await assert.rejects(
+        pool.map((x) => x, [1], { chunksize: 0 }),
+        (e) => e.argument === 'options.chunksize',
+      );
+      await assert.rejects(
+        pool.map((x) => x, [1], { chunkSize: 2 }),
+        (e) => e.argument === 'options.chunkSize',
+      );
+      await assert.rejects(
+        pool.map((x) => x, [1], { signal: 'no' }),
+        (e) => e.argument === 'options.signal',
+      );
+      await assert.rejects(
+        pool.starmap((a) => a, [1, 2]),
+        (e) => e.argument === 'argTuples[0]',
+      );
+      await assert.rejects(
+        pool.apply((x) => x, [() => 1]),
+        /cannot be sent to a worker/,
+      );
       assert.equal(await pool.apply((x) => x, [1]), 1, 'the pool still works');
       await pool.terminate();
     });

@@ -18,7 +18,9 @@ export function sameCountsAssertion(assert) {
     if (got.size !== want.size || [...want].some(([k, v]) => got.get(k) !== v)) {
       const missing = [...want].filter(([k, v]) => got.get(k) !== v).slice(0, 3);
       const extra = [...got].filter(([k]) => !want.has(k)).slice(0, 3);
-      assert.fail(`${label}: counts differ from the reference; want ${JSON.stringify(missing)}, extra ${JSON.stringify(extra)}; input ${toHex(bytes.subarray(0, 80))}`);
+      assert.fail(
+        `${label}: counts differ from the reference; want ${JSON.stringify(missing)}, extra ${JSON.stringify(extra)}; input ${toHex(bytes.subarray(0, 80))}`,
+      );
     }
     assert.equal(result.total, sum(want), `${label}: total`);
     assert.equal(result.unique, want.size, `${label}: unique`);
@@ -38,7 +40,8 @@ export default function wordCountSuite({ poolkit, describe, it, assert }) {
     this.timeout(60000);
 
     it('counts by the tokenization rules of docs/ARCHITECTURE.md: Unicode words, toLowerCase with final sigma and İ, invalid bytes separate', async () => {
-      const text = 'The the THE ΣΑΣ σας ΟΔΟΣ İstanbul İ straße ǅemal e\u0301 \u0301x 日本語 😀 a😀b ½ ① 42\u00A0x1 \uFEFFz';
+      const text =
+        'The the THE ΣΑΣ σας ΟΔΟΣ İstanbul İ straße ǅemal e\u0301 \u0301x 日本語 😀 a😀b ½ ① 42\u00A0x1 \uFEFFz';
       for (const backend of ['js', 'wasm']) {
         const r = await wordCount(text, { backend, threads: 1 });
         assertSame(r, enc.encode(text), backend);
@@ -60,8 +63,13 @@ export default function wordCountSuite({ poolkit, describe, it, assert }) {
         for (let c = 1; c < bytes.length; c++) if (rnd() < 0.08) cuts.push(c);
         const threads = 1 + (iter % 3);
         const splitBytes = 1 + Math.floor(rnd() * 32);
-        assertSame(await wordCount(chunked(bytes, cuts), { backend: 'wasm', threads, splitBytes }), bytes, `wasm threads ${threads} split ${splitBytes} iter ${iter}`);
-        if (iter % 4 === 0) assertSame(await wordCount(chunked(bytes, cuts), { backend: 'js' }), bytes, `js iter ${iter}`);
+        assertSame(
+          await wordCount(chunked(bytes, cuts), { backend: 'wasm', threads, splitBytes }),
+          bytes,
+          `wasm threads ${threads} split ${splitBytes} iter ${iter}`,
+        );
+        if (iter % 4 === 0)
+          assertSame(await wordCount(chunked(bytes, cuts), { backend: 'js' }), bytes, `js iter ${iter}`);
       }
     });
 
@@ -70,7 +78,11 @@ export default function wordCountSuite({ poolkit, describe, it, assert }) {
       samples.push(fromHex('c3a9ff61e282ac62f09f9880edbfbf63efbbbf64c4b0cea3cf82'));
       for (const s of samples) {
         const bytes = typeof s === 'string' ? enc.encode(s) : new Uint8Array(s);
-        const options = [{ backend: 'wasm', threads: 1, splitBytes: 1 }, { backend: 'wasm', threads: 2, splitBytes: 3 }, { backend: 'js' }];
+        const options = [
+          { backend: 'wasm', threads: 1, splitBytes: 1 },
+          { backend: 'wasm', threads: 2, splitBytes: 3 },
+          { backend: 'js' },
+        ];
         for (let k = 0; k <= bytes.length; k++) {
           const o = options[k % options.length];
           assertSame(await wordCount(chunked(bytes, [k]), o), bytes, `offset ${k} ${JSON.stringify(o)}`);
@@ -80,10 +92,16 @@ export default function wordCountSuite({ poolkit, describe, it, assert }) {
 
     it('grows per-thread tables and key arenas mid-split', async () => {
       const words = [];
-      for (let i = 0; i < 30000; i++) words.push(i % 3 ? `w${i.toString(36)}` : `verylongwordnumber${i.toString(36)}xyz`);
+      for (let i = 0; i < 30000; i++)
+        words.push(i % 3 ? `w${i.toString(36)}` : `verylongwordnumber${i.toString(36)}xyz`);
       const bytes = enc.encode(words.join(' ') + ' ' + words.slice(0, 5000).join('\n'));
       for (const threads of [1, 2, 3]) {
-        const r = await wordCount(bytes, { backend: 'wasm', threads, splitBytes: 50000, tuning: { initialSlots: 16, arenaBytes: 4096 } });
+        const r = await wordCount(bytes, {
+          backend: 'wasm',
+          threads,
+          splitBytes: 50000,
+          tuning: { initialSlots: 16, arenaBytes: 4096 },
+        });
         assertSame(r, bytes, `threads ${threads}`);
       }
     });
@@ -91,7 +109,12 @@ export default function wordCountSuite({ poolkit, describe, it, assert }) {
     it('cuts text without ASCII separators (CJK) after non-word characters, so it still splits', async () => {
       const bytes = enc.encode(cjkText(rng(3), 60000));
       let splits = 0;
-      const r = await wordCount(chunked(bytes, [1000, 5001, 77777]), { backend: 'wasm', threads: 3, splitBytes: 2000, onProgress: () => splits++ });
+      const r = await wordCount(chunked(bytes, [1000, 5001, 77777]), {
+        backend: 'wasm',
+        threads: 3,
+        splitBytes: 2000,
+        onProgress: () => splits++,
+      });
       assertSame(r, bytes, 'cjk stream');
       assert.ok(splits > 20, `only ${splits} splits`);
     });
@@ -125,7 +148,11 @@ export default function wordCountSuite({ poolkit, describe, it, assert }) {
 
     it('orders top(n) by count descending, then word by UTF-16 code units', async () => {
       const r = await wordCount('b a c b a 😀 ﬀ ｚ z z Z Ω ω', { backend: 'wasm', threads: 1 });
-      assert.deepEqual(r.top(3), [['z', 3], ['a', 2], ['b', 2]]);
+      assert.deepEqual(r.top(3), [
+        ['z', 3],
+        ['a', 2],
+        ['b', 2],
+      ]);
       const all = r.top();
       assert.equal(all.length, r.unique);
       for (let i = 1; i < all.length; i++) {
@@ -149,7 +176,10 @@ export default function wordCountSuite({ poolkit, describe, it, assert }) {
         [() => wordCount(null), 'input'],
       ];
       for (const [call, argument, message] of cases) {
-        await assert.rejects(call, (e) => e instanceof InvalidArgumentError && e.argument === argument && (!message || message.test(e.message)));
+        await assert.rejects(
+          call,
+          (e) => e instanceof InvalidArgumentError && e.argument === argument && (!message || message.test(e.message)),
+        );
       }
     });
 
@@ -166,7 +196,10 @@ export default function wordCountSuite({ poolkit, describe, it, assert }) {
         for (;;) yield chunk;
       }
       setTimeout(() => ac.abort(), 100);
-      await assert.rejects(wordCount(endless(), { backend: 'wasm', threads: 2, signal: ac.signal }), (e) => e.name === 'AbortError');
+      await assert.rejects(
+        wordCount(endless(), { backend: 'wasm', threads: 2, signal: ac.signal }),
+        (e) => e.name === 'AbortError',
+      );
       const pre = new AbortController();
       pre.abort();
       await assert.rejects(wordCount('x', { signal: pre.signal }), (e) => e.name === 'AbortError');

@@ -1,9 +1,22 @@
 // Every public error is a PoolkitError with a `code`; each subclass has its own literal code, so code narrows.
 import { expectTypeOf } from 'expect-type';
 import {
-  AbortError, BufferLimitError, InitializerError, InvalidArgumentError, NotSelfContainedError, PoolClosedError,
-  PoolkitError, QueueFullError, ResultTimeoutError, SharedMemoryUnavailableError, TimeoutError, WasmMemoryError,
-  WebGpuDeviceLostError, WebGpuLimitError, WebGpuUnavailableError, WorkerCrashedError,
+  AbortError,
+  BufferLimitError,
+  InitializerError,
+  InvalidArgumentError,
+  NotSelfContainedError,
+  PoolClosedError,
+  PoolkitError,
+  QueueFullError,
+  ResultTimeoutError,
+  SharedMemoryUnavailableError,
+  TimeoutError,
+  WasmMemoryError,
+  WebGpuDeviceLostError,
+  WebGpuLimitError,
+  WebGpuUnavailableError,
+  WorkerCrashedError,
 } from 'poolkit';
 
 expectTypeOf<PoolkitError>().toExtend<Error>();
@@ -15,9 +28,21 @@ new PoolkitError('failed').code = 'ERR_OTHER';
 new PoolkitError('failed', { code: 1 });
 
 for (const E of [
-  AbortError, BufferLimitError, InitializerError, InvalidArgumentError, NotSelfContainedError, PoolClosedError,
-  QueueFullError, ResultTimeoutError, SharedMemoryUnavailableError, TimeoutError, WasmMemoryError,
-  WebGpuDeviceLostError, WebGpuLimitError, WebGpuUnavailableError, WorkerCrashedError,
+  AbortError,
+  BufferLimitError,
+  InitializerError,
+  InvalidArgumentError,
+  NotSelfContainedError,
+  PoolClosedError,
+  QueueFullError,
+  ResultTimeoutError,
+  SharedMemoryUnavailableError,
+  TimeoutError,
+  WasmMemoryError,
+  WebGpuDeviceLostError,
+  WebGpuLimitError,
+  WebGpuUnavailableError,
+  WorkerCrashedError,
 ]) {
   expectTypeOf(E.prototype).toExtend<PoolkitError>();
 }

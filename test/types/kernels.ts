@@ -2,24 +2,45 @@
 // the documented shapes whatever the backend.
 import { expectTypeOf } from 'expect-type';
 import {
-  kmeans, predict, wordCount, Pool,
-  type BackendName, type KMeansData, type KMeansOptions, type KMeansProgress, type KMeansResult,
-  type WordCountBackend, type WordCountOptions, type WordCountProgress, type WordCounts,
+  kmeans,
+  predict,
+  wordCount,
+  Pool,
+  type BackendName,
+  type KMeansData,
+  type KMeansOptions,
+  type KMeansProgress,
+  type KMeansResult,
+  type WordCountBackend,
+  type WordCountOptions,
+  type WordCountProgress,
+  type WordCounts,
 } from 'poolkit';
 
-const rows = [[0, 1], [2, 3]];
+const rows = [
+  [0, 1],
+  [2, 3],
+];
 const flat = new Float32Array(8);
 
 // kmeans: data as typed arrays (with dims) or arrays of rows; k is required.
 expectTypeOf(kmeans(flat, { k: 2, dims: 4 })).toEqualTypeOf<Promise<KMeansResult>>();
-expectTypeOf(kmeans(new Float64Array(8), { k: 2, dims: 4, seed: 3, nInit: 4, maxIter: 50, tol: 1e-6 })).toEqualTypeOf<Promise<KMeansResult>>();
-expectTypeOf(kmeans(rows, { k: 1, init: 'random', backend: 'wasm', threads: 2 })).toEqualTypeOf<Promise<KMeansResult>>();
-expectTypeOf(kmeans(rows, { k: 1, init: [[0, 0]], sampleWeight: [1, 2], signal: AbortSignal.timeout(10) })).toEqualTypeOf<Promise<KMeansResult>>();
+expectTypeOf(kmeans(new Float64Array(8), { k: 2, dims: 4, seed: 3, nInit: 4, maxIter: 50, tol: 1e-6 })).toEqualTypeOf<
+  Promise<KMeansResult>
+>();
+expectTypeOf(kmeans(rows, { k: 1, init: 'random', backend: 'wasm', threads: 2 })).toEqualTypeOf<
+  Promise<KMeansResult>
+>();
+expectTypeOf(
+  kmeans(rows, { k: 1, init: [[0, 0]], sampleWeight: [1, 2], signal: AbortSignal.timeout(10) }),
+).toEqualTypeOf<Promise<KMeansResult>>();
 kmeans(rows, { k: 1, onProgress: (p) => expectTypeOf(p).toEqualTypeOf<KMeansProgress>() });
 expectTypeOf<KMeansProgress>().toEqualTypeOf<{ run: number; iteration: number; inertia: number; shift: number }>();
 expectTypeOf(rows).toExtend<KMeansData>();
 expectTypeOf<KMeansOptions['backend']>().toEqualTypeOf<'auto' | 'js' | 'wasm' | 'webgpu' | undefined>();
-expectTypeOf<KMeansOptions['init']>().toEqualTypeOf<'k-means++' | 'random' | Float32Array | Float64Array | ArrayLike<number>[] | undefined>();
+expectTypeOf<KMeansOptions['init']>().toEqualTypeOf<
+  'k-means++' | 'random' | Float32Array | Float64Array | ArrayLike<number>[] | undefined
+>();
 // @ts-expect-error: k is required
 kmeans(rows, {});
 // @ts-expect-error: options are required

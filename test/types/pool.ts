@@ -33,7 +33,12 @@ pool.apply(square, [1], { signal: 'stop' });
 // map / starmap: arrays of the awaited result, items typed by the task's (first) parameter.
 expectTypeOf(pool.map(square, [1, 2, 3])).toEqualTypeOf<Promise<number[]>>();
 expectTypeOf(pool.map(shout, new Set(['a', 'b']))).toEqualTypeOf<Promise<string[]>>();
-expectTypeOf(pool.starmap(add, [[1, 2], [3, 4]])).toEqualTypeOf<Promise<number[]>>();
+expectTypeOf(
+  pool.starmap(add, [
+    [1, 2],
+    [3, 4],
+  ]),
+).toEqualTypeOf<Promise<number[]>>();
 expectTypeOf(pool.starmap(pair, [['a', 1]])).toEqualTypeOf<Promise<[string, number][]>>();
 // @ts-expect-error: square takes numbers
 pool.map(square, ['a', 'b']);
