@@ -24,3 +24,5 @@ export { setGpuProvider, type GpuProvider } from './gpu/provider.js';
 export { releaseGpu } from './gpu/device.js';
 export { chooseAlgorithm } from './kmeans/index.js';
 export type { AlgorithmName, ExactAlgorithm } from './kmeans/index.js';
+export { miniBatchKMeans, MiniBatchKMeans } from './kmeans/index.js';
+export type { MiniBatchOptions, MiniBatchResult, MiniBatchSource, RowBlock } from './kmeans/index.js';

@@ -247,3 +247,6 @@ async function tryWebGpu(problem: ProblemSize, signal?: AbortSignal): Promise<KM
     return null;
   }
 }
+
+export { miniBatchKMeans, MiniBatchKMeans } from './minibatch/fit.js';
+export type { MiniBatchOptions, MiniBatchResult, MiniBatchSource, RowBlock } from './minibatch/fit.js';
