@@ -7,7 +7,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { kmeans, type KMeansOptions } from '../kmeans/index.js';
+import { kmeans, miniBatchKMeans, type KMeansOptions } from '../kmeans/index.js';
 import { parseCsv, parseNpy, type NumericTable } from '../io/matrix.js';
 import { UsageError } from './usage-error.js';
 
@@ -16,7 +16,18 @@ export interface CommandIo {
   stderr: (s: string) => void;
 }
 
-const USAGE = 'usage: poolkit kmeans FILE --k K [--backend auto|js|wasm|webgpu] [--threads T] [--seed S] [--n-init N] [--max-iter M] [--tol X] [--init k-means++|random] [--labels OUT.csv] [--json]';
+const USAGE = 'usage: poolkit kmeans FILE --k K [--backend auto|js|wasm|webgpu] [--threads T] [--seed S] [--n-init N] [--max-iter M] [--tol X] [--init k-means++|random] [--labels OUT.csv] [--json] [--algorithm auto|lloyd|hamerly|elkan|yinyang] [--mini-batch [--batch-size B]]';
+
+const ALGORITHMS = ['auto', 'lloyd', 'hamerly', 'elkan', 'yinyang'] as const;
+
+/** --mini-batch: scikit-learn's MiniBatchKMeans on the table, reported in the shape of a kmeans result. */
+async function miniBatch(table: NumericTable, options: KMeansOptions, batchSize: string | undefined) {
+  const r = await miniBatchKMeans(table.values, {
+    k: options.k, dims: table.dims, seed: options.seed, maxIter: options.maxIter, tol: options.tol,
+    batchSize: batchSize === undefined ? undefined : int(batchSize, '--batch-size', 1),
+  });
+  return { ...r, labels: r.labels!, iterations: r.steps, backend: 'js' as const, threads: 1, algorithm: 'mini-batch' };
+}
 
 export async function kmeansCommand(argv: string[], io: CommandIo): Promise<number> {
   const fail = (msg: string): number => {
@@ -49,7 +60,10 @@ export async function kmeansCommand(argv: string[], io: CommandIo): Promise<numb
       threads: values.threads === undefined ? undefined : int(values.threads, '--threads', 1),
       backend: oneOf(values.backend ?? 'auto', '--backend', ['auto', 'js', 'wasm', 'webgpu'] as const),
       init: oneOf(values.init ?? 'k-means++', '--init', ['k-means++', 'random'] as const),
+      algorithm: oneOf(values.algorithm ?? 'auto', '--algorithm', ALGORITHMS),
     };
+    if (values['batch-size'] !== undefined && !values['mini-batch']) throw new UsageError('--batch-size needs --mini-batch');
+    if (values['batch-size'] !== undefined) int(values['batch-size'], '--batch-size', 1);
   } catch (e) {
     return fail((e as Error).message);
   }
@@ -65,7 +79,7 @@ export async function kmeansCommand(argv: string[], io: CommandIo): Promise<numb
   const started = performance.now();
   let result;
   try {
-    result = await kmeans(table.values, { ...options, dims: table.dims });
+    result = values['mini-batch'] ? await miniBatch(table, options, values['batch-size']) : await kmeans(table.values, { ...options, dims: table.dims });
   } catch (e) {
     const err = e as Error & { code?: string };
     if (err.code === 'ERR_INVALID_ARGUMENT') return fail(err.message);
@@ -86,7 +100,7 @@ export async function kmeansCommand(argv: string[], io: CommandIo): Promise<numb
   if (values.json) {
     io.stdout(JSON.stringify({
       n: table.n, dims, k: options.k, inertia: result.inertia, iterations: result.iterations, converged: result.converged,
-      backend: result.backend, threads: result.threads, seconds, centroids,
+      backend: result.backend, threads: result.threads, algorithm: result.algorithm, seconds, centroids,
     }));
   } else {
     io.stdout(`${file}: n=${table.n} dims=${dims} k=${options.k}`);
@@ -117,6 +131,9 @@ function parse(argv: string[]) {
       init: { type: 'string' },
       labels: { type: 'string' },
       json: { type: 'boolean' },
+      algorithm: { type: 'string' },
+      'mini-batch': { type: 'boolean' },
+      'batch-size': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
