@@ -22,7 +22,6 @@ export { SharedMemoryUnavailableError } from './sync/shared-memory.js';
 export { WebGpuUnavailableError, WebGpuDeviceLostError, WebGpuLimitError, WebGpuError } from './gpu/errors.js';
 export { setGpuProvider, type GpuProvider } from './gpu/provider.js';
 export { releaseGpu } from './gpu/device.js';
-export { chooseAlgorithm } from './kmeans/index.js';
 export type { AlgorithmName, ExactAlgorithm } from './kmeans/index.js';
 export { miniBatchKMeans, MiniBatchKMeans } from './kmeans/index.js';
 export type { MiniBatchOptions, MiniBatchResult, MiniBatchSource, RowBlock } from './kmeans/index.js';

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { blobs } from './fixtures/kmeans-data.mjs';
 import { loadKMeans } from './fixtures/kmeans-data.mjs';
 
-const { kmeans, chooseAlgorithm, InvalidArgumentError } = await loadKMeans();
+const { kmeans, InvalidArgumentError } = await loadKMeans();
+const { chooseAlgorithm } = await import('../dist/kmeans/algorithm.js');
 const ACCELERATED = ['hamerly', 'elkan', 'yinyang'];
 
 // (n, dims, k, centers): few and many clusters, dims off the 4-float padding, k off the 8-centroid padding, n over
