@@ -111,6 +111,32 @@ export const structs = [
       { name: 'nblocks', type: 'i32', doc: 'blocks' },
       { name: 'counter', type: 'i32', doc: 'address of the i32 threads take blocks from (atomic)' },
       { name: 'update', type: 'i32', doc: '1: also compute partial sums and counts' },
+      { name: 'bounds', type: 'i32', doc: 'address of a KMeansBounds for Hamerly, Elkan or Yinyang, or 0 for Lloyd' },
+    ],
+  },
+  {
+    name: 'KMeansBounds',
+    prefix: 'BND',
+    doc: 'Per-row distance bounds of the exact accelerated k-means algorithms, and what the host computed about the centroids this step.',
+    kind: 'memory',
+    as: KMEANS_AS,
+    ts: KMEANS_TS,
+    fields: [
+      { name: 'algorithm', type: 'i32', doc: 'ALG_HAMERLY, ALG_ELKAN or ALG_YINYANG' },
+      { name: 'first', type: 'i32', doc: "1 on a run's first step: every distance is computed and the bounds set" },
+      { name: 'lower', type: 'i32', doc: 'n × stride f32 lower bounds (Hamerly: 1 per row, Elkan: k, Yinyang: one per group)' },
+      { name: 'stride', type: 'i32', doc: 'lower bounds per row' },
+      { name: 'drift', type: 'i32', doc: 'k f32: how far each centroid moved since the last step' },
+      { name: 'half', type: 'i32', doc: 'k f32: half the distance from each centroid to its nearest other one' },
+      { name: 'cc', type: 'i32', doc: 'Elkan: k × k f32 distances between centroids' },
+      { name: 'groupOf', type: 'i32', doc: "Yinyang: k i32, each centroid's group" },
+      { name: 'groupDrift', type: 'i32', doc: 'Yinyang: stride f32, the largest drift in each group' },
+      { name: 'maxDriftAt', type: 'i32', doc: 'Hamerly: the centroid that moved most' },
+      { name: 'maxDrift', type: 'f32', doc: 'Hamerly: the largest drift' },
+      { name: 'secondDrift', type: 'f32', doc: 'Hamerly: the second largest drift' },
+      { name: 'cmax', type: 'f32', doc: 'the largest centroid norm (it scales the rounding margin of a distance)' },
+      { name: 'scratch', type: 'i32', doc: 'nblocks × (kp f32 + kp/8 u8): per-block distances and which centroid groups were computed' },
+      { name: 'computed', type: 'i32', doc: 'nblocks i32: distance computations per block' },
     ],
   },
   {
@@ -144,5 +170,8 @@ export const structs = [
 
 /** @type {Constant[]} */
 export const constants = [
+  { name: 'ALG_HAMERLY', type: 'i32', value: 1, doc: 'KMeansBounds.algorithm: one lower bound per row', as: KMEANS_AS, ts: KMEANS_TS },
+  { name: 'ALG_ELKAN', type: 'i32', value: 2, doc: 'KMeansBounds.algorithm: one lower bound per row and centroid', as: KMEANS_AS, ts: KMEANS_TS },
+  { name: 'ALG_YINYANG', type: 'i32', value: 3, doc: 'KMeansBounds.algorithm: one lower bound per row and centroid group', as: KMEANS_AS, ts: KMEANS_TS },
   { name: 'RAW', type: 'u32', value: 0x80000000, doc: "WordSlot.len flag: the key holds the word's original bytes (the host lower-cases it)", as: WORDCOUNT_AS, ts: WORDCOUNT_TS },
 ];

@@ -43,3 +43,6 @@ export {
   type ProcessOptions, type ProcessIdentity,
 } from './sync/process.js';
 export { Manager, DictProxy, ListProxy } from './sync/manager.js';
+export type { AlgorithmName, ExactAlgorithm } from './kmeans/index.js';
+export { miniBatchKMeans, MiniBatchKMeans } from './kmeans/index.js';
+export type { MiniBatchOptions, MiniBatchResult, MiniBatchSource, RowBlock } from './kmeans/index.js';

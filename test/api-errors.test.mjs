@@ -104,6 +104,21 @@ const calls = {
     ],
     unknownKey: [['{ dim }', () => api.predict(ok, ok, { dim: 2 }), 'options.dim']],
   },
+  miniBatchKMeans: {
+    bad: [
+      ['batchSize 0', () => api.miniBatchKMeans(ok, { k: 1, dims: 2, batchSize: 0 }), 'options.batchSize'],
+      ['k missing', () => api.miniBatchKMeans(ok, { dims: 2 }), 'options.k'],
+      ['source', () => api.miniBatchKMeans(7, { k: 1 }), 'source'],
+    ],
+    unknownKey: [['{ nClusters }', () => api.miniBatchKMeans(ok, { k: 1, dims: 2, nClusters: 2 }), 'options.nClusters']],
+  },
+  MiniBatchKMeans: {
+    bad: [
+      ['k 0', () => new api.MiniBatchKMeans({ k: 0 }), 'options.k'],
+      ['block', () => new api.MiniBatchKMeans({ k: 2, dims: 2 }).partialFit(null), 'block'],
+    ],
+    unknownKey: [['{ batch }', () => new api.MiniBatchKMeans({ k: 1, batch: 9 }), 'options.batch']],
+  },
   mapReduce: {
     bad: [
       ['partitions 0', () => api.mapReduce(['a'], { map: identity, partitions: 0, pool: pools() }), 'options.partitions'],

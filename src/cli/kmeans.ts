@@ -6,7 +6,7 @@
  * 2 with one line naming the problem (and where: file, line, column) on bad arguments or bad input.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { kmeans, type KMeansOptions } from '../kmeans/index.js';
+import { kmeans, miniBatchKMeans, type KMeansOptions } from '../kmeans/index.js';
 import { parseCsv, parseNpy, type NumericTable } from '../io/matrix.js';
 import { choiceArg, integerArg, numberArg, runCommand, type CommandSpec } from './args.js';
 import type { Io } from './io.js';
@@ -26,9 +26,30 @@ export const kmeansSpec: CommandSpec = {
     tol: { type: 'string', value: 'X', help: "tolerance on the centroid shift (scikit-learn's meaning)" },
     init: { type: 'string', value: 'I', help: 'k-means++ (default) or random' },
     labels: { type: 'string', value: 'OUT.csv', help: "write each row's cluster, one per line" },
-    json: { type: 'boolean', help: 'print {n, dims, k, inertia, iterations, converged, backend, seconds, centroids}' },
+    algorithm: { type: 'string', value: 'A', help: 'auto (default), lloyd, hamerly, elkan or yinyang (all exact)' },
+    'mini-batch': { type: 'boolean', help: "scikit-learn's MiniBatchKMeans instead of exact k-means" },
+    'batch-size': { type: 'string', value: 'B', help: 'rows per mini-batch (with --mini-batch; default 1024)' },
+    json: {
+      type: 'boolean',
+      help: 'print {n, dims, k, inertia, iterations, converged, backend, threads, algorithm, seconds, centroids}',
+    },
   },
 };
+
+const ALGORITHMS = ['auto', 'lloyd', 'hamerly', 'elkan', 'yinyang'] as const;
+
+/** --mini-batch: scikit-learn's MiniBatchKMeans on the table, reported in the shape of a kmeans result. */
+async function miniBatch(values: Float32Array | Float64Array, dims: number, options: KMeansOptions, batchSize: number | undefined) {
+  const r = await miniBatchKMeans(values, {
+    k: options.k,
+    dims,
+    seed: options.seed,
+    maxIter: options.maxIter,
+    tol: options.tol,
+    batchSize,
+  });
+  return { ...r, labels: r.labels!, iterations: r.steps, backend: 'js' as const, threads: 1, algorithm: 'mini-batch' };
+}
 
 /** Runs `poolkit kmeans`; resolves with the exit code. */
 export function kmeansCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -48,8 +69,12 @@ export function kmeansCommand(argv: readonly string[], io: Io): Promise<number> 
       threads: opt('threads', (s) => integerArg(s, '--threads', 1)),
       backend: choiceArg(str('backend') ?? 'auto', '--backend', ['auto', 'js', 'wasm', 'webgpu'] as const),
       init: choiceArg(str('init') ?? 'k-means++', '--init', ['k-means++', 'random'] as const),
+      algorithm: choiceArg(str('algorithm') ?? 'auto', '--algorithm', ALGORITHMS),
     };
-    return run(file, options, str('labels'), v.json === true, io);
+    const batchSize = opt('batch-size', (s) => integerArg(s, '--batch-size', 1));
+    if (batchSize !== undefined && v['mini-batch'] !== true) throw new UsageError('expected --mini-batch with it', '--batch-size');
+    const miniBatchSize = v['mini-batch'] === true ? (batchSize ?? null) : undefined;
+    return run(file, options, str('labels'), v.json === true, miniBatchSize, io);
   });
 }
 
@@ -58,13 +83,18 @@ async function run(
   options: KMeansOptions,
   labels: string | undefined,
   json: boolean,
+  /** Set (a batch size, or null for the default) to run mini-batch k-means. */
+  miniBatchSize: number | null | undefined,
   io: Io,
 ): Promise<number> {
   const table = await readTable(file);
   if (options.k > table.n) throw new UsageError(`${options.k} is more than the ${table.n} rows of ${file}`, '--k');
 
   const started = performance.now();
-  const result = await kmeans(table.values, { ...options, dims: table.dims });
+  const result =
+    miniBatchSize !== undefined
+      ? await miniBatch(table.values, table.dims, options, miniBatchSize ?? undefined)
+      : await kmeans(table.values, { ...options, dims: table.dims });
   const seconds = (performance.now() - started) / 1000;
   const { dims } = table;
   const centroids: number[][] = [];
@@ -88,6 +118,7 @@ async function run(
         converged: result.converged,
         backend: result.backend,
         threads: result.threads,
+        algorithm: result.algorithm,
         seconds,
         centroids,
       }),

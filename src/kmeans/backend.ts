@@ -14,13 +14,18 @@ export interface LloydProblem {
   readonly weights: Float32Array | null;
 }
 
+/** The exact algorithms: from the same init they all give Lloyd's labels and iteration count (ties aside). */
+export type ExactAlgorithm = 'lloyd' | 'hamerly' | 'elkan' | 'yinyang';
+
 export interface LloydOptions {
   readonly maxIter: number;
+  /** Default 'lloyd'. A backend without bounds for an algorithm runs it as Lloyd (same result, no skipped work). */
+  readonly algorithm?: ExactAlgorithm;
   /** Absolute tolerance on the total squared centre shift (tol × mean feature variance, as scikit-learn). */
   readonly tolAbs: number;
   readonly signal?: AbortSignal;
   /** Called after each iteration (between iterations: a backend never blocks the event loop for a whole run). */
-  readonly onIteration?: (iteration: number, inertia: number, shift: number) => void;
+  readonly onIteration?: (iteration: number, inertia: number, shift: number, skipped: number) => void;
 }
 
 /** What a backend returns for one run of Lloyd's algorithm from one initialisation. */

@@ -12,10 +12,13 @@ import { Prng } from '../core/random.js';
 import { prepare, uncentre, columnMeans, centre, type Prepared } from './prepare.js';
 import { readMatrix, readWeights, type KMeansData, type Matrix } from './validate.js';
 import { throwIfAborted } from './lloyd.js';
+import { ALGORITHMS, chooseAlgorithm, type AlgorithmName, type ExactAlgorithm } from './algorithm.js';
 import { abortSignal, finiteNumber, func, intInRange, invalid, oneOf, optional, optionsObject, positiveInt } from '../core/validate.js';
 
 export type { KMeansData } from './validate.js';
 export type { BackendName } from './backend.js';
+export type { AlgorithmName, ExactAlgorithm } from './algorithm.js';
+export { chooseAlgorithm } from './algorithm.js';
 
 /** Progress of a run, reported after every Lloyd iteration. */
 export interface KMeansProgress {
@@ -27,6 +30,10 @@ export interface KMeansProgress {
   inertia: number;
   /** Total squared centre shift of this iteration. */
   shift: number;
+  /** Row-to-centroid distance computations this iteration skipped, of Lloyd's n × k (0 for Lloyd). */
+  skipped: number;
+  /** The exact algorithm running (what 'auto' chose). */
+  algorithm: ExactAlgorithm;
 }
 
 export interface KMeansOptions {
@@ -46,6 +53,12 @@ export interface KMeansOptions {
   seed?: number;
   /** 'auto' (default), 'js', 'wasm' or 'webgpu'. */
   backend?: 'auto' | BackendName;
+  /**
+   * The exact algorithm: 'lloyd', or the triangle-inequality accelerations 'hamerly', 'elkan', 'yinyang', which
+   * give Lloyd's labels and iterations from the same init while skipping distance computations; 'auto' (default)
+   * picks one from n, k, dims and memory (see `chooseAlgorithm`). The webgpu backend runs Lloyd whatever this says.
+   */
+  algorithm?: AlgorithmName;
   /** Threads of the wasm backend; default: available parallelism (1 for small problems, and where shared memory is unavailable). */
   threads?: number;
   /** Per-row weights (n values ≥ 0), as scikit-learn's sample_weight. */
@@ -68,9 +81,11 @@ export interface KMeansResult {
   backend: BackendName;
   /** Threads used (1 for js, 0 for webgpu). */
   threads: number;
+  /** The exact algorithm that ran. */
+  algorithm: ExactAlgorithm;
 }
 
-const KMEANS_KEYS = ['k', 'dims', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'backend', 'threads', 'sampleWeight', 'signal', 'onProgress'] as const;
+const KMEANS_KEYS = ['k', 'dims', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'backend', 'algorithm', 'threads', 'sampleWeight', 'signal', 'onProgress'] as const;
 const PREDICT_KEYS = ['dims', 'backend', 'threads', 'signal'] as const;
 const BACKENDS = ['auto', 'js', 'wasm', 'webgpu'] as const;
 /** More threads than any machine poolkit runs on has cores: surely a mistake. */
@@ -89,6 +104,7 @@ export async function kmeans(data: KMeansData, options: KMeansOptions): Promise<
   const seed = optional(o.seed, 'options.seed', finiteNumber) ?? 0;
   const threads = o.threads === undefined ? undefined : intInRange(o.threads, 'options.threads', 1, MAX_THREADS);
   const backendName = o.backend === undefined ? 'auto' : oneOf(o.backend, 'options.backend', BACKENDS);
+  const algorithmName = o.algorithm === undefined ? 'auto' : oneOf(o.algorithm, 'options.algorithm', ALGORITHMS);
   const weights = o.sampleWeight === undefined ? null : readWeights(o.sampleWeight, n);
   const signal = optional(o.signal, 'options.signal', abortSignal);
   const onProgress = optional(o.onProgress, 'options.onProgress', func<(p: KMeansProgress) => void>);
@@ -108,6 +124,7 @@ export async function kmeans(data: KMeansData, options: KMeansOptions): Promise<
   try {
     const { problem, mean, meanVariance } = prepareFor(backend, matrix, k, weights);
     const tolAbs = tol * meanVariance;
+    const algorithm = backend.name === 'webgpu' ? 'lloyd' : algorithmName === 'auto' ? chooseAlgorithm(n, k, dims, boundsBudget(backend.name, n, dims)) : algorithmName;
     const centredInit = explicit ? centre(explicit, k, dims, mean) : null;
     const rng = new Prng(seed);
     let best: LloydResult | null = null;
@@ -118,13 +135,14 @@ export async function kmeans(data: KMeansData, options: KMeansOptions): Promise<
       const result = await backend.lloyd(problem, start, {
         maxIter,
         tolAbs,
+        algorithm,
         signal,
-        onIteration: onProgress ? (iteration, inertia, shift) => onProgress({ run, iteration, inertia, shift }) : undefined,
+        onIteration: onProgress ? (iteration, inertia, shift, skipped) => onProgress({ run, iteration, inertia, shift, skipped, algorithm }) : undefined,
       });
       if (!best || result.inertia < best.inertia) best = result;
     }
     const r = best!;
-    return { centroids: uncentre(r.centroids, dims, mean), labels: r.labels, inertia: r.inertia, iterations: r.iterations, converged: r.converged, backend: backend.name, threads: backend.threads };
+    return { centroids: uncentre(r.centroids, dims, mean), labels: r.labels, inertia: r.inertia, iterations: r.iterations, converged: r.converged, backend: backend.name, threads: backend.threads, algorithm };
   } finally {
     backend.dispose();
   }
@@ -159,6 +177,21 @@ export async function predict(centroids: KMeansData, data: KMeansData, options: 
   } finally {
     backend.dispose();
   }
+}
+
+/** wasm32 addresses at most 4 GiB. */
+const WASM32_BYTES = 2 ** 32;
+/** What the js backend's bounds may take (they are float64 arrays on the JS heap). */
+const JS_BOUNDS_BYTES = 2 ** 31;
+
+/**
+ * Bytes the per-row bounds may use: on wasm, what 4 GiB leaves after the rows (padded to 4 floats), labels,
+ * distances and a tenth for partial sums and scratch; on js, a fixed 2 GiB (bounds are float64 there: half as many).
+ */
+function boundsBudget(backend: BackendName, n: number, dims: number): number {
+  if (backend === 'js') return JS_BOUNDS_BYTES / 2;
+  const fixed = n * (Math.ceil(dims / 4) * 4 + 2) * 4;
+  return Math.max(0, WASM32_BYTES * 0.9 - fixed);
 }
 
 type ProblemSize = Pick<LloydProblem, 'n' | 'dims' | 'k'>;
@@ -214,3 +247,6 @@ async function tryWebGpu(problem: ProblemSize, signal?: AbortSignal): Promise<KM
     return null;
   }
 }
+
+export { miniBatchKMeans, MiniBatchKMeans } from './minibatch/fit.js';
+export type { MiniBatchOptions, MiniBatchResult, MiniBatchSource, RowBlock } from './minibatch/fit.js';

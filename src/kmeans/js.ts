@@ -2,8 +2,11 @@
  * The plain TypeScript backend: the reference every other backend is tested against. Float64 arithmetic on the
  * float32 data, rows in order, one thread.
  */
-import type { KMeansBackend, LloydOptions, LloydProblem, LloydResult } from './backend.js';
+import type { ExactAlgorithm, KMeansBackend, LloydOptions, LloydProblem, LloydResult } from './backend.js';
 import { runLloyd, throwIfAborted, type LloydEngine, type StepResult } from './lloyd.js';
+import { HamerlyEngine } from './bounds/hamerly.js';
+import { ElkanEngine } from './bounds/elkan.js';
+import { YinyangEngine } from './bounds/yinyang.js';
 
 class JsEngine implements LloydEngine {
   private readonly labelArr: Int32Array;
@@ -58,7 +61,7 @@ class JsEngine implements LloydEngine {
         for (let j = 0; j < dims; j++) sums[label * dims + j] += w * data[x + j];
       }
     }
-    return { changed, sums, stride: dims, counts, inertia };
+    return { changed, sums, stride: dims, counts, inertia, computed: n * k };
   }
 
   labels(): Int32Array {
@@ -70,13 +73,27 @@ class JsEngine implements LloydEngine {
   }
 }
 
+/** The js engine of an exact algorithm. */
+function jsEngine(problem: LloydProblem, algorithm: ExactAlgorithm): LloydEngine {
+  switch (algorithm) {
+    case 'hamerly':
+      return new HamerlyEngine(problem);
+    case 'elkan':
+      return new ElkanEngine(problem);
+    case 'yinyang':
+      return new YinyangEngine(problem);
+    case 'lloyd':
+      return new JsEngine(problem);
+  }
+}
+
 /** The js backend (stateless: nothing to dispose). */
 export class JsBackend implements KMeansBackend {
   readonly name = 'js' as const;
   readonly threads = 1;
 
   async lloyd(problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult> {
-    return runLloyd(new JsEngine(problem), problem, init, options);
+    return runLloyd(jsEngine(problem, options.algorithm ?? 'lloyd'), problem, init, options);
   }
 
   async assign(problem: LloydProblem, centroids: Float32Array, signal?: AbortSignal): Promise<{ labels: Int32Array; inertia: number }> {

@@ -22,6 +22,8 @@ export interface StepResult {
   counts: Float64Array;
   /** Σ w · ‖x − c(x)‖² over all rows, for the centroids the step was given. */
   inertia: number;
+  /** Row-to-centroid distances computed (n × k for Lloyd; fewer where bounds proved them useless). */
+  computed?: number;
 }
 
 /** The backend-specific part of a Lloyd run on one problem. */
@@ -55,7 +57,7 @@ export async function runLloyd(engine: LloydEngine, problem: LloydProblem, init:
     stepCentroids = centroids;
     const { next, shift } = newCentroids(problem, centroids, s);
     iterations = i + 1;
-    onIteration?.(iterations, s.inertia, shift);
+    onIteration?.(iterations, s.inertia, shift, s.computed === undefined ? 0 : Math.max(0, problem.n * problem.k - s.computed));
     centroids = next;
     if (s.changed === 0) {
       strict = converged = true;

@@ -7,6 +7,7 @@ import type { KMeansBackend, LloydOptions, LloydProblem, LloydResult } from '../
 import { runLloyd, throwIfAborted, type LloydEngine, type StepResult } from '../lloyd.js';
 import { layOut, layOutCentred, setCentroids, type KMeansLayout } from './layout.js';
 import { KMeansDesc } from './generated/layouts.js';
+import { WasmBounds } from './bounds.js';
 import type { Prepared } from '../prepare.js';
 import type { Matrix } from '../validate.js';
 import { WasmContext } from '../../wasm/context.js';
@@ -49,15 +50,18 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
 }
 
 class WasmEngine implements LloydEngine {
-  constructor(private readonly ctx: WasmContext, private readonly l: KMeansLayout) {}
+  /** `bounds`: the bounded steps of Hamerly, Elkan or Yinyang; null for Lloyd's. */
+  constructor(private readonly ctx: WasmContext, private readonly l: KMeansLayout, private readonly bounds: WasmBounds | null = null) {}
 
   reset(): void {
     this.ctx.i32(this.l.labels, this.l.n).fill(-1);
+    this.bounds?.reset();
   }
 
   async step(centroids: Float32Array, update: boolean, signal?: AbortSignal): Promise<StepResult> {
     const { ctx, l } = this;
     setCentroids(ctx, l, centroids);
+    this.bounds?.beforeStep(centroids);
     ctx.i32(l.desc, KMeansDesc.bytes / 4)[KMeansDesc.index.update] = update ? 1 : 0;
     Atomics.store(ctx.i32(l.counter, 1), 0, 0);
     const calls = Math.max(1, Math.min(ctx.threads, l.nblocks));
@@ -69,7 +73,8 @@ class WasmEngine implements LloydEngine {
       inertia = 0;
       for (const v of ctx.f64(l.binertia, l.nblocks)) inertia += v;
     }
-    return { changed, sums: ctx.f64(l.outSums, l.k * l.dp), stride: l.dp, counts: ctx.f64(l.outCounts, l.k), inertia };
+    const computed = this.bounds ? this.bounds.computed() : l.n * l.k;
+    return { changed, sums: ctx.f64(l.outSums, l.k * l.dp), stride: l.dp, counts: ctx.f64(l.outCounts, l.k), inertia, computed };
   }
 
   labels(): Int32Array {
@@ -121,7 +126,19 @@ export class WasmBackend implements KMeansBackend {
 
   async lloyd(problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult> {
     throwIfAborted(options.signal);
-    return runLloyd(new WasmEngine(this.ctx, this.upload(problem)), problem, init, options);
+    const layout = this.upload(problem);
+    const algorithm = options.algorithm ?? 'lloyd';
+    if (algorithm === 'lloyd') return runLloyd(new WasmEngine(this.ctx, layout), problem, init, options);
+    // Bounds live above the problem's layout for this run only.
+    const mark = this.ctx.mark();
+    const bounds = new WasmBounds(this.ctx, layout, algorithm);
+    bounds.attach(true);
+    try {
+      return await runLloyd(new WasmEngine(this.ctx, layout, bounds), problem, init, options);
+    } finally {
+      bounds.attach(false);
+      this.ctx.release(mark);
+    }
   }
 
   async assign(problem: LloydProblem, centroids: Float32Array, signal?: AbortSignal): Promise<{ labels: Int32Array; inertia: number }> {

@@ -72,7 +72,7 @@ function reserveLayout(ctx: WasmContext, n: number, dims: number, k: number, has
   ctx.f32(data + n * dp * 4, (n4 - n) * dp).fill(0);
   ctx.i32(labels, n4).fill(-1);
   writeKMeansDesc(new DataView(ctx.memory.buffer), desc, {
-    data, n, dp, kp, k, ct, cnorm, cent, weights, labels, mind, sums, counts, binertia, blockRows, nblocks, counter, update: 0,
+    data, n, dp, kp, k, ct, cnorm, cent, weights, labels, mind, sums, counts, binertia, blockRows, nblocks, counter, update: 0, bounds: 0,
   });
   return { n, dims, k, dp, kp, blockRows, nblocks, desc, data, weights, labels, mind, ct, cnorm, cent, sums, counts, binertia, counter, outSums, outCounts };
 }

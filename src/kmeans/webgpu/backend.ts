@@ -134,7 +134,7 @@ class WebGpuBackend implements KMeansBackend {
         lastInertia = step.inertia;
         const next = newCentroids(problem, centroids, sums, seeds);
         centroids = next.centroids;
-        onIteration?.(iterations, step.inertia, next.shift);
+        onIteration?.(iterations, step.inertia, next.shift, 0);
         // scikit-learn's tests: labels unchanged (strict convergence), else the squared centre shift within tolerance.
         if (!step.changed) {
           strict = converged = true;
