@@ -8,6 +8,21 @@ import type { SpawnOptions, WorkerTransport } from '../core/platform.js';
 export interface PoolOptions {
   /** Number of workers; default: available parallelism (os.availableParallelism / navigator.hardwareConcurrency). */
   workers?: number;
+  /** The same as `workers` (the most workers the pool runs), under piscina's name. */
+  maxWorkers?: number;
+  /** Workers started at construction and kept when idle; default: all of them. Others start on demand. */
+  minWorkers?: number;
+  /** A worker beyond `minWorkers` idle this long (ms) exits; default 10 000 when minWorkers < workers. */
+  idleTimeout?: number;
+  /** Start no worker until the first task (or `ready()`); default false: workers start at construction, as Python's. */
+  lazy?: boolean;
+  /** `'thread'` (default): worker threads / Web Workers. `'process'` (Node): child processes, separate heaps. */
+  isolation?: 'thread' | 'process';
+  /**
+   * Node: replace a worker after a task leaves its JavaScript heap above this many MiB (the replacement starts first,
+   * so throughput does not dip).
+   */
+  maxMemoryPerWorker?: number;
   /** Replace a worker after it has run this many tasks (Python's maxtasksperchild). */
   maxTasksPerWorker?: number;
   /** Runs once in each worker before its first task, with `initArgs`. */
@@ -32,6 +47,8 @@ export interface PoolOptions {
 export interface CallOptions {
   /** Aborting drops the call's queued tasks and stops its running ones; the call rejects with AbortError. */
   signal?: AbortSignal;
+  /** Receives what the call's tasks report with `progress(value)` (throttled: at most every 50 ms per worker). */
+  onProgress?: (value: any) => void;
   /** Objects to transfer instead of copy (ArrayBuffers, ports); `true` transfers every ArrayBuffer found in the arguments. */
   transfer?: Transferable[] | boolean;
 }
@@ -39,6 +56,11 @@ export interface CallOptions {
 export interface MapOptions extends CallOptions {
   /** Items per task; default for map: about len / (4 × workers), as Python; for imap: 1. */
   chunksize?: number;
+}
+
+export interface StreamOptions extends CallOptions {
+  /** Values the worker may produce ahead of the consumer; default 16. */
+  highWaterMark?: number;
 }
 
 export interface ApplyAsyncOptions<R> extends CallOptions {
@@ -54,10 +76,19 @@ export interface ResolvedPoolOptions {
   taskTimeout: number | undefined;
   maxQueue: number | undefined;
   spawn: SpawnOptions;
+  minWorkers: number;
+  idleTimeout: number;
+  lazy: boolean;
+  isolation: 'thread' | 'process';
+  /** In bytes. */
+  maxMemoryPerWorker: number | undefined;
 }
 
-const POOL_KEYS = new Set(['workers', 'maxTasksPerWorker', 'initializer', 'initArgs', 'taskTimeout', 'maxQueue', 'resourceLimits', 'name', 'transport']);
-const CALL_KEYS = new Set(['signal', 'transfer', 'chunksize', 'callback', 'errorCallback']);
+const POOL_KEYS = new Set([
+  'workers', 'maxTasksPerWorker', 'initializer', 'initArgs', 'taskTimeout', 'maxQueue', 'resourceLimits', 'name', 'transport',
+  'maxWorkers', 'minWorkers', 'idleTimeout', 'lazy', 'isolation', 'maxMemoryPerWorker',
+]);
+const CALL_KEYS = new Set(['signal', 'transfer', 'chunksize', 'callback', 'errorCallback', 'onProgress']);
 
 export function resolvePoolOptions(o: PoolOptions | undefined, defaultWorkers: () => number): ResolvedPoolOptions {
   if (o === undefined) o = {};
@@ -67,7 +98,15 @@ export function resolvePoolOptions(o: PoolOptions | undefined, defaultWorkers: (
   if (t !== undefined && !(t && typeof t.spawnWorker === 'function' && typeof t.defaultConcurrency === 'function')) {
     throw new InvalidArgumentError('options.transport', 'expected a WorkerTransport ({ spawnWorker, defaultConcurrency })');
   }
-  const workers = o.workers === undefined ? defaultWorkers() : positiveInt('options.workers', o.workers);
+  const workers = resolveWorkers(o, defaultWorkers);
+  const minWorkers = o.minWorkers === undefined ? workers : positiveIntOrZero('options.minWorkers', o.minWorkers);
+  if (minWorkers > workers) throw new InvalidArgumentError('options.minWorkers', `expected at most workers (${workers}), got ${minWorkers}`);
+  const idleTimeout = o.idleTimeout === undefined ? (minWorkers < workers ? 10_000 : Infinity) : positiveNumber('options.idleTimeout', o.idleTimeout);
+  if (o.lazy !== undefined && typeof o.lazy !== 'boolean') throw new InvalidArgumentError('options.lazy', `expected a boolean, got ${describe(o.lazy)}`);
+  const isolation = o.isolation ?? 'thread';
+  if (isolation !== 'thread' && isolation !== 'process') throw new InvalidArgumentError('options.isolation', `expected 'thread' or 'process', got ${describe(isolation)}`);
+  if (isolation === 'process' && t !== undefined) throw new InvalidArgumentError('options.isolation', "expected no transport with isolation: 'process' (the transport decides isolation)");
+  const maxMemoryPerWorker = o.maxMemoryPerWorker === undefined ? undefined : positiveNumber('options.maxMemoryPerWorker', o.maxMemoryPerWorker, 'MiB') * 2 ** 20;
   const initArgs = o.initArgs ?? [];
   if (!Array.isArray(initArgs)) throw new InvalidArgumentError('options.initArgs', 'expected an array of arguments');
   if (o.initArgs !== undefined) cloneable('options.initArgs', initArgs);
@@ -81,14 +120,32 @@ export function resolvePoolOptions(o: PoolOptions | undefined, defaultWorkers: (
     taskTimeout: o.taskTimeout === undefined ? undefined : positiveNumber('options.taskTimeout', o.taskTimeout),
     maxQueue: o.maxQueue === undefined ? undefined : positiveInt('options.maxQueue', o.maxQueue),
     spawn: { name: o.name ?? 'poolkit', resourceLimits: rl },
+    minWorkers,
+    idleTimeout,
+    lazy: o.lazy ?? false,
+    isolation,
+    maxMemoryPerWorker,
   };
+}
+
+function resolveWorkers(o: PoolOptions, defaultWorkers: () => number): number {
+  const w = o.workers === undefined ? undefined : positiveInt('options.workers', o.workers);
+  const m = o.maxWorkers === undefined ? undefined : positiveInt('options.maxWorkers', o.maxWorkers);
+  if (w !== undefined && m !== undefined && w !== m) throw new InvalidArgumentError('options.maxWorkers', `expected the same as options.workers (${w}), got ${m}`);
+  return w ?? m ?? defaultWorkers();
+}
+
+function positiveIntOrZero(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new InvalidArgumentError(name, `expected an integer >= 0, got ${describe(v)}`);
+  return v;
 }
 
 export function checkCallOptions(o: unknown): void {
   if (o === undefined) return;
   if (typeof o !== 'object' || o === null) throw new InvalidArgumentError('options', `expected an object, got ${typeof o}`);
   unknownKeys('options', o, CALL_KEYS);
-  const { signal, transfer, chunksize, callback, errorCallback } = o as MapOptions & ApplyAsyncOptions<unknown>;
+  const { signal, transfer, chunksize, callback, errorCallback, onProgress } = o as MapOptions & ApplyAsyncOptions<unknown>;
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidArgumentError('options.onProgress', `expected a function, got ${describe(onProgress)}`);
   if (signal !== undefined && !(signal && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
     throw new InvalidArgumentError('options.signal', 'expected an AbortSignal');
   }
@@ -103,8 +160,8 @@ export function positiveInt(name: string, v: unknown): number {
   return v;
 }
 
-function positiveNumber(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new InvalidArgumentError(name, `expected a positive number of milliseconds, got ${describe(v)}`);
+function positiveNumber(name: string, v: unknown, unit = 'milliseconds'): number {
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new InvalidArgumentError(name, `expected a positive number of ${unit}, got ${describe(v)}`);
   return v;
 }
 

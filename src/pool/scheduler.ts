@@ -3,44 +3,52 @@
  *
  * - Tasks with no signal and no timeout are pipelined: a worker holds up to `depth` of them, sized so it has about
  *   PIPELINE_BUDGET_MS of queued work (measured per task), which cuts messages without hurting balance.
- * - A task with a signal or a timeout runs alone on its worker, so stopping it (terminating that worker) touches
- *   nothing else.
- * - A worker that dies fails only the task it was running (read from a shared status word); tasks queued behind it
- *   go back to the front of the queue, unrun.
+ * - A task with a signal or a timeout, and a streaming task, runs alone on its worker, so stopping it (terminating that
+ *   worker) touches nothing else.
+ * - A worker that dies fails only the task it was running (read from a shared status word; without shared memory, the
+ *   oldest unanswered one); tasks queued behind it go back to the front of the queue, unrun.
+ * - When the queue is empty and a worker runs dry, it takes back the unstarted tasks of another worker's pipeline
+ *   (work stealing, steal.ts), so one long task does not hold the tasks queued behind it.
  */
 import { Deque } from './deque.js';
 import { reviveShareables } from './shareable.js';
-import type { HostMessage, WireTask, WorkerMessage } from './protocol.js';
+import type { HostMessage, TaskResult, WireTask, WorkerMessage } from './protocol.js';
+import { MODE_PROGRESS } from './protocol.js';
 import type { SpawnOptions, WorkerTransport } from '../core/platform.js';
 import { WorkerSlot as GenericSlot } from './worker-slot.js';
 import type { TaskRecord } from './task-record.js';
 import type { ResolvedTask } from './task-ref.js';
+import { StatsRecorder, type SchedulerStats } from './pool-stats.js';
+import { takeBack } from './steal.js';
+import type { PoolEvents, PoolEventMap } from './events.js';
 import {
   InitializerError, NotSelfContainedError, TimeoutError, WorkerCrashedError, deserializeError,
   type SerializedError,
 } from '../core/errors.js';
 
+export type { SchedulerStats } from './pool-stats.js';
+
 const PIPELINE_BUDGET_MS = 2;
 const MAX_DEPTH = 64;
 
 type WorkerSlot = GenericSlot<TaskRecord>;
+type ExitReason = PoolEventMap['workerexit']['reason'];
 
 export interface SchedulerOptions {
+  /** Most workers (maxWorkers). */
   workers: number;
+  /** Workers kept when idle; the first ones start at construction unless `lazy`. */
+  minWorkers: number;
+  /** A worker above minWorkers idle this long (ms) exits; Infinity: never. */
+  idleTimeout: number;
+  lazy: boolean;
   maxTasksPerWorker: number | undefined;
+  /** Bytes of heap after a task above which a worker is replaced. */
+  maxMemoryPerWorker: number | undefined;
   initializer: ResolvedTask | undefined;
   initArgs: unknown[];
   taskTimeout: number | undefined;
   spawn: SpawnOptions;
-}
-
-export interface SchedulerStats {
-  workers: number;
-  busy: number;
-  queued: number;
-  completed: number;
-  failed: number;
-  respawned: number;
 }
 
 export class Scheduler {
@@ -50,25 +58,38 @@ export class Scheduler {
   private nextSlot = 0;
   private broken: Error | undefined;
   private idleWaiters: (() => void)[] = [];
-  private counters = { completed: 0, failed: 0, respawned: 0 };
+  private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private drainWaiters: (() => void)[] = [];
+  /** Records in the queue that were settled there (dropped, aborted): skipped when reached. */
+  private settledInQueue = 0;
+  /** Something was queued since the last 'drain'. */
+  private filling = false;
+  private readonly rec = new StatsRecorder();
+  private readonly sharedStatus: boolean;
 
   constructor(
     private readonly opts: SchedulerOptions,
     private readonly transport: WorkerTransport,
-  ) {}
+    private readonly events: PoolEvents,
+  ) {
+    this.sharedStatus = transport.sharedMemory !== false;
+    if (!opts.lazy) for (let i = 0; i < opts.minWorkers; i++) this.spawn();
+  }
 
+  /** Tasks submitted and not yet handed to a worker. */
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length - this.settledInQueue;
   }
 
   stats(): SchedulerStats {
-    const live = this.slots.filter((s) => s.state === 'live');
-    return { workers: live.length, busy: live.filter((s) => s.inflight.length > 0).length, queued: this.countQueued(), ...this.counters };
+    return this.rec.snapshot(this.slots, this.queued);
   }
 
   submit(rec: TaskRecord): void {
     if (this.broken) return rec.settle(this.broken);
+    rec.submittedAt = performance.now();
     this.queue.push(rec);
+    this.filling = true;
     this.scheduleDispatch();
   }
 
@@ -77,10 +98,73 @@ export class Scheduler {
     const stop = new Set<WorkerSlot>();
     for (const rec of recs) {
       if (rec.done) continue;
-      if (rec.slot && rec.slot.state === 'live') stop.add(rec.slot);
+      if (rec.slot && rec.slot.state !== 'dead' && rec.slot.state !== 'stopping') stop.add(rec.slot);
       this.finish(rec, err);
     }
-    for (const slot of stop) this.stopSlot(slot, true);
+    for (const slot of stop) this.stopSlot(slot, true, 'stopped');
+    this.scheduleDispatch();
+  }
+
+  /** Forgets a task nobody waits for any more: dropped if queued; if already running it finishes, unreported. */
+  drop(rec: TaskRecord): void {
+    if (rec.done) return;
+    if (!rec.slot) {
+      rec.done = true;
+      this.settledInQueue++;
+      this.scheduleDispatch();
+      return;
+    }
+    rec.settle = ignore;
+  }
+
+  /** Sends a streaming task's credit or cancel to its worker (nothing if it is not on one: credit goes with it). */
+  control(rec: TaskRecord, msg: HostMessage): void {
+    const slot = rec.slot;
+    if (slot && slot.state !== 'dead' && slot.state !== 'stopping') this.post(slot, msg);
+  }
+
+  /** Resolves when nothing is queued or running. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Resolves when every submitted task has been handed to a worker. */
+  whenDrained(): Promise<void> {
+    if (this.queued === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Starts the workers (up to minWorkers, at least one) and resolves once each has run the initializer. */
+  whenReady(): Promise<void> {
+    if (this.broken) return Promise.reject(this.broken);
+    let live = this.liveCount();
+    while (live < Math.max(1, this.opts.minWorkers)) {
+      this.spawn();
+      live++;
+    }
+    if (this.allReady()) return Promise.resolve();
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+  }
+
+  /** Replaces every worker: each replacement starts first, the old worker retires once it is ready. */
+  recycle(): void {
+    for (const slot of [...this.slots]) if (slot.state === 'live') this.replace(slot);
+  }
+
+  /** Fails everything pending with `err` and stops every worker. */
+  async shutdown(err: Error): Promise<void> {
+    for (const rec of this.queue.clear()) this.finish(rec, err);
+    this.settledInQueue = 0;
+    const stopping = this.slots.splice(0).map((slot) => {
+      for (const rec of slot.inflight.clear()) this.finish(rec, err);
+      this.gone(slot, 'shutdown', 0);
+      return slot.port.terminate();
+    });
+    for (const w of this.readyWaiters.splice(0)) w.reject(err);
+    await Promise.all(stopping);
+    this.notifyIdle();
+    this.notifyDrained();
   }
 
   private scheduleDispatch(): void {
@@ -92,46 +176,29 @@ export class Scheduler {
     });
   }
 
-  /** Forgets a task nobody waits for any more: dropped if queued; if already running it finishes, unreported. */
-  drop(rec: TaskRecord): void {
-    if (rec.done) return;
-    if (!rec.slot) {
-      rec.done = true;
-      return;
-    }
-    rec.settle = ignore;
-  }
-
-  /** Resolves when nothing is queued or running. */
-  whenIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  /** Fails everything pending with `err` and stops every worker. */
-  async shutdown(err: Error): Promise<void> {
-    for (const rec of this.queue.clear()) this.finish(rec, err);
-    const stopping = this.slots.splice(0).map((slot) => {
-      for (const rec of slot.inflight.clear()) this.finish(rec, err);
-      slot.state = 'dead';
-      return slot.port.terminate();
-    });
-    await Promise.all(stopping);
-    this.notifyIdle();
-  }
-
-  private countQueued(): number {
+  private liveCount(): number {
     let n = 0;
-    for (let i = 0; i < this.queue.length; i++) if (!this.queue.at(i)!.done) n++;
+    for (const s of this.slots) if (s.state === 'live') n++;
     return n;
   }
 
+  private allReady(): boolean {
+    return this.slots.every((s) => s.state !== 'live' || s.ready);
+  }
+
   private isIdle(): boolean {
-    return this.countQueued() === 0 && this.slots.every((s) => s.inflight.length === 0);
+    return this.queued === 0 && this.slots.every((s) => s.inflight.length === 0);
   }
 
   private notifyIdle(): void {
     if (this.idleWaiters.length && this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private notifyDrained(): void {
+    if (!this.filling || this.queued !== 0) return;
+    this.filling = false;
+    for (const w of this.drainWaiters.splice(0)) w();
+    this.events.emit('drain', {});
   }
 
   /** How many tasks of this function a worker may hold: about PIPELINE_BUDGET_MS of work, 1 until measured. */
@@ -141,16 +208,27 @@ export class Scheduler {
     return Math.max(1, Math.min(MAX_DEPTH, Math.floor(PIPELINE_BUDGET_MS / Math.max(t.ms, 1e-3))));
   }
 
+  private skipSettled(): void {
+    while (this.queue.length && this.queue.peek()!.done) {
+      this.queue.shift();
+      this.settledInQueue--;
+    }
+  }
+
   private dispatch(): void {
-    while (this.queue.length && this.queue.peek()!.done) this.queue.shift();
-    if (!this.queue.length) return this.notifyIdle();
+    this.skipSettled();
+    if (!this.queue.length) {
+      this.notifyDrained();
+      this.steal();
+      return this.notifyIdle();
+    }
     let live = 0;
     let busy = 0;
     for (const s of this.slots) if (s.state === 'live') {
       live++;
       if (s.inflight.length) busy++;
     }
-    // Workers start lazily: as many as there is work for, up to `workers`.
+    // Workers start as there is work for them, up to `workers`.
     while (live < this.opts.workers && live < busy + this.queue.length) {
       this.spawn();
       live++;
@@ -159,9 +237,28 @@ export class Scheduler {
       const slot = this.slots[(this.nextSlot + n) % this.slots.length]!;
       const next = this.queue.peek();
       if (!next || slot.state !== 'live' || slot.inflight.length >= Math.max(1, this.depth(next.task) >> 1)) continue;
+      // A worker whose tasks were just taken back is busy with a long one: it gets more once it answers.
+      if (slot.resumeAt !== undefined && slot.inflight.length > 0) continue;
       this.fill(slot, Math.max(1, Math.ceil(this.queue.length / live)));
     }
     this.nextSlot = (this.nextSlot + 1) % Math.max(1, this.slots.length);
+    this.skipSettled();
+    if (!this.queue.length) this.notifyDrained();
+  }
+
+  /** A worker ran dry while another holds unstarted tasks: take them back and hand them out again. */
+  private steal(): void {
+    if (!this.sharedStatus) return;
+    const idle = this.slots.some((s) => s.state === 'live' && s.ready && s.inflight.length === 0);
+    if (!idle) return;
+    let victim: WorkerSlot | undefined;
+    for (const s of this.slots) if (s.inflight.length > 1 && (!victim || s.inflight.length > victim.inflight.length)) victim = s;
+    if (!victim) return;
+    const taken = takeBack(victim);
+    if (!taken.length) return;
+    this.rec.counters.stolen += taken.length;
+    for (let i = taken.length - 1; i >= 0; i--) this.queue.unshift(taken[i]!);
+    this.dispatch();
   }
 
   /** Sends a batch of queued tasks to one worker, in one message. */
@@ -169,10 +266,12 @@ export class Scheduler {
     const wire: WireTask[] = [];
     let transfer: Transferable[] | undefined;
     const limit = this.opts.maxTasksPerWorker;
+    const now = performance.now();
     while (this.queue.length && wire.length < share) {
       const rec = this.queue.peek()!;
       if (rec.done) {
         this.queue.shift();
+        this.settledInQueue--;
         continue;
       }
       if (limit !== undefined && slot.sent >= limit) break;
@@ -180,18 +279,29 @@ export class Scheduler {
       if (busy > 0 && (!rec.pipelined || busy >= this.depth(rec.task) || !slot.allPipelined())) break;
       this.queue.shift();
       rec.slot = slot;
-      rec.sentAt = performance.now();
+      rec.sentAt = now;
+      rec.seq = ++slot.seq;
       slot.sent++;
-      if (busy === 0) slot.port.ref();
+      if (busy === 0) {
+        slot.port.ref();
+        if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer), (slot.idleTimer = undefined);
+      }
       slot.inflight.push(rec);
       const first = !slot.known.has(rec.task.key);
       if (first) slot.known.add(rec.task.key);
-      wire.push([rec.id, rec.task.key, first ? rec.task.def : 0, rec.mode, rec.payload, rec.shared ? 1 : 0]);
+      wire.push([rec.id, rec.task.key, first ? rec.task.def : 0, rec.onProgress ? rec.mode | MODE_PROGRESS : rec.mode, rec.payload, rec.shared ? 1 : 0]);
       if (rec.transfer) (transfer ??= []).push(...rec.transfer);
-      if (this.opts.taskTimeout !== undefined && slot.ready) this.startTimer(rec);
+      if (this.opts.taskTimeout !== undefined && slot.ready && !rec.stream) this.startTimer(rec);
+      if (this.events.taskEvents) this.events.emit('taskstart', { taskId: rec.id, workerId: slot.id, waitMs: now - rec.submittedAt });
       if (!rec.pipelined) break;
     }
-    if (wire.length) this.post(slot, { type: 'run', tasks: wire }, transfer);
+    if (!wire.length) return;
+    const msg: HostMessage = slot.resumeAt === undefined ? { type: 'run', tasks: wire } : { type: 'run', tasks: wire, resume: slot.resumeAt };
+    slot.resumeAt = undefined;
+    this.post(slot, msg, transfer);
+    // A streaming task runs alone; its first credit follows it (unless the post failed and it is gone).
+    const last = slot.inflight.at(slot.inflight.length - 1);
+    if (last?.stream) this.post(slot, { type: 'credit', id: last.id, upTo: last.stream.granted() });
   }
 
   private post(slot: WorkerSlot, msg: HostMessage, transfer?: Transferable[]): void {
@@ -201,6 +311,8 @@ export class Scheduler {
     } catch (e) {
       // The payload could not be cloned: fail those tasks, the worker is fine.
       if (msg.type !== 'run') throw e;
+      if (msg.resume !== undefined) slot.resumeAt = msg.resume;
+      slot.seq -= msg.tasks.length;
       for (const t of msg.tasks) {
         const rec = this.removeInflight(slot, t[0]);
         if (rec) this.finish(rec, new TypeError(`task arguments cannot be sent to a worker: ${(e as Error).message}`));
@@ -214,8 +326,8 @@ export class Scheduler {
     rec.timer = setTimeout(() => this.cancel([rec], new TimeoutError(ms)), ms);
   }
 
-  private spawn(): void {
-    const slot = new GenericSlot<TaskRecord>(GenericSlot.statusBuffer());
+  private spawn(): WorkerSlot {
+    const slot = new GenericSlot<TaskRecord>(GenericSlot.statusBuffer(this.sharedStatus));
     this.slots.push(slot);
     slot.port = this.transport.spawnWorker(
       {
@@ -229,42 +341,58 @@ export class Scheduler {
     );
     const init = this.opts.initializer;
     if (init) slot.known.add(init.key);
-    this.post(slot, { type: 'init', status: slot.statusBuffer, initializer: init ? { key: init.key, def: init.def } : null, initArgs: this.opts.initArgs });
+    const memoryLimit = this.opts.maxMemoryPerWorker;
+    this.post(slot, {
+      type: 'init', status: slot.statusBuffer, initializer: init ? { key: init.key, def: init.def } : null, initArgs: this.opts.initArgs,
+      ...(memoryLimit !== undefined ? { memoryLimit } : {}), claims: slot.hasStatus,
+    });
+    this.events.emit('workercreate', { workerId: slot.id });
+    return slot;
+  }
+
+  /** Starts a replacement for `slot`; `slot` keeps working until the replacement is ready, then retires. */
+  private replace(slot: WorkerSlot): void {
+    if (slot.successor || slot.state !== 'live') return;
+    this.rec.counters.recycled++;
+    slot.successor = this.spawn();
+  }
+
+  private retire(slot: WorkerSlot): void {
+    if (slot.state !== 'live') return;
+    slot.state = 'retiring';
+    if (slot.inflight.length === 0) this.stopSlot(slot, false, 'recycle');
+    this.scheduleDispatch();
   }
 
   private onMessage(slot: WorkerSlot, m: WorkerMessage): void {
     if (slot.state === 'dead') return;
     switch (m.type) {
-      case 'result': {
-        const [id, failed, value, async] = m.r;
-        const rec = this.removeInflight(slot, id);
-        if (!rec) return;
-        const now = performance.now();
-        // Back-to-back results from one worker time the task itself; otherwise this includes the round trip.
-        const ms = now - Math.max(rec.sentAt, slot.lastResultAt);
-        slot.lastResultAt = now;
-        const timing = rec.task.timing;
-        timing.ms = timing.ms < 0 ? ms : timing.ms * 0.8 + ms * 0.2;
-        if (async) timing.async = true;
-        if (slot.inflight.length === 0) slot.port.unref();
-        if (failed) {
-          this.counters.failed++;
-          this.finish(rec, remoteError(rec, value as SerializedError));
-        } else {
-          this.counters.completed++;
-          const [err, v] = revived(m.r[4] ? value : undefined, value);
-          this.finish(rec, err, v);
-        }
-        const limit = this.opts.maxTasksPerWorker;
-        if (limit !== undefined && slot.sent >= limit && slot.inflight.length === 0) this.stopSlot(slot, false);
-        const next = this.queue.peek();
-        if (slot.state !== 'live' || (next && slot.inflight.length <= this.depth(next.task) >> 1)) this.dispatch();
-        else this.notifyIdle();
+      case 'result':
+        return this.onResult(slot, m.r);
+      case 'yield': {
+        const rec = slot.inflight.peek();
+        if (rec && rec.id === m.id && !rec.done) rec.stream?.push(m.values);
         return;
       }
+      case 'progress': {
+        for (let i = 0; i < slot.inflight.length; i++) {
+          const rec = slot.inflight.at(i)!;
+          if (rec.id === m.id) {
+            if (!rec.done) deliverProgress(rec, m.value);
+            return;
+          }
+        }
+        return;
+      }
+      case 'memory':
+        return this.replace(slot);
       case 'ready':
         slot.ready = true;
-        if (this.opts.taskTimeout !== undefined) for (let i = 0; i < slot.inflight.length; i++) this.startTimer(slot.inflight.at(i)!);
+        if (this.opts.taskTimeout !== undefined) for (let i = 0; i < slot.inflight.length; i++) if (!slot.inflight.at(i)!.stream) this.startTimer(slot.inflight.at(i)!);
+        this.events.emit('workerready', { workerId: slot.id });
+        for (const old of this.slots) if (old.successor === slot) this.retire(old);
+        if (this.readyWaiters.length && this.allReady()) for (const w of this.readyWaiters.splice(0)) w.resolve();
+        this.scheduleDispatch();
         return;
       case 'init-error': {
         const cause = deserializeError(m.error);
@@ -277,49 +405,104 @@ export class Scheduler {
     }
   }
 
+  private onResult(slot: WorkerSlot, r: TaskResult): void {
+    const [id, failed, value, async] = r;
+    const rec = this.removeInflight(slot, id);
+    if (!rec) return;
+    const now = performance.now();
+    // Back-to-back results from one worker time the task itself; otherwise this includes the round trip.
+    const ms = now - Math.max(rec.sentAt, slot.lastResultAt);
+    slot.lastResultAt = now;
+    const timing = rec.task.timing;
+    if (!rec.stream) timing.ms = timing.ms < 0 ? ms : timing.ms * 0.8 + ms * 0.2;
+    if (async) timing.async = true;
+    const waitMs = rec.sentAt - rec.submittedAt;
+    this.rec.task(slot, ms, waitMs);
+    if (this.events.taskEvents) this.events.emit('taskend', { taskId: rec.id, workerId: slot.id, ok: !failed, runMs: ms, waitMs });
+    if (slot.inflight.length === 0) {
+      slot.port.unref();
+      this.armIdleTimer(slot);
+    }
+    if (failed) {
+      this.rec.counters.failed++;
+      this.finish(rec, remoteError(rec, value as SerializedError));
+    } else {
+      this.rec.counters.completed++;
+      if (r[5]) rec.generated = true;
+      const [err, v] = revived(r[4] ? value : undefined, value);
+      this.finish(rec, err, v);
+    }
+    const limit = this.opts.maxTasksPerWorker;
+    if (slot.inflight.length === 0 && ((limit !== undefined && slot.sent >= limit) || slot.state === 'retiring')) {
+      this.stopSlot(slot, false, slot.state === 'retiring' ? 'recycle' : 'maxTasks');
+    }
+    const next = this.queue.peek();
+    if (slot.state !== 'live' || (next && slot.inflight.length <= this.depth(next.task) >> 1) || (!next && slot.inflight.length === 0)) this.dispatch();
+    else this.notifyIdle();
+  }
+
+  /** A worker above minWorkers that stays idle for idleTimeout exits. */
+  private armIdleTimer(slot: WorkerSlot): void {
+    const ms = this.opts.idleTimeout;
+    if (ms === Infinity || slot.state !== 'live' || this.liveCount() <= this.opts.minWorkers) return;
+    slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = undefined;
+      if (slot.state === 'live' && slot.inflight.length === 0 && this.liveCount() > this.opts.minWorkers) this.stopSlot(slot, false, 'idle');
+    }, ms);
+    (slot.idleTimer as { unref?: () => void }).unref?.();
+  }
+
   private onExit(slot: WorkerSlot, code: number): void {
-    const wasLive = slot.state === 'live';
+    const wasLive = slot.state === 'live' || slot.state === 'retiring';
     const idx = this.slots.indexOf(slot);
     if (idx >= 0) this.slots.splice(idx, 1);
     if (slot.state === 'dead') return;
-    slot.state = 'dead';
-    if (wasLive) this.counters.respawned++;
+    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+    if (wasLive) {
+      this.rec.counters.respawned++;
+      this.events.emit('workercrash', { workerId: slot.id, code, error: slot.failure });
+    }
+    this.gone(slot, wasLive ? 'crash' : slot.exitReason ?? 'stopped', code);
     const running = slot.runningId();
     const pending = slot.inflight.clear();
-    // Without a status word (a page without shared memory), the oldest unanswered task is the one that was running.
+    // Without a status word (no shared memory), the oldest unanswered task is the one that was running.
     const blamed = running === undefined ? pending.find((r) => !r.done)?.id : running;
     for (let i = pending.length - 1; i >= 0; i--) {
       const rec = pending[i]!;
       if (rec.done) continue;
       if (rec.id === blamed) {
-        this.counters.failed++;
+        this.rec.counters.failed++;
         this.finish(rec, new WorkerCrashedError(code, slot.failure?.message, { cause: slot.failure }));
-      } else {
-        this.clearTimer(rec);
-        rec.slot = null;
-        this.queue.unshift(rec);
-      }
+      } else this.requeue(rec);
     }
     this.dispatch();
   }
 
+  private gone(slot: WorkerSlot, reason: ExitReason, code: number): void {
+    if (slot.state === 'dead') return;
+    slot.state = 'dead';
+    this.rec.gone(slot);
+    this.events.emit('workerexit', { workerId: slot.id, code, reason });
+  }
+
+  private requeue(rec: TaskRecord): void {
+    this.clearTimer(rec);
+    rec.slot = null;
+    this.queue.unshift(rec);
+  }
+
   /** Stops a worker; `crashLike` counts it as replaced and sends its other tasks back to the queue. */
-  private stopSlot(slot: WorkerSlot, crashLike: boolean): void {
+  private stopSlot(slot: WorkerSlot, crashLike: boolean, reason: ExitReason): void {
     slot.state = 'stopping';
+    slot.exitReason = reason;
+    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
     if (crashLike) {
-      this.counters.respawned++;
-      for (const rec of slot.inflight.clear()) {
-        if (rec.done) continue;
-        this.clearTimer(rec);
-        rec.slot = null;
-        this.queue.unshift(rec);
-      }
+      this.rec.counters.respawned++;
+      for (const rec of slot.inflight.clear()) if (!rec.done) this.requeue(rec);
     }
     const idx = this.slots.indexOf(slot);
     if (idx >= 0) this.slots.splice(idx, 1);
-    void slot.port.terminate().finally(() => {
-      slot.state = 'dead';
-    });
+    void slot.port.terminate().finally(() => this.gone(slot, reason, 0));
     this.scheduleDispatch();
   }
 
@@ -343,6 +526,7 @@ export class Scheduler {
 
   private finish(rec: TaskRecord, err: Error | null, value?: unknown): void {
     if (rec.done) return;
+    if (!rec.slot && this.queue.length) this.settledInQueue++;
     rec.done = true;
     this.clearTimer(rec);
     rec.slot = null;
@@ -351,6 +535,17 @@ export class Scheduler {
 }
 
 function ignore(): void {}
+
+function deliverProgress(rec: TaskRecord, value: unknown): void {
+  try {
+    rec.onProgress?.(value);
+  } catch (e) {
+    // The caller's callback failed: report it as an uncaught error, as an event listener's would be.
+    queueMicrotask(() => {
+      throw e;
+    });
+  }
+}
 
 /** A result's value with its shareable envelopes revived (when `encoded` is given), or the failure to revive it. */
 function revived(encoded: unknown, value: unknown): [Error | null, unknown] {
@@ -375,4 +570,3 @@ function remoteError(rec: TaskRecord, s: SerializedError): Error {
   }
   return err;
 }
-

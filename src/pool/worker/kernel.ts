@@ -30,4 +30,6 @@ export type KernelTable = Readonly<Record<string, Kernel>>;
 /** What the platform gives a worker beyond messaging. */
 export interface WorkerEnvironment {
   openFile?(path: string): PositionalFile;
+  /** Bytes of JavaScript heap in use (for maxMemoryPerWorker); absent where the platform cannot tell. */
+  heapUsed?(): number;
 }
