@@ -265,3 +265,32 @@ describe('Pool: typed task modules', function () {
     await pool.terminate();
   });
 });
+
+describe("Pool (process): streaming, progress and events on child processes", function () {
+  it("streams under credit, runs the generator's finally on break, reports progress and crashes as events", async function () {
+    this.timeout(30000);
+    const { mkdtempSync, readFileSync, existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const marker = join(mkdtempSync(join(tmpdir(), 'poolkit-')), 'finally');
+    const pool = new Pool({ workers: 1, isolation: 'process' });
+    await pool.ready();
+    const crashes = [];
+    pool.on('workercrash', (d) => crashes.push(d.code));
+    let n = 0;
+    const seen = [];
+    for await (const v of pool.stream(function* (file) {
+      try { for (let i = 0; ; i++) { poolkit.progress(i); yield i; } } finally { process.getBuiltinModule('node:fs').writeFileSync(file, 'ran'); }
+    }, [marker], { highWaterMark: 4, onProgress: (p) => seen.push(p) })) {
+      assert.equal(v, n);
+      if (++n === 50) break;
+    }
+    assert.ok(existsSync(marker) && readFileSync(marker, 'utf8') === 'ran', 'finally ran in the child');
+    assert.ok(seen.length >= 1);
+    await assert.rejects(pool.apply(() => process.abort()), (e) => e.name === 'WorkerCrashedError' && e.exitCode === 134);
+    assert.deepEqual(crashes, [134]);
+    assert.equal(await pool.apply(() => 'alive'), 'alive');
+    assert.throws(() => new Pool({ isolation: 'fiber' }), (e) => e.argument === 'options.isolation');
+    await pool.terminate();
+  });
+});

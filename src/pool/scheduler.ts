@@ -463,6 +463,10 @@ export class Scheduler {
       this.events.emit('workercrash', { workerId: slot.id, code, error: slot.failure });
     }
     this.gone(slot, wasLive ? 'crash' : slot.exitReason ?? 'stopped', code);
+    if (wasLive && !slot.ready && this.readyWaiters.length) {
+      const err = new WorkerCrashedError(code, `a worker exited while starting${slot.failure ? `: ${slot.failure.message}` : ''}`, { cause: slot.failure });
+      for (const w of this.readyWaiters.splice(0)) w.reject(err);
+    }
     const running = slot.runningId();
     const pending = slot.inflight.clear();
     // Without a status word (no shared memory), the oldest unanswered task is the one that was running.
