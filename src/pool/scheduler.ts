@@ -11,69 +11,60 @@
  *   (work stealing, steal.ts), so one long task does not hold the tasks queued behind it.
  */
 import { Deque } from './deque.js';
-import { reviveShareables } from './shareable.js';
 import type { HostMessage, TaskResult, WireTask, WorkerMessage } from './protocol.js';
 import { MODE_PROGRESS } from './protocol.js';
-import type { SpawnOptions, WorkerTransport } from '../core/platform.js';
-import { WorkerSlot as GenericSlot } from './worker-slot.js';
+import type { WorkerTransport } from '../core/platform.js';
 import type { TaskRecord } from './task-record.js';
 import type { ResolvedTask } from './task-ref.js';
 import { StatsRecorder, type SchedulerStats } from './pool-stats.js';
-import { takeBack } from './steal.js';
-import type { PoolEvents, PoolEventMap } from './events.js';
-import {
-  InitializerError, NotSelfContainedError, TimeoutError, WorkerCrashedError, deserializeError,
-  type SerializedError,
-} from '../core/errors.js';
+import { stealForIdle } from './steal.js';
+import { WorkerSet, type ExitReason, type WorkerSetOptions, type WorkerSlot } from './workers.js';
+import { deliverProgress, remoteError, revived } from './remote-results.js';
+import type { PoolEvents } from './events.js';
+import { InitializerError, TimeoutError, WorkerCrashedError, deserializeError, type SerializedError } from '../core/errors.js';
 
 export type { SchedulerStats } from './pool-stats.js';
 
 const PIPELINE_BUDGET_MS = 2;
 const MAX_DEPTH = 64;
 
-type WorkerSlot = GenericSlot<TaskRecord>;
-type ExitReason = PoolEventMap['workerexit']['reason'];
-
-export interface SchedulerOptions {
+export interface SchedulerOptions extends WorkerSetOptions {
   /** Most workers (maxWorkers). */
   workers: number;
-  /** Workers kept when idle; the first ones start at construction unless `lazy`. */
-  minWorkers: number;
-  /** A worker above minWorkers idle this long (ms) exits; Infinity: never. */
-  idleTimeout: number;
+  /** Start no worker before there is work (or ready()); else minWorkers start at construction. */
   lazy: boolean;
   maxTasksPerWorker: number | undefined;
-  /** Bytes of heap after a task above which a worker is replaced. */
-  maxMemoryPerWorker: number | undefined;
-  initializer: ResolvedTask | undefined;
-  initArgs: unknown[];
   taskTimeout: number | undefined;
-  spawn: SpawnOptions;
 }
 
 export class Scheduler {
   private readonly queue = new Deque<TaskRecord>();
-  private readonly slots: WorkerSlot[] = [];
+  private readonly workers: WorkerSet;
+  /** The workers' slots (the WorkerSet's list). */
+  private readonly slots: WorkerSlot[];
   private dispatchScheduled = false;
   private nextSlot = 0;
   private broken: Error | undefined;
   private idleWaiters: (() => void)[] = [];
-  private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private drainWaiters: (() => void)[] = [];
   /** Records in the queue that were settled there (dropped, aborted): skipped when reached. */
   private settledInQueue = 0;
   /** Something was queued since the last 'drain'. */
   private filling = false;
   private readonly rec = new StatsRecorder();
-  private readonly sharedStatus: boolean;
 
   constructor(
     private readonly opts: SchedulerOptions,
-    private readonly transport: WorkerTransport,
+    transport: WorkerTransport,
     private readonly events: PoolEvents,
   ) {
-    this.sharedStatus = transport.sharedMemory !== false;
-    if (!opts.lazy) for (let i = 0; i < opts.minWorkers; i++) this.spawn();
+    this.workers = new WorkerSet(opts, transport, events, this.rec, {
+      message: (slot, m) => this.onMessage(slot, m),
+      exit: (slot, code) => this.onExit(slot, code),
+      changed: () => this.scheduleDispatch(),
+    });
+    this.slots = this.workers.slots;
+    if (!opts.lazy) for (let i = 0; i < opts.minWorkers; i++) this.workers.spawn();
   }
 
   /** Tasks submitted and not yet handed to a worker. */
@@ -138,31 +129,21 @@ export class Scheduler {
   /** Starts the workers (up to minWorkers, at least one) and resolves once each has run the initializer. */
   whenReady(): Promise<void> {
     if (this.broken) return Promise.reject(this.broken);
-    let live = this.liveCount();
-    while (live < Math.max(1, this.opts.minWorkers)) {
-      this.spawn();
-      live++;
-    }
-    if (this.allReady()) return Promise.resolve();
-    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+    return this.workers.whenReady();
   }
 
   /** Replaces every worker: each replacement starts first, the old worker retires once it is ready. */
   recycle(): void {
-    for (const slot of [...this.slots]) if (slot.state === 'live') this.replace(slot);
+    for (const slot of [...this.slots]) if (slot.state === 'live') this.workers.replace(slot);
   }
 
   /** Fails everything pending with `err` and stops every worker. */
   async shutdown(err: Error): Promise<void> {
     for (const rec of this.queue.clear()) this.finish(rec, err);
     this.settledInQueue = 0;
-    const stopping = this.slots.splice(0).map((slot) => {
-      for (const rec of slot.inflight.clear()) this.finish(rec, err);
-      this.gone(slot, 'shutdown', 0);
-      return slot.port.terminate();
-    });
-    for (const w of this.readyWaiters.splice(0)) w.reject(err);
-    await Promise.all(stopping);
+    for (const slot of this.slots) for (const rec of slot.inflight.clear()) this.finish(rec, err);
+    this.workers.failReady(err);
+    await this.workers.stopAll();
     this.notifyIdle();
     this.notifyDrained();
   }
@@ -174,16 +155,6 @@ export class Scheduler {
       this.dispatchScheduled = false;
       this.dispatch();
     });
-  }
-
-  private liveCount(): number {
-    let n = 0;
-    for (const s of this.slots) if (s.state === 'live') n++;
-    return n;
-  }
-
-  private allReady(): boolean {
-    return this.slots.every((s) => s.state !== 'live' || s.ready);
   }
 
   private isIdle(): boolean {
@@ -230,7 +201,7 @@ export class Scheduler {
     }
     // Workers start as there is work for them, up to `workers`.
     while (live < this.opts.workers && live < busy + this.queue.length) {
-      this.spawn();
+      this.workers.spawn();
       live++;
     }
     for (let n = 0; n < this.slots.length && this.queue.length; n++) {
@@ -248,13 +219,7 @@ export class Scheduler {
 
   /** A worker ran dry while another holds unstarted tasks: take them back and hand them out again. */
   private steal(): void {
-    if (!this.sharedStatus) return;
-    const idle = this.slots.some((s) => s.state === 'live' && s.ready && s.inflight.length === 0);
-    if (!idle) return;
-    let victim: WorkerSlot | undefined;
-    for (const s of this.slots) if (s.inflight.length > 1 && (!victim || s.inflight.length > victim.inflight.length)) victim = s;
-    if (!victim) return;
-    const taken = takeBack(victim);
+    const taken = this.workers.sharedStatus ? stealForIdle(this.slots) : [];
     if (!taken.length) return;
     this.rec.counters.stolen += taken.length;
     for (let i = taken.length - 1; i >= 0; i--) this.queue.unshift(taken[i]!);
@@ -314,7 +279,7 @@ export class Scheduler {
       if (msg.resume !== undefined) slot.resumeAt = msg.resume;
       slot.seq -= msg.tasks.length;
       for (const t of msg.tasks) {
-        const rec = this.removeInflight(slot, t[0]);
+        const rec = slot.take(t[0]);
         if (rec) this.finish(rec, new TypeError(`task arguments cannot be sent to a worker: ${(e as Error).message}`));
         slot.known.delete(t[1]);
       }
@@ -324,44 +289,6 @@ export class Scheduler {
   private startTimer(rec: TaskRecord): void {
     const ms = this.opts.taskTimeout!;
     rec.timer = setTimeout(() => this.cancel([rec], new TimeoutError(ms)), ms);
-  }
-
-  private spawn(): WorkerSlot {
-    const slot = new GenericSlot<TaskRecord>(GenericSlot.statusBuffer(this.sharedStatus));
-    this.slots.push(slot);
-    slot.port = this.transport.spawnWorker(
-      {
-        message: (m) => this.onMessage(slot, m as WorkerMessage),
-        error: (e) => {
-          slot.failure = e;
-        },
-        exit: (code) => this.onExit(slot, code),
-      },
-      this.opts.spawn,
-    );
-    const init = this.opts.initializer;
-    if (init) slot.known.add(init.key);
-    const memoryLimit = this.opts.maxMemoryPerWorker;
-    this.post(slot, {
-      type: 'init', status: slot.statusBuffer, initializer: init ? { key: init.key, def: init.def } : null, initArgs: this.opts.initArgs,
-      ...(memoryLimit !== undefined ? { memoryLimit } : {}), claims: slot.hasStatus,
-    });
-    this.events.emit('workercreate', { workerId: slot.id });
-    return slot;
-  }
-
-  /** Starts a replacement for `slot`; `slot` keeps working until the replacement is ready, then retires. */
-  private replace(slot: WorkerSlot): void {
-    if (slot.successor || slot.state !== 'live') return;
-    this.rec.counters.recycled++;
-    slot.successor = this.spawn();
-  }
-
-  private retire(slot: WorkerSlot): void {
-    if (slot.state !== 'live') return;
-    slot.state = 'retiring';
-    if (slot.inflight.length === 0) this.stopSlot(slot, false, 'recycle');
-    this.scheduleDispatch();
   }
 
   private onMessage(slot: WorkerSlot, m: WorkerMessage): void {
@@ -375,23 +302,15 @@ export class Scheduler {
         return;
       }
       case 'progress': {
-        for (let i = 0; i < slot.inflight.length; i++) {
-          const rec = slot.inflight.at(i)!;
-          if (rec.id === m.id) {
-            if (!rec.done) deliverProgress(rec, m.value);
-            return;
-          }
-        }
+        const rec = slot.find(m.id);
+        if (rec && !rec.done) deliverProgress(rec, m.value);
         return;
       }
       case 'memory':
-        return this.replace(slot);
+        return this.workers.replace(slot);
       case 'ready':
-        slot.ready = true;
         if (this.opts.taskTimeout !== undefined) for (let i = 0; i < slot.inflight.length; i++) if (!slot.inflight.at(i)!.stream) this.startTimer(slot.inflight.at(i)!);
-        this.events.emit('workerready', { workerId: slot.id });
-        for (const old of this.slots) if (old.successor === slot) this.retire(old);
-        if (this.readyWaiters.length && this.allReady()) for (const w of this.readyWaiters.splice(0)) w.resolve();
+        this.workers.onReady(slot);
         this.scheduleDispatch();
         return;
       case 'init-error': {
@@ -407,7 +326,7 @@ export class Scheduler {
 
   private onResult(slot: WorkerSlot, r: TaskResult): void {
     const [id, failed, value, async] = r;
-    const rec = this.removeInflight(slot, id);
+    const rec = slot.take(id);
     if (!rec) return;
     const now = performance.now();
     // Back-to-back results from one worker time the task itself; otherwise this includes the round trip.
@@ -421,7 +340,7 @@ export class Scheduler {
     if (this.events.taskEvents) this.events.emit('taskend', { taskId: rec.id, workerId: slot.id, ok: !failed, runMs: ms, waitMs });
     if (slot.inflight.length === 0) {
       slot.port.unref();
-      this.armIdleTimer(slot);
+      this.workers.armIdleTimer(slot);
     }
     if (failed) {
       this.rec.counters.failed++;
@@ -441,32 +360,9 @@ export class Scheduler {
     else this.notifyIdle();
   }
 
-  /** A worker above minWorkers that stays idle for idleTimeout exits. */
-  private armIdleTimer(slot: WorkerSlot): void {
-    const ms = this.opts.idleTimeout;
-    if (ms === Infinity || slot.state !== 'live' || this.liveCount() <= this.opts.minWorkers) return;
-    slot.idleTimer = setTimeout(() => {
-      slot.idleTimer = undefined;
-      if (slot.state === 'live' && slot.inflight.length === 0 && this.liveCount() > this.opts.minWorkers) this.stopSlot(slot, false, 'idle');
-    }, ms);
-    (slot.idleTimer as { unref?: () => void }).unref?.();
-  }
-
   private onExit(slot: WorkerSlot, code: number): void {
-    const wasLive = slot.state === 'live' || slot.state === 'retiring';
-    const idx = this.slots.indexOf(slot);
-    if (idx >= 0) this.slots.splice(idx, 1);
-    if (slot.state === 'dead') return;
-    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
-    if (wasLive) {
-      this.rec.counters.respawned++;
-      this.events.emit('workercrash', { workerId: slot.id, code, error: slot.failure });
-    }
-    this.gone(slot, wasLive ? 'crash' : slot.exitReason ?? 'stopped', code);
-    if (wasLive && !slot.ready && this.readyWaiters.length) {
-      const err = new WorkerCrashedError(code, `a worker exited while starting${slot.failure ? `: ${slot.failure.message}` : ''}`, { cause: slot.failure });
-      for (const w of this.readyWaiters.splice(0)) w.reject(err);
-    }
+    const { wasLive } = this.workers.exited(slot, code);
+    if (!wasLive) return;
     const running = slot.runningId();
     const pending = slot.inflight.clear();
     // Without a status word (no shared memory), the oldest unanswered task is the one that was running.
@@ -482,13 +378,6 @@ export class Scheduler {
     this.dispatch();
   }
 
-  private gone(slot: WorkerSlot, reason: ExitReason, code: number): void {
-    if (slot.state === 'dead') return;
-    slot.state = 'dead';
-    this.rec.gone(slot);
-    this.events.emit('workerexit', { workerId: slot.id, code, reason });
-  }
-
   private requeue(rec: TaskRecord): void {
     this.clearTimer(rec);
     rec.slot = null;
@@ -497,28 +386,11 @@ export class Scheduler {
 
   /** Stops a worker; `crashLike` counts it as replaced and sends its other tasks back to the queue. */
   private stopSlot(slot: WorkerSlot, crashLike: boolean, reason: ExitReason): void {
-    slot.state = 'stopping';
-    slot.exitReason = reason;
-    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
     if (crashLike) {
       this.rec.counters.respawned++;
       for (const rec of slot.inflight.clear()) if (!rec.done) this.requeue(rec);
     }
-    const idx = this.slots.indexOf(slot);
-    if (idx >= 0) this.slots.splice(idx, 1);
-    void slot.port.terminate().finally(() => this.gone(slot, reason, 0));
-    this.scheduleDispatch();
-  }
-
-  private removeInflight(slot: WorkerSlot, id: number): TaskRecord | undefined {
-    const head = slot.inflight.peek();
-    if (head && head.id === id) return slot.inflight.shift();
-    // Out of order only after a failed post; keep the rest in order.
-    const rest: TaskRecord[] = [];
-    let found: TaskRecord | undefined;
-    for (const r of slot.inflight.clear()) if (r.id === id) found = r; else rest.push(r);
-    for (const r of rest) slot.inflight.push(r);
-    return found;
+    this.workers.stop(slot, reason);
   }
 
   private clearTimer(rec: TaskRecord): void {
@@ -539,38 +411,3 @@ export class Scheduler {
 }
 
 function ignore(): void {}
-
-function deliverProgress(rec: TaskRecord, value: unknown): void {
-  try {
-    rec.onProgress?.(value);
-  } catch (e) {
-    // The caller's callback failed: report it as an uncaught error, as an event listener's would be.
-    queueMicrotask(() => {
-      throw e;
-    });
-  }
-}
-
-/** A result's value with its shareable envelopes revived (when `encoded` is given), or the failure to revive it. */
-function revived(encoded: unknown, value: unknown): [Error | null, unknown] {
-  if (encoded === undefined) return [null, value];
-  try {
-    return [null, reviveShareables(encoded)];
-  } catch (e) {
-    return [e as Error, undefined];
-  }
-}
-
-function remoteError(rec: TaskRecord, s: SerializedError): Error {
-  const err = deserializeError(s);
-  if (rec.task.isSource && s.name === 'ReferenceError') {
-    const e = new NotSelfContainedError(
-      `task functions must be self-contained: ${s.message} in the worker. A function sent to a worker cannot use variables ` +
-        `from its enclosing scope (closures, imports); pass values as arguments, or use task(url, name) for module code`,
-      { cause: err },
-    );
-    if (s.stack) e.stack = `${e.name}: ${e.message}\n${s.stack.split('\n').slice(1).join('\n')}`;
-    return e;
-  }
-  return err;
-}

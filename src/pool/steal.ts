@@ -6,6 +6,7 @@
 import type { WorkerSlot } from './worker-slot.js';
 
 interface Stealable {
+  readonly id: number;
   readonly pipelined: boolean;
   readonly transfer: readonly unknown[] | undefined;
   seq: number;
@@ -27,4 +28,12 @@ export function takeBack<R extends Stealable>(victim: WorkerSlot<R>): R[] {
   victim.sent -= taken.length;
   for (const r of taken) r.slot = null;
   return taken;
+}
+
+/** When a live, ready worker has nothing to do: the unstarted tasks of the worker with the longest pipeline. */
+export function stealForIdle<R extends Stealable>(slots: readonly WorkerSlot<R>[]): R[] {
+  if (!slots.some((s) => s.state === 'live' && s.ready && s.inflight.length === 0)) return [];
+  let victim: WorkerSlot<R> | undefined;
+  for (const s of slots) if (s.inflight.length > 1 && (!victim || s.inflight.length > victim.inflight.length)) victim = s;
+  return victim ? takeBack(victim) : [];
 }

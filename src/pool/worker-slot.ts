@@ -10,7 +10,7 @@ export type SlotState = 'live' | 'retiring' | 'stopping' | 'dead';
 let nextWorkerId = 1;
 
 /** `Rec` is the scheduler's task record (generic so this file and task-record.ts need not import each other). */
-export class WorkerSlot<Rec extends { readonly pipelined: boolean; seq: number } = { readonly pipelined: boolean; seq: number }> {
+export class WorkerSlot<Rec extends { readonly id: number; readonly pipelined: boolean; seq: number } = { readonly id: number; readonly pipelined: boolean; seq: number }> {
   readonly id = nextWorkerId++;
   /** Tasks sent and not yet answered, in the order the worker runs them. */
   readonly inflight = new Deque<Rec>();
@@ -78,6 +78,22 @@ export class WorkerSlot<Rec extends { readonly pipelined: boolean; seq: number }
       if (claimed & STATUS_FENCE) return undefined;
       if (Atomics.compareExchange(s, STATUS_CLAIMED, claimed, claimed | STATUS_FENCE) === claimed) return claimed;
     }
+  }
+
+  /** Removes the task with this id from the in-flight list (the head, unless a post failed), keeping the order. */
+  take(id: number): Rec | undefined {
+    const head = this.inflight.peek();
+    if (head && head.id === id) return this.inflight.shift();
+    const rest: Rec[] = [];
+    let found: Rec | undefined;
+    for (const r of this.inflight.clear()) if (r.id === id) found = r; else rest.push(r);
+    for (const r of rest) this.inflight.push(r);
+    return found;
+  }
+
+  find(id: number): Rec | undefined {
+    for (let i = 0; i < this.inflight.length; i++) if (this.inflight.at(i)!.id === id) return this.inflight.at(i);
+    return undefined;
   }
 
   /** Only tasks that may be pipelined are in flight here. */
