@@ -129,6 +129,15 @@ describe('Pool: start-up, sizing and backpressure for submitters', function () {
     await bad.terminate();
   });
 
+  it('a script that only awaits ready() runs to its end (starting workers keep the process alive)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const index = new URL('../dist/index.js', import.meta.url).href;
+    for (const isolation of ['thread', 'process']) {
+      const src = `import { Pool } from '${index}'; const p = new Pool({ workers: 2, isolation: '${isolation}' }); await p.ready(); console.log('ready', p.stats().workers); await p.terminate();`;
+      assert.equal(execFileSync(process.execPath, ['--input-type=module', '-e', src], { encoding: 'utf8', timeout: 20000 }).trim(), 'ready 2', isolation);
+    }
+  });
+
   it('lazy: true starts nothing until ready() or the first task', async () => {
     const pool = new Pool({ workers: 2, lazy: true });
     assert.equal(pool.stats().workers, 0);

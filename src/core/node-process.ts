@@ -71,6 +71,8 @@ export const processTransport: WorkerTransport = {
         new Promise<void>((resolve) => {
           if (exited) return resolve();
           child.once('exit', () => resolve());
+          // Held until it is gone, so the caller awaiting this is not left behind by an exiting process.
+          child.ref();
           child.kill('SIGKILL');
         }),
       unref: () => hold(child, false),

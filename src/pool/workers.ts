@@ -87,12 +87,15 @@ export class WorkerSet {
       live++;
     }
     if (this.allReady()) return Promise.resolve();
+    // Idle workers do not keep a Node process alive; one that is starting must, while someone waits for it.
+    for (const s of this.slots) if (s.state === 'live' && !s.ready) s.port.ref();
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
   /** The worker's initializer ran: it takes tasks, and a worker it replaces retires. */
   onReady(slot: WorkerSlot): void {
     slot.ready = true;
+    if (slot.inflight.length === 0) slot.port.unref();
     this.events.emit('workerready', { workerId: slot.id });
     for (const old of this.slots) if (old.successor === slot) this.retire(old);
     if (this.readyWaiters.length && this.allReady()) for (const w of this.readyWaiters.splice(0)) w.resolve();
