@@ -16,7 +16,11 @@ export interface PoolOptions {
   idleTimeout?: number;
   /** Start no worker until the first task (or `ready()`); default false: workers start at construction, as Python's. */
   lazy?: boolean;
-  /** `'thread'` (default): worker threads / Web Workers. `'process'` (Node): child processes, separate heaps. */
+  /**
+   * `'thread'` (default): worker threads / Web Workers. `'process'` (Node): child processes with separate heaps, which
+   * survive native crashes and process.abort() in a task. Across processes everything is copied: transfer lists are
+   * ignored, and SharedArrayBuffers (and the shared-memory toolbox objects) cannot be passed; no work stealing.
+   */
   isolation?: 'thread' | 'process';
   /**
    * Node: replace a worker after a task leaves its JavaScript heap above this many MiB (the replacement starts first,

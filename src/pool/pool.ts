@@ -82,7 +82,8 @@ export class Pool extends PoolEvents {
 
   /**
    * Runs a generator task (`function*` or `async function*`) and streams its values: at most `highWaterMark` ahead of
-   * the consumer. Breaking out of the loop or aborting runs the generator's `finally` in the worker.
+   * the consumer. Breaking out of the loop or aborting runs the generator's `finally` in the worker. The task holds
+   * its worker until the generator ends (the pool's taskTimeout does not apply to it).
    */
   stream<F extends TaskLike>(fn: F, args?: Args<F>, options?: StreamOptions): AsyncIterableIterator<Yielded<F>> {
     this.checkOpen();
