@@ -45,10 +45,17 @@ await esbuild.build({
 });
 const nodeBundle = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
 // 5. The Node worker as one CommonJS file: a worker starts faster loading one script than resolving a module graph.
-step('esbuild (node worker)');
+step('esbuild (node workers)');
 await esbuild.build({
   entryPoints: [join(root, 'dist/worker/node.js')],
   outfile: join(root, 'dist/worker/node.cjs'),
+  format: 'cjs',
+  ...nodeBundle,
+});
+// The same for the child-process entry (isolation: 'process').
+await esbuild.build({
+  entryPoints: [join(root, 'dist/worker/process.js')],
+  outfile: join(root, 'dist/worker/process.cjs'),
   format: 'cjs',
   ...nodeBundle,
 });

@@ -1,6 +1,12 @@
 /** The public API, shared by the Node entry (index.ts) and the browser entry (browser.ts). */
 export { Pool } from './pool/pool.js';
-export type { PoolOptions, CallOptions, MapOptions, ApplyAsyncOptions } from './pool/options.js';
+export type { PoolOptions, CallOptions, MapOptions, ApplyAsyncOptions, StreamOptions } from './pool/options.js';
+export { progress } from './pool/progress.js';
+export { defineTasks } from './pool/task-proxy.js';
+export type { TaskProxy, TaskRefs, TaskResultOf } from './pool/task-proxy.js';
+export type { PoolEventMap, PoolEventType } from './pool/events.js';
+export type { WorkerStats } from './pool/pool-stats.js';
+export type { HistogramSummary } from './pool/histogram.js';
 export { AsyncResult } from './pool/async-result.js';
 export { task } from './pool/task-ref.js';
 export type { TaskLike, TaskRef, ModuleTask } from './pool/task-ref.js';

@@ -6,6 +6,7 @@ import type { HostPlatform, SpawnOptions, WorkerEvents, WorkerPort } from './pla
 import { throwIfAborted } from './errors.js';
 import { invalid } from './validate.js';
 import { readFully } from './node-file.js';
+import { processTransport } from './node-process.js';
 
 // Bundled by the build from worker/node.js: one file loads faster than a module graph. The path goes through ../worker/
 // so it also holds in the CLI bundle (dist/cli/main.js).
@@ -13,6 +14,7 @@ const workerUrl = new URL('../worker/node.cjs', import.meta.url);
 
 export const nodePlatform: HostPlatform = {
   name: 'node',
+  processTransport,
   spawnWorker(events: WorkerEvents, options: SpawnOptions): WorkerPort {
     const w = new Worker(workerUrl, { name: options.name, resourceLimits: options.resourceLimits, stdout: false, stderr: false });
     let failed: Error | undefined;

@@ -39,10 +39,17 @@ export interface WorkerTransport {
   spawnWorker(events: WorkerEvents, options: SpawnOptions): WorkerPort;
   /** Default worker count: available parallelism. */
   defaultConcurrency(): number;
+  /**
+   * False when a SharedArrayBuffer cannot reach the workers (separate processes): the scheduler then runs without
+   * status words (a crash fails the oldest unanswered task; no work stealing). Default true.
+   */
+  readonly sharedMemory?: boolean;
 }
 
 export interface HostPlatform extends WorkerTransport {
   readonly name: 'node' | 'browser';
+  /** Node only: workers as child processes (`isolation: 'process'`). */
+  readonly processTransport?: WorkerTransport;
   /** Reads a file shipped with the package (wasm binaries), located by URL relative to a module. */
   readAsset(url: URL): Promise<Uint8Array>;
   /** True when SharedArrayBuffer and shared WebAssembly.Memory can be used (Node; cross-origin isolated pages). */

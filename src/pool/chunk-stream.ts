@@ -19,6 +19,9 @@ export interface ChunkStreamOptions {
   signal: AbortSignal | undefined;
   transfer: TransferOption;
   pipelined: boolean;
+  onProgress: ((value: unknown) => void) | undefined;
+  /** A generator task's collected values are yielded one by one (imap), not as arrays (map under maxQueue). */
+  flatten: boolean;
   /** Called when the stream ends for any reason. */
   onClose?: () => void;
 }
@@ -150,9 +153,11 @@ export class ChunkStream implements AsyncIterableIterator<unknown> {
     const payload = chunkPayload(r.value, this.o.mode === Mode.Map, this.o.transfer);
     const rec = createRecord(this.o.task, this.o.mode, payload, this.o.pipelined, (err, values) => {
       this.live.delete(rec);
-      this.results.set(index, { err, values: values as unknown[] | undefined });
+      // A generator task gave each item's values as an array: imap yields them in order, flattened.
+      const v = rec.generated && this.o.flatten ? (values as unknown[][]).flat(1) : values;
+      this.results.set(index, { err, values: v as unknown[] | undefined });
       this.notify();
-    });
+    }, this.o.onProgress ? { onProgress: this.o.onProgress } : undefined);
     this.live.add(rec);
     this.sched.submit(rec);
   }

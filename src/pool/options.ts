@@ -1,6 +1,8 @@
 /** Validation of Pool and call options: each bad value becomes an InvalidArgumentError naming it. */
 import { InvalidArgumentError } from '../core/errors.js';
-import { abortSignal, func, invalid, optional, optionsObject, positiveInt, positiveNumber, string } from '../core/validate.js';
+import {
+  abortSignal, boolean, func, intInRange, invalid, oneOf, optional, optionsObject, positiveInt, positiveNumber, string,
+} from '../core/validate.js';
 import { encodeShareables } from './shareable.js';
 import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
 import type { SpawnOptions, WorkerTransport } from '../core/platform.js';
@@ -9,6 +11,25 @@ import type { SpawnOptions, WorkerTransport } from '../core/platform.js';
 export interface PoolOptions {
   /** Number of workers; default: available parallelism (os.availableParallelism / navigator.hardwareConcurrency). */
   workers?: number;
+  /** The same as `workers` (the most workers the pool runs), under piscina's name. */
+  maxWorkers?: number;
+  /** Workers started at construction and kept when idle; default: all of them. Others start on demand. */
+  minWorkers?: number;
+  /** A worker beyond `minWorkers` idle this long (ms) exits; default 10 000 when minWorkers < workers. */
+  idleTimeout?: number;
+  /** Start no worker until the first task (or `ready()`); default false: workers start at construction, as Python's. */
+  lazy?: boolean;
+  /**
+   * `'thread'` (default): worker threads / Web Workers. `'process'` (Node): child processes with separate heaps, which
+   * survive native crashes and process.abort() in a task. Across processes everything is copied: transfer lists are
+   * ignored, and SharedArrayBuffers (and the shared-memory toolbox objects) cannot be passed; no work stealing.
+   */
+  isolation?: 'thread' | 'process';
+  /**
+   * Node: replace a worker after a task leaves its JavaScript heap above this many MiB (the replacement starts first,
+   * so throughput does not dip).
+   */
+  maxMemoryPerWorker?: number;
   /** Replace a worker after it has run this many tasks (Python's maxtasksperchild). */
   maxTasksPerWorker?: number;
   /** Runs once in each worker before its first task, with `initArgs`. */
@@ -33,6 +54,8 @@ export interface PoolOptions {
 export interface CallOptions {
   /** Aborting drops the call's queued tasks and stops its running ones; the call rejects with AbortError. */
   signal?: AbortSignal;
+  /** Receives what the call's tasks report with `progress(value)` (throttled: at most every 50 ms per worker). */
+  onProgress?: (value: any) => void;
   /** Objects to transfer instead of copy (ArrayBuffers, ports); `true` transfers every ArrayBuffer found in the arguments. */
   transfer?: Transferable[] | boolean;
 }
@@ -40,6 +63,11 @@ export interface CallOptions {
 export interface MapOptions extends CallOptions {
   /** Items per task; default for map: about len / (4 × workers), as Python; for imap: 1. */
   chunksize?: number;
+}
+
+export interface StreamOptions extends CallOptions {
+  /** Values the worker may produce ahead of the consumer; default 16. */
+  highWaterMark?: number;
 }
 
 export interface ApplyAsyncOptions<R> extends CallOptions {
@@ -55,17 +83,27 @@ export interface ResolvedPoolOptions {
   taskTimeout: number | undefined;
   maxQueue: number | undefined;
   spawn: SpawnOptions;
+  minWorkers: number;
+  idleTimeout: number;
+  lazy: boolean;
+  isolation: 'thread' | 'process';
+  /** In bytes. */
+  maxMemoryPerWorker: number | undefined;
 }
 
-const POOL_KEYS = ['workers', 'maxTasksPerWorker', 'initializer', 'initArgs', 'taskTimeout', 'maxQueue', 'resourceLimits', 'name', 'transport'] as const;
+const POOL_KEYS = [
+  'workers', 'maxTasksPerWorker', 'initializer', 'initArgs', 'taskTimeout', 'maxQueue', 'resourceLimits', 'name', 'transport',
+  'maxWorkers', 'minWorkers', 'idleTimeout', 'lazy', 'isolation', 'maxMemoryPerWorker',
+] as const;
 const RESOURCE_LIMIT_KEYS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 
 /** The options each kind of call takes: anything else is an unknown key. */
 export const CALL_KEYS = {
-  apply: ['signal', 'transfer'],
-  applyAsync: ['signal', 'transfer', 'callback', 'errorCallback'],
-  map: ['signal', 'transfer', 'chunksize'],
-  mapAsync: ['signal', 'transfer', 'chunksize', 'callback', 'errorCallback'],
+  apply: ['signal', 'transfer', 'onProgress'],
+  applyAsync: ['signal', 'transfer', 'onProgress', 'callback', 'errorCallback'],
+  map: ['signal', 'transfer', 'onProgress', 'chunksize'],
+  mapAsync: ['signal', 'transfer', 'onProgress', 'chunksize', 'callback', 'errorCallback'],
+  stream: ['signal', 'transfer', 'onProgress'],
 } as const;
 export type CallKind = keyof typeof CALL_KEYS;
 
@@ -75,7 +113,16 @@ export function resolvePoolOptions(options: PoolOptions | undefined, defaultWork
   if (t !== undefined && !(t && typeof t.spawnWorker === 'function' && typeof t.defaultConcurrency === 'function')) {
     throw invalid('options.transport', 'a WorkerTransport ({ spawnWorker, defaultConcurrency })', t);
   }
-  const workers = o.workers === undefined ? defaultWorkers() : positiveInt(o.workers, 'options.workers');
+  const workers = resolveWorkers(o, defaultWorkers);
+  const minWorkers = o.minWorkers === undefined ? workers : intInRange(o.minWorkers, 'options.minWorkers', 0);
+  if (minWorkers > workers) throw invalid('options.minWorkers', `at most options.workers (${workers})`, minWorkers);
+  const idleTimeout = optional(o.idleTimeout, 'options.idleTimeout', positiveNumber) ?? (minWorkers < workers ? 10_000 : Infinity);
+  const lazy = optional(o.lazy, 'options.lazy', boolean) ?? false;
+  const isolation = optional(o.isolation, 'options.isolation', (v, path) => oneOf(v, path, ['thread', 'process'] as const)) ?? 'thread';
+  if (isolation === 'process' && t !== undefined) {
+    throw invalid('options.isolation', "no transport with isolation: 'process' (the transport decides isolation)", isolation);
+  }
+  const maxMemoryMiB = optional(o.maxMemoryPerWorker, 'options.maxMemoryPerWorker', positiveNumber);
   const initArgs = o.initArgs ?? [];
   if (!Array.isArray(initArgs)) throw invalid('options.initArgs', 'an array of arguments', initArgs);
   if (o.initArgs !== undefined) cloneable('options.initArgs', initArgs);
@@ -93,7 +140,20 @@ export function resolvePoolOptions(options: PoolOptions | undefined, defaultWork
     taskTimeout: optional(o.taskTimeout, 'options.taskTimeout', positiveNumber),
     maxQueue: optional(o.maxQueue, 'options.maxQueue', positiveInt),
     spawn: { name: optional(o.name, 'options.name', string) ?? 'poolkit', resourceLimits },
+    minWorkers,
+    idleTimeout,
+    lazy,
+    isolation,
+    maxMemoryPerWorker: maxMemoryMiB === undefined ? undefined : maxMemoryMiB * 2 ** 20,
   };
+}
+
+/** `workers` and `maxWorkers` name the same number; given both, they must agree. */
+function resolveWorkers(o: Partial<Record<string, unknown>>, defaultWorkers: () => number): number {
+  const w = optional(o.workers, 'options.workers', positiveInt);
+  const m = optional(o.maxWorkers, 'options.maxWorkers', positiveInt);
+  if (w !== undefined && m !== undefined && w !== m) throw invalid('options.maxWorkers', `the same as options.workers (${w})`, m);
+  return w ?? m ?? defaultWorkers();
 }
 
 /** Validates the options of one call (`kind` says which keys it takes) and returns them. */
@@ -104,6 +164,7 @@ export function checkCallOptions<O extends CallOptions>(options: O | undefined, 
   const transfer = o.transfer;
   if (transfer !== undefined && typeof transfer !== 'boolean' && !Array.isArray(transfer)) throw invalid('options.transfer', 'an array of transferables or a boolean', transfer);
   optional(o.chunksize, 'options.chunksize', positiveInt);
+  optional(o.onProgress, 'options.onProgress', func);
   optional(o.callback, 'options.callback', func);
   optional(o.errorCallback, 'options.errorCallback', func);
   return options;

@@ -1,7 +1,7 @@
 /**
  * What a task sends: its arguments (an apply) or its items (a chunk of a map), made ready for the wire in one place
  * for every call shape. Shareable objects become envelopes (shareable.ts); `transfer` picks the buffers to move
- * instead of copy; a chunk of plain numbers goes as one transferred Float64Array.
+ * instead of copy; a chunk of plain numbers goes as one Float64Array.
  */
 import { findTransferables } from './options.js';
 import { packNumbers } from './chunks.js';
@@ -36,7 +36,9 @@ export function chunkPayload(items: unknown[], packable: boolean, transfer: Tran
   else if (Array.isArray(transfer) && transfer.length) list = findTransferables(items).filter((t) => transfer.includes(t));
   if (packable && !found && !list?.length) {
     const packed = packNumbers(values);
-    if (packed instanceof Float64Array) return { values: packed, transfer: [packed.buffer], shared: false };
+    // Copied, not transferred (a memcpy): the host keeps the payload, so a task taken back from a worker (work stealing)
+    // or re-queued after a crash can be sent again.
+    if (packed instanceof Float64Array) return { values: packed, transfer: undefined, shared: false };
   }
   return { values, transfer: list?.length ? list : undefined, shared: found };
 }

@@ -1,11 +1,16 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 /**
- * Pool: Python's multiprocessing.Pool for JavaScript, on worker_threads (Node) or Web Workers (browsers).
+ * Pool: Python's multiprocessing.Pool for JavaScript, on worker_threads (Node), Web Workers (browsers) or child
+ * processes (`isolation: 'process'`).
  *
- * Every call validates its arguments, turns the work into task records (one per apply, one per chunk of a map),
- * and hands them to the Scheduler. Results travel by structured clone; SharedArrayBuffers are shared.
+ * Every call validates its arguments, turns the work into task records (one per apply, one per chunk of a map, one
+ * per stream), and hands them to the Scheduler. Results travel by structured clone; SharedArrayBuffers are shared.
  */
 import { Scheduler, type SchedulerStats } from './scheduler.js';
+import { PoolEvents } from './events.js';
+import { TaskStream } from './task-stream.js';
+import { taskProxy, type TaskProxy } from './task-proxy.js';
+import type { WorkerTransport } from '../core/platform.js';
 import { ChunkStream } from './chunk-stream.js';
 import { AsyncResult } from './async-result.js';
 import { createRecord, type TaskRecord } from './task-record.js';
@@ -15,36 +20,92 @@ import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
 import { autoChunksize, chunksOf, chunksOfAsync, isAsyncIterable, isIterable } from './chunks.js';
 import { argsPayload, chunkPayload, type Payload } from './payload.js';
 import { AbortError, abortError, PoolClosedError, PoolkitError, QueueFullError, throwIfAborted } from '../core/errors.js';
-import { invalid } from '../core/validate.js';
+import { invalid, optional, positiveInt } from '../core/validate.js';
 import {
   checkCallOptions, resolvePoolOptions,
-  type ApplyAsyncOptions, type CallOptions, type MapOptions, type PoolOptions, type ResolvedPoolOptions,
+  type ApplyAsyncOptions, type CallOptions, type MapOptions, type PoolOptions, type ResolvedPoolOptions, type StreamOptions,
 } from './options.js';
 
 type Args<F> = F extends TaskLike<infer A, unknown> ? A : never;
-type Ret<F> = F extends TaskLike<any[], infer R> ? Awaited<R> : never;
+/** A call's result: awaited; a generator task's values collected into an array. */
+type Ret<F> = F extends TaskLike<any[], infer R> ? (R extends Generator<infer Y, any, any> | AsyncGenerator<infer Y, any, any> ? Y[] : Awaited<R>) : never;
 /** What map passes: the first parameter's type; never (no item fits) when the task needs more than one argument. */
 type Item<F> = Args<F> extends [infer X, ...infer Rest] ? ([] extends Rest ? X : never) : unknown;
 /** `args` may be left out only when the task can be called with no arguments. */
 type ArgsAnd<F, O> = [] extends Args<F> ? [args?: Args<F>, options?: O] : [args: Args<F>, options?: O];
 type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
+/** What a generator task yields (for `stream` and a flattening `imap`). */
+type Yielded<F> = F extends TaskLike<any[], infer R> ? (R extends Generator<infer Y, any, any> | AsyncGenerator<infer Y, any, any> ? Y : Awaited<R>) : never;
 
-/** A pool of workers with Python's Pool API. */
-export class Pool {
+const DEFAULT_HIGH_WATER_MARK = 16;
+
+/**
+ * A pool of workers with Python's Pool API. It is an EventTarget (see PoolEventMap): `pool.on('taskend', d => ...)`.
+ */
+export class Pool extends PoolEvents {
   private readonly opts: ResolvedPoolOptions;
   private readonly sched: Scheduler;
   private state: 'open' | 'closed' | 'terminated' = 'open';
   private terminating: Promise<void> | undefined;
 
   constructor(options?: PoolOptions) {
-    const transport = options?.transport ?? platform();
+    super();
+    const transport = pickTransport(options);
     this.opts = resolvePoolOptions(options, () => transport.defaultConcurrency());
-    this.sched = new Scheduler(this.opts, transport);
+    this.sched = new Scheduler(this.opts, transport, this);
   }
 
-  /** Number of workers the pool runs (started lazily, on the first tasks). */
+  /** Number of workers the pool runs at most. */
   get size(): number {
     return this.opts.workers;
+  }
+
+  /** Tasks submitted and not yet handed to a worker (a map counts one per chunk). */
+  get queueSize(): number {
+    return this.sched.queued;
+  }
+
+  /**
+   * Resolves once the workers have started and run the initializer (all of them, or `minWorkers`); a lazy pool starts
+   * them now. Rejects with InitializerError if the initializer fails.
+   */
+  ready(): Promise<void> {
+    if (this.state === 'terminated') return Promise.reject(new PoolClosedError('pool is terminated'));
+    return this.sched.whenReady();
+  }
+
+  /** Resolves when every submitted task has been handed to a worker (the 'drain' event): a producer waits on it. */
+  drained(): Promise<void> {
+    return this.sched.whenDrained();
+  }
+
+  /** Replaces every worker; each replacement starts before the old worker retires, so work does not pause. */
+  recycle(): void {
+    this.checkOpen();
+    this.sched.recycle();
+  }
+
+  /**
+   * Runs a generator task (`function*` or `async function*`) and streams its values: at most `highWaterMark` ahead of
+   * the consumer. Breaking out of the loop or aborting runs the generator's `finally` in the worker. The task holds
+   * its worker until the generator ends (the pool's taskTimeout does not apply to it).
+   */
+  stream<F extends TaskLike>(fn: F, args?: Args<F>, options?: StreamOptions): AsyncIterableIterator<Yielded<F>> {
+    this.checkOpen();
+    const { highWaterMark, ...call } = options ?? {};
+    checkCallOptions(options === undefined ? undefined : call, 'stream');
+    const hwm = optional(highWaterMark, 'options.highWaterMark', positiveInt) ?? DEFAULT_HIGH_WATER_MARK;
+    const task = resolveTask(fn);
+    if (args !== undefined && !Array.isArray(args)) throw invalid('args', 'an array of arguments', args);
+    return new TaskStream<Yielded<F>>(this.sched, task, argsPayload((args ?? []) as unknown[], call.transfer), { highWaterMark: hwm, signal: call.signal, onProgress: call.onProgress });
+  }
+
+  /**
+   * The module's exported functions as methods: `pool.proxy<typeof import('./tasks.js')>(url).square(3)` runs
+   * `square(3)` in a worker, typed from the module (results are awaited: no promise of a promise).
+   */
+  proxy<M extends object>(url: URL | string): TaskProxy<M> {
+    return taskProxy<M>(this, url);
   }
 
   /** Runs `fn(...args)` in a worker; resolves with its result (awaited if it returns a promise). */
@@ -56,7 +117,7 @@ export class Pool {
       if (args !== undefined && !Array.isArray(args)) throw invalid('args', 'an array of arguments', args);
       if (this.opts.maxQueue !== undefined && this.sched.queued >= this.opts.maxQueue) throw new QueueFullError(this.opts.maxQueue);
       const a = (args ?? []) as unknown[];
-      return this.one(task, Mode.Apply, argsPayload(a, options?.transfer), options?.signal) as Promise<Ret<F>>;
+      return this.one(task, Mode.Apply, argsPayload(a, options?.transfer), options) as Promise<Ret<F>>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -89,16 +150,19 @@ export class Pool {
    * Lazy, ordered results of `fn` over a sync or async iterable. Reads ahead only a bounded window of items, so it
    * works on endless sources with flat memory. Breaking out of the loop drops the queued rest.
    */
-  imap<F extends TaskLike>(fn: F, items: AnyIterable<Item<F>>, options?: MapOptions): AsyncIterableIterator<Ret<F>> {
-    return this.stream(fn, items, Mode.Map, true, options) as AsyncIterableIterator<Ret<F>>;
+  imap<F extends TaskLike>(fn: F, items: AnyIterable<Item<F>>, options?: MapOptions): AsyncIterableIterator<Yielded<F>> {
+    return this.lazyMap(fn, items, Mode.Map, true, options) as AsyncIterableIterator<Yielded<F>>;
   }
 
   /** Like `imap`, in completion order. */
-  imapUnordered<F extends TaskLike>(fn: F, items: AnyIterable<Item<F>>, options?: MapOptions): AsyncIterableIterator<Ret<F>> {
-    return this.stream(fn, items, Mode.Map, false, options) as AsyncIterableIterator<Ret<F>>;
+  imapUnordered<F extends TaskLike>(fn: F, items: AnyIterable<Item<F>>, options?: MapOptions): AsyncIterableIterator<Yielded<F>> {
+    return this.lazyMap(fn, items, Mode.Map, false, options) as AsyncIterableIterator<Yielded<F>>;
   }
 
-  /** Counters: live workers, busy workers, queued tasks, completed, failed, respawned (workers replaced). */
+  /**
+   * Counters (live and busy workers, queued, completed, failed, respawned, recycled, stolen), utilization, and run-time
+   * and wait-time histograms (p50 / p90 / p99, ms) for the pool and for each worker.
+   */
   stats(): SchedulerStats {
     return this.sched.stats();
   }
@@ -152,7 +216,8 @@ export class Pool {
   }
 
   /** One task; settles the returned promise. */
-  private one(task: ResolvedTask, mode: Mode, payload: Payload, signal: AbortSignal | undefined): Promise<unknown> {
+  private one(task: ResolvedTask, mode: Mode, payload: Payload, options: CallOptions | undefined): Promise<unknown> {
+    const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
       let onAbort: (() => void) | undefined;
@@ -160,7 +225,7 @@ export class Pool {
         if (onAbort) signal!.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else resolve(value);
-      });
+      }, options?.onProgress ? { onProgress: options.onProgress } : undefined);
       if (signal) {
         onAbort = () => this.sched.cancel([rec], abortError(signal));
         signal.addEventListener('abort', onAbort, { once: true });
@@ -182,7 +247,7 @@ export class Pool {
     const size = options?.chunksize ?? autoChunksize(list.length, this.opts.workers);
     if (list.length === 0) return [];
     if (this.opts.maxQueue !== undefined) {
-      const s = new ChunkStream(this.sched, { task, mode, source: chunksOf(list, size), window: this.opts.maxQueue, ordered: true, signal, transfer: options?.transfer, pipelined: this.pipelined(signal) });
+      const s = new ChunkStream(this.sched, { task, mode, source: chunksOf(list, size), window: this.opts.maxQueue, ordered: true, signal, transfer: options?.transfer, pipelined: this.pipelined(signal), onProgress: options?.onProgress, flatten: false });
       return s.toArray();
     }
     return this.mapAll(task, mode, list, size, options);
@@ -193,6 +258,7 @@ export class Pool {
     const signal = options?.signal;
     const pipelined = this.pipelined(signal);
     const transfer = options?.transfer;
+    const extras = options?.onProgress ? { onProgress: options.onProgress } : undefined;
     return new Promise((resolve, reject) => {
       const out = new Array<unknown>(list.length);
       const recs: TaskRecord[] = [];
@@ -225,7 +291,7 @@ export class Pool {
             signal?.removeEventListener('abort', onAbort);
             resolve(out);
           }
-        });
+        }, extras);
         recs.push(rec);
         this.sched.submit(rec);
       }
@@ -233,7 +299,7 @@ export class Pool {
     });
   }
 
-  private stream(fn: TaskLike, items: AnyIterable<unknown>, mode: Mode.Map | Mode.Starmap, ordered: boolean, options: MapOptions | undefined): AsyncIterableIterator<unknown> {
+  private lazyMap(fn: TaskLike, items: AnyIterable<unknown>, mode: Mode.Map | Mode.Starmap, ordered: boolean, options: MapOptions | undefined): AsyncIterableIterator<unknown> {
     this.checkOpen();
     checkCallOptions(options, 'map');
     const task = resolveTask(fn);
@@ -242,8 +308,19 @@ export class Pool {
     const source = isAsyncIterable(items) ? chunksOfAsync(items, size) : chunksOf(items as Iterable<unknown>, size);
     const perWorker = Math.max(4, Math.min(64, Math.ceil(2048 / size / this.opts.workers)));
     const window = Math.min(this.opts.maxQueue ?? Infinity, perWorker * this.opts.workers);
-    return new ChunkStream(this.sched, { task, mode, source, window, ordered, signal: options?.signal, transfer: options?.transfer, pipelined: this.pipelined(options?.signal) });
+    return new ChunkStream(this.sched, { task, mode, source, window, ordered, signal: options?.signal, transfer: options?.transfer, pipelined: this.pipelined(options?.signal), onProgress: options?.onProgress, flatten: true });
   }
+}
+
+/** The transport `options` ask for: given, child processes, or this platform's worker threads / Web Workers. */
+function pickTransport(options: PoolOptions | undefined): WorkerTransport {
+  if (options?.transport) return options.transport;
+  if (options?.isolation === 'process') {
+    const t = platform().processTransport;
+    if (!t) throw invalid('options.isolation', "'thread' here: 'process' isolation needs Node (child processes)", 'process');
+    return t;
+  }
+  return platform();
 }
 
 function strip<O extends object>(o: O | undefined): CallOptions | undefined {

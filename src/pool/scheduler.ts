@@ -3,74 +3,85 @@
  *
  * - Tasks with no signal and no timeout are pipelined: a worker holds up to `depth` of them, sized so it has about
  *   PIPELINE_BUDGET_MS of queued work (measured per task), which cuts messages without hurting balance.
- * - A task with a signal or a timeout runs alone on its worker, so stopping it (terminating that worker) touches
- *   nothing else.
- * - A worker that dies fails only the task it was running (read from a shared status word); tasks queued behind it
- *   go back to the front of the queue, unrun.
+ * - A task with a signal or a timeout, and a streaming task, runs alone on its worker, so stopping it (terminating that
+ *   worker) touches nothing else.
+ * - A worker that dies fails only the task it was running (read from a shared status word; without shared memory, the
+ *   oldest unanswered one); tasks queued behind it go back to the front of the queue, unrun.
+ * - When the queue is empty and a worker runs dry, it takes back the unstarted tasks of another worker's pipeline
+ *   (work stealing, steal.ts), so one long task does not hold the tasks queued behind it.
  */
 import { Deque } from './deque.js';
 import { deferDispatch } from './dispatch-flush.js';
-import { identCounter, nextIdent } from './thread-identity.js';
-import { reviveShareables } from './shareable.js';
-import type { HostMessage, WireTask, WorkerMessage } from './protocol.js';
-import type { SpawnOptions, WorkerTransport } from '../core/platform.js';
-import { WorkerSlot as GenericSlot } from './worker-slot.js';
+import type { HostMessage, TaskResult, WireTask, WorkerMessage } from './protocol.js';
+import { MODE_PROGRESS } from './protocol.js';
+import type { WorkerTransport } from '../core/platform.js';
 import type { TaskRecord } from './task-record.js';
 import type { ResolvedTask } from './task-ref.js';
-import {
-  DataCloneError, InitializerError, NotSelfContainedError, TimeoutError, WorkerCrashedError, deserializeError,
-  type SerializedError,
-} from '../core/errors.js';
+import { StatsRecorder, type SchedulerStats } from './pool-stats.js';
+import { stealForIdle } from './steal.js';
+import { WorkerSet, type ExitReason, type WorkerSetOptions, type WorkerSlot } from './workers.js';
+import { deliverProgress, remoteError, revived } from './remote-results.js';
+import type { PoolEvents } from './events.js';
+import { DataCloneError, InitializerError, TimeoutError, WorkerCrashedError, deserializeError, type SerializedError } from '../core/errors.js';
+
+export type { SchedulerStats } from './pool-stats.js';
 
 const PIPELINE_BUDGET_MS = 2;
 const MAX_DEPTH = 64;
 
-type WorkerSlot = GenericSlot<TaskRecord>;
-
-export interface SchedulerOptions {
+export interface SchedulerOptions extends WorkerSetOptions {
+  /** Most workers (maxWorkers). */
   workers: number;
+  /** Start no worker before there is work (or ready()); else minWorkers start at construction. */
+  lazy: boolean;
   maxTasksPerWorker: number | undefined;
-  initializer: ResolvedTask | undefined;
-  initArgs: unknown[];
   taskTimeout: number | undefined;
-  spawn: SpawnOptions;
-}
-
-export interface SchedulerStats {
-  workers: number;
-  busy: number;
-  queued: number;
-  completed: number;
-  failed: number;
-  respawned: number;
 }
 
 export class Scheduler {
   private readonly queue = new Deque<TaskRecord>();
-  private readonly slots: WorkerSlot[] = [];
+  private readonly workers: WorkerSet;
+  /** The workers' slots (the WorkerSet's list). */
+  private readonly slots: WorkerSlot[];
   private dispatchScheduled = false;
   private nextSlot = 0;
   private broken: Error | undefined;
   private idleWaiters: (() => void)[] = [];
-  private counters = { completed: 0, failed: 0, respawned: 0 };
+  private drainWaiters: (() => void)[] = [];
+  /** Records in the queue that were settled there (dropped, aborted): skipped when reached. */
+  private settledInQueue = 0;
+  /** Something was queued since the last 'drain'. */
+  private filling = false;
+  private readonly rec = new StatsRecorder();
 
   constructor(
     private readonly opts: SchedulerOptions,
-    private readonly transport: WorkerTransport,
-  ) {}
+    transport: WorkerTransport,
+    private readonly events: PoolEvents,
+  ) {
+    this.workers = new WorkerSet(opts, transport, events, this.rec, {
+      message: (slot, m) => this.onMessage(slot, m),
+      exit: (slot, code) => this.onExit(slot, code),
+      changed: () => this.scheduleDispatch(),
+    });
+    this.slots = this.workers.slots;
+    if (!opts.lazy) for (let i = 0; i < opts.minWorkers; i++) this.workers.spawn();
+  }
 
+  /** Tasks submitted and not yet handed to a worker. */
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length - this.settledInQueue;
   }
 
   stats(): SchedulerStats {
-    const live = this.slots.filter((s) => s.state === 'live');
-    return { workers: live.length, busy: live.filter((s) => s.inflight.length > 0).length, queued: this.countQueued(), ...this.counters };
+    return this.rec.snapshot(this.slots, this.queued);
   }
 
   submit(rec: TaskRecord): void {
     if (this.broken) return rec.settle(this.broken);
+    rec.submittedAt = performance.now();
     this.queue.push(rec);
+    this.filling = true;
     this.scheduleDispatch();
   }
 
@@ -79,10 +90,63 @@ export class Scheduler {
     const stop = new Set<WorkerSlot>();
     for (const rec of recs) {
       if (rec.done) continue;
-      if (rec.slot && rec.slot.state === 'live') stop.add(rec.slot);
+      if (rec.slot && rec.slot.state !== 'dead' && rec.slot.state !== 'stopping') stop.add(rec.slot);
       this.finish(rec, err);
     }
-    for (const slot of stop) this.stopSlot(slot, true);
+    for (const slot of stop) this.stopSlot(slot, true, 'stopped');
+    this.scheduleDispatch();
+  }
+
+  /** Forgets a task nobody waits for any more: dropped if queued; if already running it finishes, unreported. */
+  drop(rec: TaskRecord): void {
+    if (rec.done) return;
+    if (!rec.slot) {
+      rec.done = true;
+      this.settledInQueue++;
+      this.scheduleDispatch();
+      return;
+    }
+    rec.settle = ignore;
+  }
+
+  /** Sends a streaming task's credit or cancel to its worker (nothing if it is not on one: credit goes with it). */
+  control(rec: TaskRecord, msg: HostMessage): void {
+    const slot = rec.slot;
+    if (slot && slot.state !== 'dead' && slot.state !== 'stopping') this.post(slot, msg);
+  }
+
+  /** Resolves when nothing is queued or running. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Resolves when every submitted task has been handed to a worker. */
+  whenDrained(): Promise<void> {
+    if (this.queued === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Starts the workers (up to minWorkers, at least one) and resolves once each has run the initializer. */
+  whenReady(): Promise<void> {
+    if (this.broken) return Promise.reject(this.broken);
+    return this.workers.whenReady();
+  }
+
+  /** Replaces every worker: each replacement starts first, the old worker retires once it is ready. */
+  recycle(): void {
+    for (const slot of [...this.slots]) if (slot.state === 'live') this.workers.replace(slot);
+  }
+
+  /** Fails everything pending with `err` and stops every worker. */
+  async shutdown(err: Error): Promise<void> {
+    for (const rec of this.queue.clear()) this.finish(rec, err);
+    this.settledInQueue = 0;
+    for (const slot of this.slots) for (const rec of slot.inflight.clear()) this.finish(rec, err);
+    this.workers.failReady(err);
+    await this.workers.stopAll();
+    this.notifyIdle();
+    this.notifyDrained();
   }
 
   private scheduleDispatch(): void {
@@ -94,46 +158,19 @@ export class Scheduler {
     });
   }
 
-  /** Forgets a task nobody waits for any more: dropped if queued; if already running it finishes, unreported. */
-  drop(rec: TaskRecord): void {
-    if (rec.done) return;
-    if (!rec.slot) {
-      rec.done = true;
-      return;
-    }
-    rec.settle = ignore;
-  }
-
-  /** Resolves when nothing is queued or running. */
-  whenIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  /** Fails everything pending with `err` and stops every worker. */
-  async shutdown(err: Error): Promise<void> {
-    for (const rec of this.queue.clear()) this.finish(rec, err);
-    const stopping = this.slots.splice(0).map((slot) => {
-      for (const rec of slot.inflight.clear()) this.finish(rec, err);
-      slot.state = 'dead';
-      return slot.port.terminate();
-    });
-    await Promise.all(stopping);
-    this.notifyIdle();
-  }
-
-  private countQueued(): number {
-    let n = 0;
-    for (let i = 0; i < this.queue.length; i++) if (!this.queue.at(i)!.done) n++;
-    return n;
-  }
-
   private isIdle(): boolean {
-    return this.countQueued() === 0 && this.slots.every((s) => s.inflight.length === 0);
+    return this.queued === 0 && this.slots.every((s) => s.inflight.length === 0);
   }
 
   private notifyIdle(): void {
     if (this.idleWaiters.length && this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private notifyDrained(): void {
+    if (!this.filling || this.queued !== 0) return;
+    this.filling = false;
+    for (const w of this.drainWaiters.splice(0)) w();
+    this.events.emit('drain', {});
   }
 
   /** How many tasks of this function a worker may hold: about PIPELINE_BUDGET_MS of work, 1 until measured. */
@@ -143,27 +180,51 @@ export class Scheduler {
     return Math.max(1, Math.min(MAX_DEPTH, Math.floor(PIPELINE_BUDGET_MS / Math.max(t.ms, 1e-3))));
   }
 
+  private skipSettled(): void {
+    while (this.queue.length && this.queue.peek()!.done) {
+      this.queue.shift();
+      this.settledInQueue--;
+    }
+  }
+
   private dispatch(): void {
-    while (this.queue.length && this.queue.peek()!.done) this.queue.shift();
-    if (!this.queue.length) return this.notifyIdle();
+    this.skipSettled();
+    if (!this.queue.length) {
+      this.notifyDrained();
+      this.steal();
+      return this.notifyIdle();
+    }
     let live = 0;
     let busy = 0;
     for (const s of this.slots) if (s.state === 'live') {
       live++;
       if (s.inflight.length) busy++;
     }
-    // Workers start lazily: as many as there is work for, up to `workers`.
+    // Workers start as there is work for them, up to `workers`.
     while (live < this.opts.workers && live < busy + this.queue.length) {
-      this.spawn();
+      this.workers.spawn();
       live++;
     }
     for (let n = 0; n < this.slots.length && this.queue.length; n++) {
       const slot = this.slots[(this.nextSlot + n) % this.slots.length]!;
       const next = this.queue.peek();
       if (!next || slot.state !== 'live' || slot.inflight.length >= Math.max(1, this.depth(next.task) >> 1)) continue;
+      // A worker whose tasks were just taken back is busy with a long one: it gets more once it answers.
+      if (slot.resumeAt !== undefined && slot.inflight.length > 0) continue;
       this.fill(slot, Math.max(1, Math.ceil(this.queue.length / live)));
     }
     this.nextSlot = (this.nextSlot + 1) % Math.max(1, this.slots.length);
+    this.skipSettled();
+    if (!this.queue.length) this.notifyDrained();
+  }
+
+  /** A worker ran dry while another holds unstarted tasks: take them back and hand them out again. */
+  private steal(): void {
+    const taken = this.workers.sharedStatus ? stealForIdle(this.slots) : [];
+    if (!taken.length) return;
+    this.rec.counters.stolen += taken.length;
+    for (let i = taken.length - 1; i >= 0; i--) this.queue.unshift(taken[i]!);
+    this.dispatch();
   }
 
   /** Sends a batch of queued tasks to one worker, in one message. */
@@ -171,10 +232,12 @@ export class Scheduler {
     const wire: WireTask[] = [];
     let transfer: Transferable[] | undefined;
     const limit = this.opts.maxTasksPerWorker;
+    const now = performance.now();
     while (this.queue.length && wire.length < share) {
       const rec = this.queue.peek()!;
       if (rec.done) {
         this.queue.shift();
+        this.settledInQueue--;
         continue;
       }
       if (limit !== undefined && slot.sent >= limit) break;
@@ -182,18 +245,29 @@ export class Scheduler {
       if (busy > 0 && (!rec.pipelined || busy >= this.depth(rec.task) || !slot.allPipelined())) break;
       this.queue.shift();
       rec.slot = slot;
-      rec.sentAt = performance.now();
+      rec.sentAt = now;
+      rec.seq = ++slot.seq;
       slot.sent++;
-      if (busy === 0) slot.port.ref();
+      if (busy === 0) {
+        slot.port.ref();
+        if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer), (slot.idleTimer = undefined);
+      }
       slot.inflight.push(rec);
       const first = !slot.known.has(rec.task.key);
       if (first) slot.known.add(rec.task.key);
-      wire.push([rec.id, rec.task.key, first ? rec.task.def : 0, rec.mode, rec.payload, rec.shared ? 1 : 0]);
+      wire.push([rec.id, rec.task.key, first ? rec.task.def : 0, rec.onProgress ? rec.mode | MODE_PROGRESS : rec.mode, rec.payload, rec.shared ? 1 : 0]);
       if (rec.transfer) (transfer ??= []).push(...rec.transfer);
-      if (this.opts.taskTimeout !== undefined && slot.ready) this.startTimer(rec);
+      if (this.opts.taskTimeout !== undefined && slot.ready && !rec.stream) this.startTimer(rec);
+      if (this.events.taskEvents) this.events.emit('taskstart', { taskId: rec.id, workerId: slot.id, waitMs: now - rec.submittedAt });
       if (!rec.pipelined) break;
     }
-    if (wire.length) this.post(slot, { type: 'run', tasks: wire }, transfer);
+    if (!wire.length) return;
+    const msg: HostMessage = slot.resumeAt === undefined ? { type: 'run', tasks: wire } : { type: 'run', tasks: wire, resume: slot.resumeAt };
+    slot.resumeAt = undefined;
+    this.post(slot, msg, transfer);
+    // A streaming task runs alone; its first credit follows it (unless the post failed and it is gone).
+    const last = slot.inflight.at(slot.inflight.length - 1);
+    if (last?.stream) this.post(slot, { type: 'credit', id: last.id, upTo: last.stream.granted() });
   }
 
   private post(slot: WorkerSlot, msg: HostMessage, transfer?: Transferable[]): void {
@@ -203,8 +277,10 @@ export class Scheduler {
     } catch (e) {
       // The payload could not be cloned: fail those tasks, the worker is fine.
       if (msg.type !== 'run') throw e;
+      if (msg.resume !== undefined) slot.resumeAt = msg.resume;
+      slot.seq -= msg.tasks.length;
       for (const t of msg.tasks) {
-        const rec = this.removeInflight(slot, t[0]);
+        const rec = slot.take(t[0]);
         if (rec) this.finish(rec, new DataCloneError(`task arguments cannot be sent to a worker: ${(e as Error).message}`, { cause: e }));
         slot.known.delete(t[1]);
       }
@@ -216,59 +292,27 @@ export class Scheduler {
     rec.timer = setTimeout(() => this.cancel([rec], new TimeoutError(ms)), ms);
   }
 
-  private spawn(): void {
-    const slot = new GenericSlot<TaskRecord>(GenericSlot.statusBuffer());
-    this.slots.push(slot);
-    slot.port = this.transport.spawnWorker(
-      {
-        message: (m) => this.onMessage(slot, m as WorkerMessage),
-        error: (e) => {
-          slot.failure = e;
-        },
-        exit: (code) => this.onExit(slot, code),
-      },
-      this.opts.spawn,
-    );
-    const init = this.opts.initializer;
-    if (init) slot.known.add(init.key);
-    const ident = nextIdent();
-    const thread = { ident, name: `${this.opts.spawn.name ?? 'PoolWorker'}-${ident}`, counter: identCounter() };
-    this.post(slot, { type: 'init', status: slot.statusBuffer, initializer: init ? { key: init.key, def: init.def } : null, initArgs: this.opts.initArgs, thread });
-  }
-
   private onMessage(slot: WorkerSlot, m: WorkerMessage): void {
     if (slot.state === 'dead') return;
     switch (m.type) {
-      case 'result': {
-        const [id, failed, value, async] = m.r;
-        const rec = this.removeInflight(slot, id);
-        if (!rec) return;
-        const now = performance.now();
-        // Back-to-back results from one worker time the task itself; otherwise this includes the round trip.
-        const ms = now - Math.max(rec.sentAt, slot.lastResultAt);
-        slot.lastResultAt = now;
-        const timing = rec.task.timing;
-        timing.ms = timing.ms < 0 ? ms : timing.ms * 0.8 + ms * 0.2;
-        if (async) timing.async = true;
-        if (slot.inflight.length === 0) slot.port.unref();
-        if (failed) {
-          this.counters.failed++;
-          this.finish(rec, remoteError(rec, value as SerializedError));
-        } else {
-          this.counters.completed++;
-          const [err, v] = revived(m.r[4] ? value : undefined, value);
-          this.finish(rec, err, v);
-        }
-        const limit = this.opts.maxTasksPerWorker;
-        if (limit !== undefined && slot.sent >= limit && slot.inflight.length === 0) this.stopSlot(slot, false);
-        const next = this.queue.peek();
-        if (slot.state !== 'live' || (next && slot.inflight.length <= this.depth(next.task) >> 1)) this.dispatch();
-        else this.notifyIdle();
+      case 'result':
+        return this.onResult(slot, m.r);
+      case 'yield': {
+        const rec = slot.inflight.peek();
+        if (rec && rec.id === m.id && !rec.done) rec.stream?.push(m.values);
         return;
       }
+      case 'progress': {
+        const rec = slot.find(m.id);
+        if (rec && !rec.done) deliverProgress(rec, m.value);
+        return;
+      }
+      case 'memory':
+        return this.workers.replace(slot);
       case 'ready':
-        slot.ready = true;
-        if (this.opts.taskTimeout !== undefined) for (let i = 0; i < slot.inflight.length; i++) this.startTimer(slot.inflight.at(i)!);
+        if (this.opts.taskTimeout !== undefined) for (let i = 0; i < slot.inflight.length; i++) if (!slot.inflight.at(i)!.stream) this.startTimer(slot.inflight.at(i)!);
+        this.workers.onReady(slot);
+        this.scheduleDispatch();
         return;
       case 'init-error': {
         const cause = deserializeError(m.error);
@@ -281,61 +325,73 @@ export class Scheduler {
     }
   }
 
+  private onResult(slot: WorkerSlot, r: TaskResult): void {
+    const [id, failed, value, async] = r;
+    const rec = slot.take(id);
+    if (!rec) return;
+    const now = performance.now();
+    // Back-to-back results from one worker time the task itself; otherwise this includes the round trip.
+    const ms = now - Math.max(rec.sentAt, slot.lastResultAt);
+    slot.lastResultAt = now;
+    const timing = rec.task.timing;
+    if (!rec.stream) timing.ms = timing.ms < 0 ? ms : timing.ms * 0.8 + ms * 0.2;
+    if (async) timing.async = true;
+    const waitMs = rec.sentAt - rec.submittedAt;
+    this.rec.task(slot, ms, waitMs);
+    if (this.events.taskEvents) this.events.emit('taskend', { taskId: rec.id, workerId: slot.id, ok: !failed, runMs: ms, waitMs });
+    if (slot.inflight.length === 0) {
+      slot.port.unref();
+      this.workers.armIdleTimer(slot);
+    }
+    if (failed) {
+      this.rec.counters.failed++;
+      this.finish(rec, remoteError(rec, value as SerializedError));
+    } else {
+      this.rec.counters.completed++;
+      if (r[5]) rec.generated = true;
+      const [err, v] = revived(r[4] ? value : undefined, value);
+      this.finish(rec, err, v);
+    }
+    const limit = this.opts.maxTasksPerWorker;
+    if (slot.inflight.length === 0 && ((limit !== undefined && slot.sent >= limit) || slot.state === 'retiring')) {
+      this.stopSlot(slot, false, slot.state === 'retiring' ? 'recycle' : 'maxTasks');
+    }
+    const next = this.queue.peek();
+    if (slot.state !== 'live' || (next && slot.inflight.length <= this.depth(next.task) >> 1) || (!next && slot.inflight.length === 0)) this.dispatch();
+    else this.notifyIdle();
+  }
+
   private onExit(slot: WorkerSlot, code: number): void {
-    const wasLive = slot.state === 'live';
-    const idx = this.slots.indexOf(slot);
-    if (idx >= 0) this.slots.splice(idx, 1);
-    if (slot.state === 'dead') return;
-    slot.state = 'dead';
-    if (wasLive) this.counters.respawned++;
+    const { wasLive } = this.workers.exited(slot, code);
+    if (!wasLive) return;
     const running = slot.runningId();
     const pending = slot.inflight.clear();
-    // Without a status word (a page without shared memory), the oldest unanswered task is the one that was running.
+    // Without a status word (no shared memory), the oldest unanswered task is the one that was running.
     const blamed = running === undefined ? pending.find((r) => !r.done)?.id : running;
     for (let i = pending.length - 1; i >= 0; i--) {
       const rec = pending[i]!;
       if (rec.done) continue;
       if (rec.id === blamed) {
-        this.counters.failed++;
+        this.rec.counters.failed++;
         this.finish(rec, new WorkerCrashedError(code, slot.failure?.message, { cause: slot.failure }));
-      } else {
-        this.clearTimer(rec);
-        rec.slot = null;
-        this.queue.unshift(rec);
-      }
+      } else this.requeue(rec);
     }
     this.dispatch();
   }
 
-  /** Stops a worker; `crashLike` counts it as replaced and sends its other tasks back to the queue. */
-  private stopSlot(slot: WorkerSlot, crashLike: boolean): void {
-    slot.state = 'stopping';
-    if (crashLike) {
-      this.counters.respawned++;
-      for (const rec of slot.inflight.clear()) {
-        if (rec.done) continue;
-        this.clearTimer(rec);
-        rec.slot = null;
-        this.queue.unshift(rec);
-      }
-    }
-    const idx = this.slots.indexOf(slot);
-    if (idx >= 0) this.slots.splice(idx, 1);
-    void slot.port.terminate().finally(() => {
-      slot.state = 'dead';
-    });
-    this.scheduleDispatch();
+  private requeue(rec: TaskRecord): void {
+    this.clearTimer(rec);
+    rec.slot = null;
+    this.queue.unshift(rec);
   }
 
-  private removeInflight(slot: WorkerSlot, id: number): TaskRecord | undefined {
-    const head = slot.inflight.peek();
-    if (head && head.id === id) return slot.inflight.shift();
-    // Out of order only after a failed post; keep the rest in order.
-    const rest: TaskRecord[] = [];
-    let found: TaskRecord | undefined;
-    for (const r of slot.inflight.clear()) if (r.id === id) found = r; else rest.push(r);
-    for (const r of rest) slot.inflight.push(r);
-    return found;
+  /** Stops a worker; `crashLike` counts it as replaced and sends its other tasks back to the queue. */
+  private stopSlot(slot: WorkerSlot, crashLike: boolean, reason: ExitReason): void {
+    if (crashLike) {
+      this.rec.counters.respawned++;
+      for (const rec of slot.inflight.clear()) if (!rec.done) this.requeue(rec);
+    }
+    this.workers.stop(slot, reason);
   }
 
   private clearTimer(rec: TaskRecord): void {
@@ -347,6 +403,7 @@ export class Scheduler {
 
   private finish(rec: TaskRecord, err: Error | null, value?: unknown): void {
     if (rec.done) return;
+    if (!rec.slot && this.queue.length) this.settledInQueue++;
     rec.done = true;
     this.clearTimer(rec);
     rec.slot = null;
@@ -355,28 +412,3 @@ export class Scheduler {
 }
 
 function ignore(): void {}
-
-/** A result's value with its shareable envelopes revived (when `encoded` is given), or the failure to revive it. */
-function revived(encoded: unknown, value: unknown): [Error | null, unknown] {
-  if (encoded === undefined) return [null, value];
-  try {
-    return [null, reviveShareables(encoded)];
-  } catch (e) {
-    return [e as Error, undefined];
-  }
-}
-
-function remoteError(rec: TaskRecord, s: SerializedError): Error {
-  const err = deserializeError(s);
-  if (rec.task.isSource && s.name === 'ReferenceError') {
-    const e = new NotSelfContainedError(
-      `task functions must be self-contained: ${s.message} in the worker. A function sent to a worker cannot use variables ` +
-        `from its enclosing scope (closures, imports); pass values as arguments, or use task(url, name) for module code`,
-      { cause: err },
-    );
-    if (s.stack) e.stack = `${e.name}: ${e.message}\n${s.stack.split('\n').slice(1).join('\n')}`;
-    return e;
-  }
-  return err;
-}
-

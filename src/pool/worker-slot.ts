@@ -1,12 +1,17 @@
 /** The host's view of one worker: its port, the tasks sent to it (in order), and what it already knows. */
 import { Deque } from './deque.js';
-import { STATUS_RUNNING, STATUS_WAKE, STATUS_WORDS } from './protocol.js';
+import { Histogram } from './histogram.js';
+import { STATUS_CLAIMED, STATUS_FENCE, STATUS_RUNNING, STATUS_WAKE, STATUS_WORDS } from './protocol.js';
 import type { WorkerPort } from '../core/platform.js';
 
-export type SlotState = 'live' | 'stopping' | 'dead';
+/** 'retiring': takes no new tasks, stops once its own are done (a replacement is already starting). */
+export type SlotState = 'live' | 'retiring' | 'stopping' | 'dead';
+
+let nextWorkerId = 1;
 
 /** `Rec` is the scheduler's task record (generic so this file and task-record.ts need not import each other). */
-export class WorkerSlot<Rec extends { readonly pipelined: boolean } = { readonly pipelined: boolean }> {
+export class WorkerSlot<Rec extends { readonly id: number; readonly pipelined: boolean; seq: number } = { readonly id: number; readonly pipelined: boolean; seq: number }> {
+  readonly id = nextWorkerId++;
   /** Tasks sent and not yet answered, in the order the worker runs them. */
   readonly inflight = new Deque<Rec>();
   /** Task keys whose definition this worker has received. */
@@ -15,9 +20,23 @@ export class WorkerSlot<Rec extends { readonly pipelined: boolean } = { readonly
   ready = false;
   /** Tasks sent over the worker's life (for maxTasksPerWorker). */
   sent = 0;
+  /** Tasks posted to it in all: the next one's sequence number is seq + 1 (work stealing). */
+  seq = 0;
+  /** Set when the host took tasks back: the next run message tells the worker up to which sequence number. */
+  resumeAt: number | undefined;
   /** Why it failed, when it reported an error before exiting. */
   failure: Error | undefined;
   lastResultAt = 0;
+  readonly createdAt = performance.now();
+  /** Sum of its tasks' run times (ms), for utilization. */
+  runMs = 0;
+  readonly runTime = new Histogram();
+  readonly waitTime = new Histogram();
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The worker starting to replace this one (recycling): this one retires when that one is ready. */
+  successor: WorkerSlot<Rec> | undefined;
+  /** Why the pool stopped it. */
+  exitReason: 'crash' | 'idle' | 'recycle' | 'maxTasks' | 'stopped' | 'shutdown' | undefined;
   port!: WorkerPort;
   private readonly status: Int32Array | null;
 
@@ -25,8 +44,13 @@ export class WorkerSlot<Rec extends { readonly pipelined: boolean } = { readonly
     this.status = statusBuffer ? new Int32Array(statusBuffer) : null;
   }
 
-  static statusBuffer(): SharedArrayBuffer | null {
-    return typeof SharedArrayBuffer === 'function' && (globalThis.crossOriginIsolated !== false) ? new SharedArrayBuffer(4 * STATUS_WORDS) : null;
+  /** Status words for a new worker, or null where memory cannot be shared with it. */
+  static statusBuffer(shareable: boolean): SharedArrayBuffer | null {
+    return shareable && typeof SharedArrayBuffer === 'function' && (globalThis.crossOriginIsolated !== false) ? new SharedArrayBuffer(4 * STATUS_WORDS) : null;
+  }
+
+  get hasStatus(): boolean {
+    return this.status !== null;
   }
 
   /** The id of the task the worker is running now, or 0; undefined when the platform has no shared memory. */
@@ -40,6 +64,36 @@ export class WorkerSlot<Rec extends { readonly pipelined: boolean } = { readonly
       Atomics.add(this.status, STATUS_WAKE, 1);
       Atomics.notify(this.status, STATUS_WAKE, 1);
     }
+  }
+
+  /**
+   * Fences the worker so it claims nothing more; returns the sequence number of the last task it claimed (tasks after
+   * it are unstarted and will be skipped), or undefined if it is already fenced or has no status words.
+   */
+  fence(): number | undefined {
+    const s = this.status;
+    if (!s || this.resumeAt !== undefined) return undefined;
+    for (;;) {
+      const claimed = Atomics.load(s, STATUS_CLAIMED);
+      if (claimed & STATUS_FENCE) return undefined;
+      if (Atomics.compareExchange(s, STATUS_CLAIMED, claimed, claimed | STATUS_FENCE) === claimed) return claimed;
+    }
+  }
+
+  /** Removes the task with this id from the in-flight list (the head, unless a post failed), keeping the order. */
+  take(id: number): Rec | undefined {
+    const head = this.inflight.peek();
+    if (head && head.id === id) return this.inflight.shift();
+    const rest: Rec[] = [];
+    let found: Rec | undefined;
+    for (const r of this.inflight.clear()) if (r.id === id) found = r; else rest.push(r);
+    for (const r of rest) this.inflight.push(r);
+    return found;
+  }
+
+  find(id: number): Rec | undefined {
+    for (let i = 0; i < this.inflight.length; i++) if (this.inflight.at(i)!.id === id) return this.inflight.at(i);
+    return undefined;
   }
 
   /** Only tasks that may be pipelined are in flight here. */

@@ -21,7 +21,7 @@ const runtime = createRuntime(
   { post: (msg: WorkerMessage, transfer?: Transferable[]) => port.postMessage(msg, transfer as never) },
   kernels,
   shareableTypes,
-  { openFile: openPositional, ownThread: true },
+  { openFile: openPositional, ownThread: true, heapUsed: () => process.memoryUsage().heapUsed },
 );
 let waitScheduled = false;
 

@@ -35,4 +35,6 @@ export interface WorkerEnvironment {
    * A runtime sharing a thread (an in-process transport) leaves that thread's identity alone.
    */
   ownThread?: boolean;
+  /** Bytes of JavaScript heap in use (for maxMemoryPerWorker); absent where the platform cannot tell. */
+  heapUsed?(): number;
 }

@@ -7,6 +7,9 @@ import { PoolkitError } from '../../core/errors.js';
 import type { FnDef } from '../task-ref.js';
 import type { KernelContext, KernelTable, TaskFn } from './kernel.js';
 
+/** On the collecting wrapper of a generator function: the generator function itself (streaming tasks call it). */
+export const GENERATOR = Symbol('poolkit.generator');
+
 export interface TaskCache {
   /** The function for `key`, compiling `def` the first time (a failed compilation is remembered as a throwing function). */
   define(key: number, def: FnDef): TaskFn | Promise<TaskFn>;
@@ -20,7 +23,7 @@ export function createTaskCache(kernels: KernelTable, context: () => KernelConte
     if ('src' in def) {
       const f = new Function(`return (${def.src}\n)`)() as unknown;
       if (typeof f !== 'function') throw new PoolkitError('task source did not evaluate to a function', { code: 'ERR_TASK_NOT_FOUND' });
-      return f as TaskFn;
+      return collectingIfGenerator(f as TaskFn);
     }
     if ('builtin' in def) {
       const k = kernels[def.builtin];
@@ -30,7 +33,7 @@ export function createTaskCache(kernels: KernelTable, context: () => KernelConte
     return import(/* @vite-ignore */ def.url).then((mod: Record<string, unknown>) => {
       const f = mod[def.name];
       if (typeof f !== 'function') throw new PoolkitError(`module ${def.url} has no exported function '${def.name}'`, { code: 'ERR_TASK_NOT_FOUND' });
-      return f as TaskFn;
+      return collectingIfGenerator(f as TaskFn);
     });
   };
   return {
@@ -52,4 +55,25 @@ export function createTaskCache(kernels: KernelTable, context: () => KernelConte
     },
     get: (key) => fns.get(key),
   };
+}
+
+/**
+ * A generator function called by apply or map gives the array of its values (a generator object cannot be sent back);
+ * the wrapper keeps the generator under GENERATOR for streaming calls.
+ */
+function collectingIfGenerator(f: TaskFn): TaskFn {
+  const kind = Object.prototype.toString.call(f);
+  if (kind === '[object GeneratorFunction]') {
+    const g = (...args: unknown[]) => Array.from(f(...args) as Iterable<unknown>);
+    return Object.assign(g, { [GENERATOR]: f });
+  }
+  if (kind === '[object AsyncGeneratorFunction]') {
+    const g = async (...args: unknown[]) => {
+      const out: unknown[] = [];
+      for await (const v of f(...args) as AsyncIterable<unknown>) out.push(v);
+      return out;
+    };
+    return Object.assign(g, { [GENERATOR]: f });
+  }
+  return f;
 }
