@@ -20,6 +20,13 @@ import { Value, type ValueOptions } from './value.js';
 import type { ElementOf, TypeCode } from './ctypes.js';
 
 const SLOTS = 64;
+/**
+ * After answering, the manager polls for the next request this long before it goes back to its event loop: a
+ * worker's next call usually follows its reply within microseconds, far sooner than the event loop would wake it.
+ */
+const NEXT_REQUEST_MS = 0.05;
+/** A run of back-to-back requests holds the manager's thread at most this long before it lets its event loop run. */
+const BURST_MS = 4;
 const REPLY_CAPACITY = 16 * 1024;
 /** Word SLOTS of the claim array counts frees, for callers waiting for a slot. */
 const FREED = SLOTS;
@@ -127,19 +134,31 @@ export class Manager {
 
   private async serve(): Promise<void> {
     for (;;) {
-      const got = await runAsync(this.requests.get(Infinity, (n) => new Uint8Array(n)));
-      if (got === Outcome.Closed || got === Outcome.TimedOut) return;
-      const [id, op, args, slot] = deserialize(got) as Request;
-      let reply: Reply;
-      try {
-        reply = [0, apply(this.objects.get(id), op, args)];
-      } catch (e) {
-        reply = [1, e instanceof Error ? e : new Error(String(e))];
+      if (!(await this.answerNext())) return;
+      const burstEnd = performance.now() + BURST_MS;
+      while (this.requests.pollUntil(Math.min(performance.now() + NEXT_REQUEST_MS, burstEnd))) {
+        if (!(await this.answerNext())) return;
       }
-      const out = new ByteChannel(this.link.replies[slot]!);
-      // A reply channel holds one reply and its caller waits for it: put never waits long.
-      await runAsync(out.put(serialize(reply).slice(), Infinity));
+      // A burst that ran to its end: let the thread's other work run before serving on.
+      if (performance.now() >= burstEnd) await new Promise((resolve) => setTimeout(resolve, 0));
     }
+  }
+
+  /** Takes the next request (waiting for one) and answers it; false once the manager is shut down. */
+  private async answerNext(): Promise<boolean> {
+    const got = await runAsync(this.requests.get(Infinity, (n) => new Uint8Array(n)));
+    if (got === Outcome.Closed || got === Outcome.TimedOut) return false;
+    const [id, op, args, slot] = deserialize(got) as Request;
+    let reply: Reply;
+    try {
+      reply = [0, apply(this.objects.get(id), op, args)];
+    } catch (e) {
+      reply = [1, e instanceof Error ? e : new Error(String(e))];
+    }
+    const out = new ByteChannel(this.link.replies[slot]!);
+    // A reply channel holds one reply and its caller waits for it: put never waits long.
+    await runAsync(out.put(serialize(reply).slice(), Infinity));
+    return true;
   }
 }
 
