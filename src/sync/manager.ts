@@ -22,9 +22,11 @@ import type { ElementOf, TypeCode } from './ctypes.js';
 const SLOTS = 64;
 /**
  * After answering, the manager polls for the next request this long before it goes back to its event loop: a
- * worker's next call usually follows its reply within microseconds, far sooner than the event loop would wake it.
+ * worker's next call usually follows its reply within tens of microseconds (a wake-up included on a busy machine),
+ * far sooner than the event loop would come back to the request queue. Costs the host at most this much CPU per
+ * request when calls are sparse.
  */
-const NEXT_REQUEST_MS = 0.05;
+const NEXT_REQUEST_MS = 0.3;
 /** A run of back-to-back requests holds the manager's thread at most this long before it lets its event loop run. */
 const BURST_MS = 4;
 const REPLY_CAPACITY = 16 * 1024;
