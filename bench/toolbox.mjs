@@ -2,6 +2,7 @@
 // interleaved. Each contender times its own work and reports seconds; Python runs /usr/bin/python3 (Debian's).
 // Cases: Lock acquire+release (uncontended), Queue put -> get between two threads/processes (small ints), 4 x N
 // Value increments under a Lock, Pipe send+recv round trip, Process start+join, Manager dict set+get from a worker.
+// `--cases queue,pipe` runs only those (a partial run prints its table and keeps bench/results/ as it is).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,11 +147,19 @@ const units = {
   manager: ['k set+get/s', (n, s) => n / s / 1e3, true],
 };
 
+const casesFlag = process.argv.includes('--cases') ? process.argv[process.argv.indexOf('--cases') + 1] ?? '' : undefined;
+const only = casesFlag?.split(',');
+const unknownCase = only?.find((c) => !(c in cases));
+if (unknownCase !== undefined) {
+  process.stderr.write(`--cases: expected names from ${Object.keys(cases).join(', ')}, got '${unknownCase}'\n`);
+  process.exit(2);
+}
+
 pool = new Pool({ workers: 2 });
 await pool.apply(() => 0);
 await prewarmProcesses(4);
 const results = [];
-for (const [name, run] of Object.entries(cases)) {
+for (const [name, run] of Object.entries(cases).filter(([c]) => !only || only.includes(c))) {
   const n = N[name];
   log(`${name} (n = ${n})`);
   const r = await compare([
@@ -162,4 +171,4 @@ for (const [name, run] of Object.entries(cases)) {
 }
 await pool.terminate();
 await releaseProcesses();
-save('toolbox', { sizes: N, python: PY, cases: results });
+if (!only) save('toolbox', { sizes: N, python: PY, cases: results });

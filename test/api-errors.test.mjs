@@ -29,6 +29,9 @@ async function rejectsNaming(run, argument, label) {
 
 let pool;
 const pools = () => pool;
+let manager;
+const managers = () => manager;
+const target = () => 1;
 
 /**
  * For each export: `bad` cases (a bad value) and `unknownKey` cases (an options object with a key it does not take),
@@ -153,6 +156,187 @@ const calls = {
     ],
     noOptions: 'new Lock() takes no arguments; its methods take a timeout in milliseconds',
   },
+  RLock: {
+    bad: [
+      ['acquire(-1)', () => new api.RLock().acquire(-1), 'timeoutMs'],
+      ['acquireAsync("1")', () => new api.RLock().acquireAsync('1'), 'timeoutMs'],
+      ['held(NaN)', () => new api.RLock().held(NaN), 'timeoutMs'],
+      ['new RLock(1)', () => new api.RLock(1), 'shared'],
+    ],
+    noOptions: 'new RLock() takes no arguments; its methods take a timeout in milliseconds',
+  },
+  Semaphore: {
+    bad: [
+      ['new Semaphore(-1)', () => new api.Semaphore(-1), 'value'],
+      ['new Semaphore(2 ** 31)', () => new api.Semaphore(2 ** 31), 'value'],
+      ['new Semaphore("2")', () => new api.Semaphore('2'), 'value'],
+      ['release(0)', () => new api.Semaphore(1).release(0), 'n'],
+      ['acquire(-1)', () => new api.Semaphore(1).acquire(-1), 'timeoutMs'],
+      ['acquireAsync("x")', () => new api.Semaphore(1).acquireAsync('x'), 'timeoutMs'],
+    ],
+    noOptions: 'new Semaphore(value) takes a count; its methods take a count or a timeout in milliseconds',
+  },
+  BoundedSemaphore: {
+    bad: [
+      ['new BoundedSemaphore(1.5)', () => new api.BoundedSemaphore(1.5), 'value'],
+      ['release(-1)', () => new api.BoundedSemaphore(1).release(-1), 'n'],
+      ['held(-5)', () => new api.BoundedSemaphore(1).held(-5), 'timeoutMs'],
+    ],
+    noOptions: 'as Semaphore: new BoundedSemaphore(value) takes a count',
+  },
+  Event: {
+    bad: [
+      ['wait(-1)', () => new api.Event().wait(-1), 'timeoutMs'],
+      ['waitAsync("1")', () => new api.Event().waitAsync('1'), 'timeoutMs'],
+      ['new Event(true)', () => new api.Event(true), 'shared'],
+    ],
+    noOptions: 'new Event() takes no arguments; wait takes a timeout in milliseconds',
+  },
+  Condition: {
+    bad: [
+      ['new Condition({})', () => new api.Condition({}), 'lock'],
+      ['new Condition(semaphore)', () => new api.Condition(new api.Semaphore()), 'lock'],
+      ['notify(-1)', () => new api.Condition().notify(-1), 'n'],
+      ['notify(1.5)', () => new api.Condition().notify(1.5), 'n'],
+      ['wait("1")', () => new api.Condition().wait('1'), 'timeoutMs'],
+      ['waitForAsync(fn, -1)', () => new api.Condition().waitForAsync(() => true, -1), 'timeoutMs'],
+    ],
+    noOptions: 'new Condition(lock) takes a Lock or an RLock; its methods take a count or a timeout in milliseconds',
+  },
+  Barrier: {
+    bad: [
+      ['new Barrier(0)', () => new api.Barrier(0), 'parties'],
+      ['new Barrier("3")', () => new api.Barrier('3'), 'parties'],
+      ['new Barrier(2, 5)', () => new api.Barrier(2, 5), 'options'],
+      ['new Barrier(2, { action: "x" })', () => new api.Barrier(2, { action: 'x' }), 'options.action'],
+      ['new Barrier(2, { timeout: -1 })', () => new api.Barrier(2, { timeout: -1 }), 'options.timeout'],
+      ['wait(-1)', () => new api.Barrier(1).wait(-1), 'timeoutMs'],
+      ['waitAsync(NaN)', () => new api.Barrier(1).waitAsync(NaN), 'timeoutMs'],
+    ],
+    unknownKey: [['new Barrier(2, { timeOut })', () => new api.Barrier(2, { timeOut: 5 }), 'options.timeOut']],
+  },
+  Value: {
+    bad: [
+      ['new Value("x", 0)', () => new api.Value('x', 0), 'type'],
+      ['new Value("i", "1")', () => new api.Value('i', '1'), 'initial'],
+      ['new Value("q", 1)', () => new api.Value('q', 1), 'initial'],
+      ['new Value("i", 0, "lock")', () => new api.Value('i', 0, 'lock'), 'options'],
+      ['new Value("i", 0, { lock: 1 })', () => new api.Value('i', 0, { lock: 1 }), 'options.lock'],
+    ],
+    unknownKey: [['new Value("i", 0, { locks })', () => new api.Value('i', 0, { locks: false }), 'options.locks']],
+  },
+  RawValue: {
+    bad: [
+      ['new RawValue(5)', () => new api.RawValue(5), 'type'],
+      ['new RawValue("d", 1n)', () => new api.RawValue('d', 1n), 'initial'],
+    ],
+    noOptions: 'new RawValue(type, initial): a RawValue has no lock to choose',
+  },
+  SharedArray: {
+    bad: [
+      ['SharedArray("z", 1)', () => api.SharedArray('z', 1), 'type'],
+      ['SharedArray("i", -1)', () => api.SharedArray('i', -1), 'lengthOrItems'],
+      ['SharedArray("i", 1.5)', () => api.SharedArray('i', 1.5), 'lengthOrItems'],
+      ['SharedArray("d", null)', () => api.SharedArray('d', null), 'lengthOrItems'],
+      ['SharedArray("Q", [1])', () => api.SharedArray('Q', [1]), 'lengthOrItems[0]'],
+    ],
+    noOptions: 'SharedArray(type, lengthOrItems) takes a type code and a length or items',
+  },
+  RawArray: {
+    bad: [
+      ['RawArray(1, 1)', () => api.RawArray(1, 1), 'type'],
+      ['RawArray("f", {})', () => api.RawArray('f', {}), 'lengthOrItems'],
+      ['RawArray("i", [1, "a"])', () => api.RawArray('i', [1, 'a']), 'lengthOrItems[1]'],
+    ],
+    noOptions: 'as SharedArray: RawArray(type, lengthOrItems)',
+  },
+  Queue: {
+    bad: [
+      ['new Queue(5)', () => new api.Queue(5), 'options'],
+      ['new Queue({ maxsize: -1 })', () => new api.Queue({ maxsize: -1 }), 'options.maxsize'],
+      ['new Queue({ capacity: 10 })', () => new api.Queue({ capacity: 10 }), 'options.capacity'],
+      ['get({ timeout: -1 })', () => new api.Queue().get({ timeout: -1 }), 'options.timeout'],
+      ['getAsync({ timeout: "1" })', () => new api.Queue().getAsync({ timeout: '1' }), 'options.timeout'],
+      ['put(1, { block: "no" })', () => new api.Queue().put(1, { block: 'no' }), 'options.block'],
+      ['putAsync(1, 5)', () => new api.Queue().putAsync(1, 5), 'options'],
+    ],
+    unknownKey: [
+      ['new Queue({ maxSize })', () => new api.Queue({ maxSize: 1 }), 'options.maxSize'],
+      ['put(1, { timout })', () => new api.Queue().put(1, { timout: 5 }), 'options.timout'],
+      ['get({ blocking })', () => new api.Queue().get({ blocking: false }), 'options.blocking'],
+    ],
+  },
+  SimpleQueue: {
+    bad: [
+      ['new SimpleQueue({ capacity: 1 })', () => new api.SimpleQueue({ capacity: 1 }), 'options.capacity'],
+      ['get({ timeout: NaN })', () => new api.SimpleQueue().get({ timeout: NaN }), 'options.timeout'],
+    ],
+    unknownKey: [['new SimpleQueue({ maxsize }): it is unbounded', () => new api.SimpleQueue({ maxsize: 2 }), 'options.maxsize']],
+  },
+  JoinableQueue: {
+    bad: [
+      ['new JoinableQueue({ maxsize: 1.5 })', () => new api.JoinableQueue({ maxsize: 1.5 }), 'options.maxsize'],
+      ['join(-1)', () => new api.JoinableQueue().join(-1), 'timeoutMs'],
+      ['joinAsync("x")', () => new api.JoinableQueue().joinAsync('x'), 'timeoutMs'],
+    ],
+    unknownKey: [['new JoinableQueue({ size })', () => new api.JoinableQueue({ size: 1 }), 'options.size']],
+  },
+  Pipe: {
+    bad: [['Pipe("yes")', () => api.Pipe('yes'), 'duplex']],
+    noOptions: 'Pipe(duplex) takes one boolean',
+  },
+  Connection: {
+    bad: [
+      ['recv(-1)', () => api.Pipe()[0].recv(-1), 'timeoutMs'],
+      ['recvAsync(NaN)', () => api.Pipe()[0].recvAsync(NaN), 'timeoutMs'],
+      ['poll("1")', () => api.Pipe()[1].poll('1'), 'timeoutMs'],
+    ],
+    noOptions: 'made by Pipe(); recv and poll take a timeout in milliseconds',
+  },
+  Process: {
+    bad: [
+      ['new Process()', () => new api.Process(), 'options'],
+      ['new Process(target)', () => new api.Process(target), 'options'],
+      ['new Process({ target: 3 })', () => new api.Process({ target: 3 }), 'options.target'],
+      ['new Process({ args: "x" })', () => new api.Process({ target, args: 'x' }), 'options.args'],
+      ['new Process({ name: 5 })', () => new api.Process({ target, name: 5 }), 'options.name'],
+      ['new Process({ daemon: "yes" })', () => new api.Process({ target, daemon: 'yes' }), 'options.daemon'],
+      ['join(-1)', () => new api.Process({ target }).join(-1), 'timeoutMs'],
+    ],
+    unknownKey: [['new Process({ arg })', () => new api.Process({ target, arg: [1] }), 'options.arg']],
+  },
+  prewarmProcesses: {
+    bad: [
+      ['prewarmProcesses(-1)', () => api.prewarmProcesses(-1), 'count'],
+      ['prewarmProcesses("2")', () => api.prewarmProcesses('2'), 'count'],
+    ],
+    noOptions: 'prewarmProcesses(count) takes one count',
+  },
+  Manager: {
+    bad: [
+      ['dict(42)', () => managers().dict(42), 'entries'],
+      ['dict([[1]])', () => managers().dict([[1]]), 'entries[0]'],
+      ['list(5)', () => managers().list(5), 'items'],
+      ['Namespace("x")', () => managers().Namespace('x'), 'init'],
+      ['Queue({ maxsize: -1 })', () => managers().Queue({ maxsize: -1 }), 'options.maxsize'],
+      ['Value("z")', () => managers().Value('z'), 'type'],
+    ],
+    unknownKey: [
+      ['Queue({ maxSize })', () => managers().Queue({ maxSize: 2 }), 'options.maxSize'],
+      ['Value("i", 0, { locked })', () => managers().Value('i', 0, { locked: true }), 'options.locked'],
+    ],
+  },
+  DictProxy: {
+    bad: [['increment(key, "one")', () => managers().dict().increment('k', 'one'), 'by']],
+    noOptions: 'made by manager.dict(); its methods take keys and values, which are the caller\'s data',
+  },
+  ListProxy: {
+    bad: [
+      ['set(1.5, x)', () => managers().list([1, 2]).set(1.5, 'x'), 'index'],
+      ['get("0")', () => managers().list([1]).get('0'), 'index'],
+    ],
+    noOptions: 'made by manager.list(); its methods take indexes and values',
+  },
   setGpuProvider: {
     bad: [['setGpuProvider({})', () => api.setGpuProvider({}), 'provider']],
     noOptions: "a provider is the caller's own object: members beyond { name, requestAdapter } are its business",
@@ -163,6 +347,14 @@ const calls = {
 const inputless = {
   releaseGpu: async () => assert.equal(await api.releaseGpu(), undefined),
   MapReduceResult: () => assert.ok(new api.MapReduceResult() instanceof Map),
+  currentProcess: () => {
+    const me = api.currentProcess();
+    assert.equal(me.name, 'MainProcess');
+    assert.ok(Number.isInteger(me.ident));
+  },
+  activeChildren: () => assert.deepEqual(api.activeChildren(), []),
+  cpuCount: () => assert.ok(Number.isInteger(api.cpuCount()) && api.cpuCount() >= 1),
+  releaseProcesses: async () => assert.equal(await api.releaseProcesses(), undefined),
 };
 
 /** The error classes: each a PoolkitError with its own stable code, built as poolkit builds it. */
@@ -186,16 +378,37 @@ const errorClasses = {
   WebGpuDeviceLostError: [() => new api.WebGpuDeviceLostError('destroyed', ''), 'ERR_WEBGPU_DEVICE_LOST'],
   WebGpuLimitError: [() => new api.WebGpuLimitError('memory', 'too big'), 'ERR_WEBGPU_LIMIT'],
   WebGpuError: [() => new api.WebGpuError('rejected'), 'ERR_WEBGPU'],
+  BlockingNotAllowedError: [() => new api.BlockingNotAllowedError('Lock.acquire'), 'ERR_BLOCKING_NOT_ALLOWED'],
+  SyncTimeoutError: [() => new api.SyncTimeoutError('Lock.acquire', 5), 'ERR_SYNC_TIMEOUT'],
+  LockNotOwnedError: [() => new api.LockNotOwnedError('not mine'), 'ERR_LOCK_NOT_OWNED'],
+  BrokenBarrierError: [() => new api.BrokenBarrierError(), 'ERR_BROKEN_BARRIER'],
+  QueueEmptyError: [() => new api.QueueEmptyError(5), 'ERR_QUEUE_EMPTY'],
+  ClosedError: [() => new api.ClosedError('closed'), 'ERR_CLOSED'],
+  EOFError: [() => new api.EOFError(), 'ERR_EOF'],
+  SemaphoreOverflowError: [() => new api.SemaphoreOverflowError('too many'), 'ERR_SEMAPHORE_OVERFLOW'],
+  NotSerializableError: [() => new api.NotSerializableError('a function'), 'ERR_NOT_SERIALIZABLE'],
+};
+
+/**
+ * Error classes that are a kind of another one and keep its name and code, so that one check catches both: each
+ * with how it is built and the class it is a kind of.
+ */
+const errorKinds = {
+  QueueFullTimeoutError: [() => new api.QueueFullTimeoutError(2, 5), 'QueueFullError'],
 };
 
 describe('api errors: every public export', function () {
   before(() => {
     pool = new Pool({ workers: 1 });
+    manager = new api.Manager();
   });
-  after(() => pool.terminate());
+  after(async () => {
+    await manager.shutdown();
+    await pool.terminate();
+  });
 
   it('has a case for each export of dist/index.js, and the exports are all functions or classes', () => {
-    const covered = [...Object.keys(calls), ...Object.keys(inputless), ...Object.keys(errorClasses)].sort();
+    const covered = [...Object.keys(calls), ...Object.keys(inputless), ...Object.keys(errorClasses), ...Object.keys(errorKinds)].sort();
     assert.equal(new Set(covered).size, covered.length, 'an export listed twice');
     assert.deepEqual(Object.keys(api).sort(), covered);
     for (const name of covered) assert.equal(typeof api[name], 'function', name);
@@ -232,6 +445,13 @@ describe('api errors: every public export', function () {
       assert.equal(e.code, code, name);
       assert.ok(!codes.has(code), `${name} shares ${code} with ${codes.get(code)}`);
       codes.set(code, name);
+    }
+    for (const [name, [make, kind]] of Object.entries(errorKinds)) {
+      const e = make();
+      assert.ok(e instanceof api[name] && e instanceof api[kind] && e instanceof PoolkitError, name);
+      assert.notEqual(api[name], api[kind]);
+      assert.equal(e.name, kind, name);
+      assert.equal(e.code, errorClasses[kind][1], name);
     }
     assert.equal(new PoolkitError('x', { code: 'ERR_X' }).code, 'ERR_X');
     assert.equal(new api.WebGpuError('x', { code: 'ERR_WEBGPU_VALIDATION' }).code, 'ERR_WEBGPU_VALIDATION');

@@ -1,5 +1,5 @@
 /** Gaussian blobs: the k-means data of the tests, the benchmarks and the demo. */
-import { InvalidArgumentError } from '../core/errors.js';
+import { intInRange, optionsObject } from '../core/validate.js';
 import { gaussian, seededRandom, type Random } from './random.js';
 
 /** What `gaussianBlobs` draws. */
@@ -35,16 +35,11 @@ export interface Blobs {
  * centre and its features.
  */
 export function gaussianBlobs(options: BlobsOptions): Blobs {
+  optionsObject(options, 'options', ['n', 'dims', 'centers', 'spread', 'noise', 'offset', 'seed', 'random'], true);
   const { n, dims, centers, spread = 10, noise = 1, offset = 0, seed = 1 } = options;
-  for (const [name, value] of [
-    ['n', n],
-    ['dims', dims],
-    ['centers', centers],
-  ] as const) {
-    if (!Number.isInteger(value) || value < (name === 'n' ? 0 : 1)) {
-      throw new InvalidArgumentError(`options.${name}`, `expected an integer ≥ ${name === 'n' ? 0 : 1}, got ${value}`);
-    }
-  }
+  intInRange(n, 'options.n', 0);
+  intInRange(dims, 'options.dims', 1);
+  intInRange(centers, 'options.centers', 1);
   const random = options.random ?? seededRandom(seed);
   const c = Array.from({ length: centers * dims }, () => gaussian(random) * spread + offset);
   const data = new Float32Array(n * dims);

@@ -1,5 +1,5 @@
 /** Zipf-distributed text: the word-count data of the benchmarks and the demo. */
-import { InvalidArgumentError } from '../core/errors.js';
+import { intInRange, invalid, optionsObject, positiveInt } from '../core/validate.js';
 import { seededRandom } from './random.js';
 
 /** What `zipfTextChunks` writes. */
@@ -21,11 +21,12 @@ export interface ZipfTextOptions {
  * `\n`. Chunks let a caller write a file larger than memory; the concatenation does not depend on who consumes it.
  */
 export function* zipfTextChunks(options: ZipfTextOptions): Generator<Uint8Array> {
+  optionsObject(options, 'options', ['vocabulary', 'bytes', 'seed', 'wordsPerLine', 'linesPerChunk'], true);
   const { vocabulary, bytes, seed, wordsPerLine = 12, linesPerChunk = 2000 } = options;
-  if (vocabulary.length === 0)
-    throw new InvalidArgumentError('options.vocabulary', 'expected at least one word, got none');
-  if (!Number.isInteger(bytes) || bytes < 0)
-    throw new InvalidArgumentError('options.bytes', `expected an integer ≥ 0, got ${bytes}`);
+  if (!Array.isArray(vocabulary) || vocabulary.length === 0) throw invalid('options.vocabulary', 'an array of at least one word', vocabulary);
+  intInRange(bytes, 'options.bytes', 0);
+  positiveInt(wordsPerLine, 'options.wordsPerLine');
+  positiveInt(linesPerChunk, 'options.linesPerChunk');
   const words = [...vocabulary];
   const random = seededRandom(seed);
   for (let i = words.length - 1; i > 0; i--) {

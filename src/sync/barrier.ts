@@ -9,7 +9,7 @@
  * Words: [0] guard lock, [1] arrived this round, [2] round (bumped and notified when a round ends), [3] broken,
  * [4] the round that reset() ended (its waiters fail), [5] parties.
  */
-import { InvalidArgumentError } from '../core/errors.js';
+import { func, optional, optionsObject, positiveInt } from '../core/validate.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
 import { Lock } from './lock.js';
 import { BrokenBarrierError } from './errors.js';
@@ -45,14 +45,10 @@ export class Barrier {
   readonly timeout: number | undefined;
 
   constructor(parties: number, options?: BarrierOptions, /** @internal */ shared?: Int32Array) {
-    if (!shared && (!Number.isInteger(parties) || parties < 1)) {
-      throw new InvalidArgumentError('parties', `expected an integer >= 1, got ${String(parties)}`);
-    }
-    const action = options?.action;
-    if (action !== undefined && typeof action !== 'function') {
-      throw new InvalidArgumentError('options.action', `expected a function, got ${typeof action}`);
-    }
-    if (options?.timeout !== undefined) deadlineOf(options.timeout, 'options.timeout');
+    if (!shared) positiveInt(parties, 'parties');
+    const opts = optionsObject(options, 'options', ['action', 'timeout']);
+    const action = optional(opts.action, 'options.action', func<() => void>);
+    if (opts.timeout !== undefined) deadlineOf(opts.timeout as number, 'options.timeout');
     this.state = shared ?? sharedInt32(6, 'Barrier');
     if (!shared) {
       this.state[PARTIES] = parties;
@@ -60,7 +56,7 @@ export class Barrier {
     }
     this.guard = new Lock(this.state.subarray(0, 1));
     this.action = action;
-    this.timeout = options?.timeout;
+    this.timeout = opts.timeout as number | undefined;
     markShareable(this, barrierType);
   }
 

@@ -9,7 +9,7 @@
  * process killed while writing to a Queue's pipe does): the wait of the others ends only at their timeouts.
  */
 import { sharedInt32 } from './shared-memory.js';
-import { lockSteps, unlockWord, type Steps } from './steps.js';
+import { lockSteps, notifySleepers, unlockWord, type Steps } from './steps.js';
 import type { Deadline } from './wait.js';
 
 const PUT_LOCK = 0;
@@ -26,6 +26,8 @@ const CLOSED = 6;
 const MAXSIZE = 7;
 /** Free for the layer above (JoinableQueue's unfinished tasks). */
 export const USER_WORD = 8;
+/** Threads asleep on HEAD, TAIL, READY or SIZE: the other side notifies only when there are some. */
+const SLEEPERS = 9;
 const HEADER_WORDS = 16;
 
 /** What a put or get ended with, besides success. */
@@ -39,7 +41,11 @@ export class ByteChannel {
   readonly words: Int32Array;
   private readonly ring: Uint8Array;
   private readonly mask: number;
-  private readonly header = new Uint8Array(4);
+  /** Length prefixes, one for each side: an async put and get on one thread may both be midway. */
+  private readonly putHeader = new Uint8Array(4);
+  private readonly putHeaderView = new DataView(this.putHeader.buffer);
+  private readonly getHeader = new Uint8Array(4);
+  private readonly getHeaderView = new DataView(this.getHeader.buffer);
 
   /** `capacity`: ring bytes, rounded up to a power of two. `maxsize`: messages at most (0: unbounded). */
   static create(capacity: number, maxsize: number, what: string): ByteChannel {
@@ -90,7 +96,7 @@ export class ByteChannel {
           if (Atomics.compareExchange(w, SIZE, n, n + 1) === n) break;
           continue;
         }
-        if (!(yield [w, SIZE, n, deadline])) return Outcome.TimedOut;
+        if (!(yield [w, SIZE, n, deadline, SLEEPERS])) return Outcome.TimedOut;
         if (this.closed()) return Outcome.Closed;
       }
     } else Atomics.add(w, SIZE, 1);
@@ -99,11 +105,18 @@ export class ByteChannel {
       return Outcome.TimedOut;
     }
     try {
-      new DataView(this.header.buffer).setUint32(0, msg.length, true);
-      yield* this.write(this.header);
-      Atomics.add(w, READY, 1);
-      Atomics.notify(w, READY, 1);
-      yield* this.write(msg);
+      this.putHeaderView.setUint32(0, msg.length, true);
+      if (this.writeWhole(msg)) {
+        // All of it is in the ring: a reader never waits for its bytes.
+        Atomics.add(w, READY, 1);
+        notifySleepers(w, READY, SLEEPERS, 1);
+      } else {
+        // Longer than the room left: announce it after its length, so a reader drains the ring while it streams.
+        yield* this.write(this.putHeader);
+        Atomics.add(w, READY, 1);
+        notifySleepers(w, READY, SLEEPERS, 1);
+        yield* this.write(msg);
+      }
     } finally {
       unlockWord(w, PUT_LOCK);
     }
@@ -119,12 +132,11 @@ export class ByteChannel {
         const ready = Atomics.load(w, READY);
         if (ready > 0) break;
         if (this.closed()) return Outcome.Closed;
-        if (!(yield [w, READY, ready, deadline])) return Outcome.TimedOut;
+        if (!(yield [w, READY, ready, deadline, SLEEPERS])) return Outcome.TimedOut;
       }
       Atomics.sub(w, READY, 1);
-      const header = new Uint8Array(4);
-      yield* this.read(header);
-      const msg = into(new DataView(header.buffer).getUint32(0, true));
+      yield* this.read(this.getHeader);
+      const msg = into(this.getHeaderView.getUint32(0, true));
       yield* this.read(msg);
       this.unreserve();
       return msg;
@@ -139,7 +151,15 @@ export class ByteChannel {
     for (;;) {
       const ready = Atomics.load(w, READY);
       if (ready > 0 || this.closed()) return true;
-      if (!(yield [w, READY, ready, deadline])) return false;
+      if (!(yield [w, READY, ready, deadline, SLEEPERS])) return false;
+    }
+  }
+
+  /** Polls, without sleeping, until a message is ready or the channel is closed (true) or `until` passes (false). */
+  pollUntil(until: number): boolean {
+    for (;;) {
+      for (let i = 0; i < 64; i++) if (Atomics.load(this.words, READY) > 0 || Atomics.load(this.words, CLOSED) === 1) return true;
+      if (performance.now() >= until) return false;
     }
   }
 
@@ -150,7 +170,32 @@ export class ByteChannel {
 
   private unreserve(): void {
     Atomics.sub(this.words, SIZE, 1);
-    Atomics.notify(this.words, SIZE, 1);
+    notifySleepers(this.words, SIZE, SLEEPERS, 1);
+  }
+
+  /** Writes the header and `msg` in one go if the ring has room for both now; false (nothing written) if not. */
+  private writeWhole(msg: Uint8Array): boolean {
+    const w = this.words;
+    const cap = this.ring.length;
+    const head = w[HEAD]!;
+    const n = 4 + msg.length;
+    if (cap - ((head - Atomics.load(w, TAIL)) | 0) < n) return false;
+    this.copyIn(this.putHeader, head);
+    this.copyIn(msg, head + 4);
+    Atomics.store(w, HEAD, (head + n) | 0);
+    notifySleepers(w, HEAD, SLEEPERS);
+    return true;
+  }
+
+  /** Copies `src` into the ring at stream position `pos`, wrapping at the end. */
+  private copyIn(src: Uint8Array, pos: number): void {
+    const at = pos & this.mask;
+    const first = Math.min(src.length, this.ring.length - at);
+    if (first === src.length && first <= 8) for (let i = 0; i < first; i++) this.ring[at + i] = src[i]!;
+    else {
+      this.ring.set(first === src.length ? src : src.subarray(0, first), at);
+      if (first < src.length) this.ring.set(src.subarray(first), 0);
+    }
   }
 
   private *write(src: Uint8Array): Steps<void> {
@@ -162,7 +207,7 @@ export class ByteChannel {
       const tail = Atomics.load(w, TAIL);
       const free = cap - ((head - tail) | 0);
       if (free === 0) {
-        yield [w, TAIL, tail, Infinity];
+        yield [w, TAIL, tail, Infinity, SLEEPERS];
         continue;
       }
       const n = Math.min(free, src.length - done);
@@ -172,7 +217,7 @@ export class ByteChannel {
       if (first < n) this.ring.set(src.subarray(done + first, done + n), 0);
       done += n;
       Atomics.store(w, HEAD, (head + n) | 0);
-      Atomics.notify(w, HEAD);
+      notifySleepers(w, HEAD, SLEEPERS);
     }
   }
 
@@ -185,17 +230,20 @@ export class ByteChannel {
       const head = Atomics.load(w, HEAD);
       const used = (head - tail) | 0;
       if (used === 0) {
-        yield [w, HEAD, head, Infinity];
+        yield [w, HEAD, head, Infinity, SLEEPERS];
         continue;
       }
       const n = Math.min(used, dst.length - done);
       const at = tail & this.mask;
       const first = Math.min(n, cap - at);
-      dst.set(this.ring.subarray(at, at + first), done);
-      if (first < n) dst.set(this.ring.subarray(0, n - first), done + first);
+      if (first === n && n <= 8) for (let i = 0; i < n; i++) dst[done + i] = this.ring[at + i]!;
+      else {
+        dst.set(this.ring.subarray(at, at + first), done);
+        if (first < n) dst.set(this.ring.subarray(0, n - first), done + first);
+      }
       done += n;
       Atomics.store(w, TAIL, (tail + n) | 0);
-      Atomics.notify(w, TAIL);
+      notifySleepers(w, TAIL, SLEEPERS);
     }
   }
 }

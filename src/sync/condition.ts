@@ -4,7 +4,7 @@
  * release and its sleep is not lost (its sleep returns at once). As in Python, a woken waiter rechecks its predicate:
  * `waitFor` does so.
  */
-import { InvalidArgumentError } from '../core/errors.js';
+import { intInRange, invalid } from '../core/validate.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
 import { Lock } from './lock.js';
 import { RLock } from './rlock.js';
@@ -24,7 +24,7 @@ export class Condition {
 
   constructor(lock?: Lock | RLock, /** @internal */ seq?: Int32Array) {
     if (lock !== undefined && !(lock instanceof Lock || lock instanceof RLock)) {
-      throw new InvalidArgumentError('lock', `expected a Lock or an RLock, got ${Object.prototype.toString.call(lock)}`);
+      throw invalid('lock', 'a Lock, an RLock or undefined', lock);
     }
     this.lock = lock ?? new RLock();
     this.seq = seq ?? sharedInt32(1, 'Condition');
@@ -99,7 +99,7 @@ export class Condition {
 
   /** Wakes up to `n` waiters (default 1). Call it holding the lock. */
   notify(n = 1): void {
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('n', `expected an integer >= 0, got ${String(n)}`);
+    intInRange(n, 'n', 0);
     this.checkHeld('notify()');
     Atomics.add(this.seq, 0, 1);
     Atomics.notify(this.seq, 0, n);

@@ -2,7 +2,7 @@
  * Element types of Value and SharedArray: poolkit's names (i8 … f64, i64/u64 as BigInt) and Python's array codes,
  * mapped to the typed array that holds them.
  */
-import { InvalidArgumentError } from '../core/errors.js';
+import { invalid } from '../core/validate.js';
 
 export type CType = 'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32' | 'f32' | 'f64' | 'i64' | 'u64';
 /** Python's codes: b B h H i I l L q Q f d, and c (one byte). 'l'/'L' are 64 bits, as on 64-bit Linux. */
@@ -36,7 +36,7 @@ export function ctypeOf(code: unknown, argument: string): CType {
     if (Object.hasOwn(CTORS, code)) return code as CType;
     if (Object.hasOwn(PYTHON, code)) return PYTHON[code as PythonTypeCode];
   }
-  throw new InvalidArgumentError(argument, `expected one of ${Object.keys(CTORS).join(' ')} or a Python code (${Object.keys(PYTHON).join(' ')}), got ${describe(code)}`);
+  throw invalid(argument, `one of ${Object.keys(CTORS).join(' ')} or a Python code (${Object.keys(PYTHON).join(' ')})`, code);
 }
 
 export function arrayCtor(type: CType): TypedArrayCtor {
@@ -50,11 +50,4 @@ export function isBigType(type: CType): boolean {
 /** Atomics work on integer arrays only. */
 export function isAtomicType(type: CType): boolean {
   return type !== 'f32' && type !== 'f64';
-}
-
-export function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (v === null || typeof v !== 'object') return String(v);
-  return Object.prototype.toString.call(v);
 }

@@ -1,6 +1,6 @@
 /** Event: Python's multiprocessing.Event, a shared flag threads wait on. One word: 0 clear, 1 set. */
 import { defineShareable, markShareable } from '../pool/shareable.js';
-import { sharedInt32 } from './shared-memory.js';
+import { ownWords } from './shared-memory.js';
 import { beforeBlocking, deadlineOf, waitWord, waitWordAsync } from './wait.js';
 
 export class Event {
@@ -8,7 +8,7 @@ export class Event {
   readonly state: Int32Array;
 
   constructor(/** @internal */ shared?: Int32Array) {
-    this.state = shared ?? sharedInt32(1, 'Event');
+    this.state = ownWords(shared, 1, 'Event');
     markShareable(this, eventType);
   }
 

@@ -10,9 +10,8 @@
  * waiting on it wait until their timeout. Use timeouts where a holder may die.
  */
 import { PoolkitError } from '../core/errors.js';
-import { invalid } from '../core/validate.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
-import { sharedInt32 } from './shared-memory.js';
+import { ownWords } from './shared-memory.js';
 import { beforeBlocking, deadlineOf, SyncTimeoutError, waitWord, waitWordAsync } from './wait.js';
 
 const FREE = 0;
@@ -24,11 +23,7 @@ export class Lock {
   readonly state: Int32Array;
 
   constructor(/** @internal */ shared?: Int32Array) {
-    // Only revival passes a word (a lock's own, from another thread); `new Lock()` takes no arguments.
-    if (shared !== undefined && !(shared instanceof Int32Array && shared.length >= 1 && typeof SharedArrayBuffer === 'function' && shared.buffer instanceof SharedArrayBuffer)) {
-      throw invalid('shared', 'no argument (a Lock allocates its own shared word)', shared);
-    }
-    this.state = shared ?? sharedInt32(1, 'Lock');
+    this.state = ownWords(shared, 1, 'Lock');
     markShareable(this, lockType);
   }
 

@@ -3,6 +3,7 @@
  * (src/sync/byte-channel.ts), so either end may be used from any thread; messages are copies of structured-clone
  * data of any size. Closing an end closes both directions: the other end reads what is left, then gets EOFError.
  */
+import { boolean } from '../core/validate.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
 import { ByteChannel, Outcome } from './byte-channel.js';
 import { ClosedError, EOFError } from './errors.js';
@@ -99,6 +100,7 @@ export class Connection<T = unknown> {
 
 /** `[a, b]`: what one sends the other receives. `duplex = false` gives `[reader, writer]`, as in Python. */
 export function Pipe<T = unknown>(duplex = true): [Connection<T>, Connection<T>] {
+  boolean(duplex, 'duplex');
   const ab = ByteChannel.create(CAPACITY, 0, 'Pipe');
   if (!duplex) return [new Connection({ send: null, recv: ab.words }), new Connection({ send: ab.words, recv: null })];
   const ba = ByteChannel.create(CAPACITY, 0, 'Pipe');

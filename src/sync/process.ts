@@ -8,12 +8,12 @@
  * Exit codes follow Python: 0 when the target returned (or its promise resolved), 1 when it threw (the error is
  * `process.error`), the code passed to `process.exit(n)` in the target, -15 after `terminate()`, -9 after `kill()`.
  */
-import { InvalidArgumentError, WorkerCrashedError } from '../core/errors.js';
+import { WorkerCrashedError } from '../core/errors.js';
+import { boolean, intInRange, invalid, optional, optionsObject, string } from '../core/validate.js';
 import { platform } from '../core/platform.js';
 import { Pool } from '../pool/pool.js';
 import { resolveTask, type TaskLike } from '../pool/task-ref.js';
 import { threadIdentity } from '../pool/thread-identity.js';
-import { describe } from './ctypes.js';
 import { deadlineOf, timeLeft } from './wait.js';
 import { sharedInt32 } from './shared-memory.js';
 
@@ -79,14 +79,13 @@ export class Process<A extends unknown[] = unknown[]> {
   private stopping: number | undefined;
 
   constructor(options: ProcessOptions<A>) {
-    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', `expected an object, got ${describe(options)}`);
-    resolveTask(options.target, 'options.target');
-    if (options.args !== undefined && !Array.isArray(options.args)) throw new InvalidArgumentError('options.args', `expected an array, got ${describe(options.args)}`);
-    if (options.name !== undefined && typeof options.name !== 'string') throw new InvalidArgumentError('options.name', `expected a string, got ${describe(options.name)}`);
-    this.target = options.target;
-    this.args = options.args ?? ([] as unknown as A);
-    this.name = options.name ?? `Process-${++created}`;
-    this.daemon = options.daemon ?? false;
+    const opts = optionsObject(options, 'options', ['target', 'args', 'name', 'daemon'], true);
+    resolveTask(opts.target as TaskLike<A>, 'options.target');
+    if (opts.args !== undefined && !Array.isArray(opts.args)) throw invalid('options.args', 'an array', opts.args);
+    this.target = opts.target as TaskLike<A>;
+    this.args = (opts.args ?? []) as A;
+    this.name = optional(opts.name, 'options.name', (v, path) => string(v, path, true)) ?? `Process-${++created}`;
+    this.daemon = optional(opts.daemon, 'options.daemon', boolean) ?? false;
   }
 
   /** The worker thread's ident (Python's pid); undefined until started. */
@@ -101,7 +100,7 @@ export class Process<A extends unknown[] = unknown[]> {
 
   /** Starts the target in a worker. A Process starts once. */
   start(): void {
-    if (this.worker || this.done) throw new InvalidArgumentError('start()', 'expected a Process not yet started, got one already started');
+    if (this.worker || this.done) throw invalid('start()', 'a Process not yet started', this, 'this one was started already');
     const w = takeWarm();
     this.worker = w;
     children.add(this);
@@ -116,8 +115,8 @@ export class Process<A extends unknown[] = unknown[]> {
 
   /** Resolves when the target has finished, or after `timeoutMs` (check `isAlive()` / `exitCode` then). */
   async join(timeoutMs?: number): Promise<void> {
-    if (!this.done) throw new InvalidArgumentError('join()', 'expected a started Process, got one not started');
     const deadline = deadlineOf(timeoutMs);
+    if (!this.done) throw invalid('join()', 'a started Process', this, 'this one was never started');
     if (deadline === Infinity) return this.done;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([this.done, new Promise<void>((r) => (timer = setTimeout(r, timeLeft(deadline))))]);
@@ -197,6 +196,7 @@ function fillWarm(): void {
  * when it is ready.
  */
 export async function prewarmProcesses(count = SPARE): Promise<void> {
+  intInRange(count, 'count', 0, 1024);
   const ws = Array.from({ length: count }, () => startWarm());
   await Promise.all(ws.map((w) => w.pool.apply(() => 0)));
   warm.push(...ws);

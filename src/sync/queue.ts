@@ -4,14 +4,13 @@
  * shared memory (src/sync/byte-channel.ts). `put`/`get` block (workers, Node's main thread); `putAsync`/`getAsync`
  * work everywhere.
  */
-import { InvalidArgumentError } from '../core/errors.js';
+import { boolean, intInRange, optional, optionsObject } from '../core/validate.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
 import { ByteChannel, Outcome } from './byte-channel.js';
 import { ClosedError, QueueEmptyError, QueueFullTimeoutError } from './errors.js';
 import { deserialize, serialize } from './serialize.js';
 import { runAsync, runBlocking } from './steps.js';
 import { deadlineOf } from './wait.js';
-import { describe } from './ctypes.js';
 
 export interface QueueOptions {
   /** At most this many items queued (default 0: no limit); `put` waits for room. */
@@ -43,15 +42,9 @@ export class Queue<T = unknown> {
   constructor(options?: QueueOptions, /** @internal */ shared?: Int32Array) {
     if (shared) this.channel = new ByteChannel(shared);
     else {
-      if (options !== undefined && (typeof options !== 'object' || options === null)) {
-        throw new InvalidArgumentError('options', `expected an object, got ${describe(options)}`);
-      }
-      const maxsize = options?.maxsize ?? 0;
-      if (!Number.isInteger(maxsize) || maxsize < 0) throw new InvalidArgumentError('options.maxsize', `expected an integer >= 0, got ${describe(maxsize)}`);
-      const capacity = options?.capacity ?? DEFAULT_CAPACITY;
-      if (!Number.isInteger(capacity) || capacity < 1024 || capacity > 1 << 30) {
-        throw new InvalidArgumentError('options.capacity', `expected an integer of bytes from 1024 to 2^30, got ${describe(capacity)}`);
-      }
+      const opts = optionsObject(options, 'options', new.target === SimpleQueue ? ['capacity'] : ['maxsize', 'capacity']);
+      const maxsize = optional(opts.maxsize, 'options.maxsize', (v, path) => intInRange(v, path, 0)) ?? 0;
+      const capacity = optional(opts.capacity, 'options.capacity', (v, path) => intInRange(v, path, 1024, 2 ** 30, 'bytes, 1 KiB to 1 GiB')) ?? DEFAULT_CAPACITY;
       this.channel = ByteChannel.create(capacity, maxsize, new.target.name);
     }
     markShareable(this, queueCodecs.get(new.target) ?? queueType);
@@ -59,7 +52,7 @@ export class Queue<T = unknown> {
 
   /** Puts `item` (a copy), waiting for room when the queue is bounded and full. */
   put(item: T, options?: PutOptions): void {
-    const deadline = putDeadline(options);
+    const deadline = callDeadline(options);
     const bytes = serialize(item);
     this.counted(1);
     let out = Outcome.Closed;
@@ -71,7 +64,7 @@ export class Queue<T = unknown> {
   }
 
   async putAsync(item: T, options?: PutOptions): Promise<void> {
-    const deadline = putDeadline(options);
+    const deadline = callDeadline(options);
     // Copied: the serializer's buffer is reused by the next put on this thread, which may run while this one waits.
     const bytes = serialize(item).slice();
     this.counted(1);
@@ -90,12 +83,12 @@ export class Queue<T = unknown> {
 
   /** Takes the oldest item, waiting for one (up to `timeout`); QueueEmptyError when none came. */
   get(options?: GetOptions): T {
-    const out = runBlocking(this.channel.get(getDeadline(options), bytesFor), 'Queue.get');
+    const out = runBlocking(this.channel.get(callDeadline(options), bytesFor), 'Queue.get');
     return this.afterGet(out, options);
   }
 
   async getAsync(options?: GetOptions): Promise<T> {
-    const out = await runAsync(this.channel.get(getDeadline(options), bytesFor));
+    const out = await runAsync(this.channel.get(callDeadline(options), bytesFor));
     return this.afterGet(out, options);
   }
 
@@ -145,20 +138,20 @@ export class Queue<T = unknown> {
 /** Python's SimpleQueue: an unbounded Queue. */
 export class SimpleQueue<T = unknown> extends Queue<T> {
   constructor(options?: Omit<QueueOptions, 'maxsize'>, /** @internal */ shared?: Int32Array) {
-    super({ capacity: options?.capacity }, shared);
+    super(options, shared);
   }
 }
 
 const bytesFor = (n: number) => new Uint8Array(n);
 
-function putDeadline(options: PutOptions | undefined): number {
-  if (options?.block === false) return deadlineOf(0, 'options.timeout');
-  return deadlineOf(options?.timeout, 'options.timeout');
+/** The deadline `options` ({ block, timeout }, both optional) ask for; a non-blocking call has one of now. */
+function callDeadline(options: PutOptions | GetOptions | undefined): number {
+  const opts = optionsObject(options, 'options', ['block', 'timeout']);
+  const block = optional(opts.block, 'options.block', boolean) ?? true;
+  const deadline = deadlineOf(opts.timeout as number | undefined, 'options.timeout');
+  return block ? deadline : deadlineOf(0);
 }
 
-function getDeadline(options: GetOptions | undefined): number {
-  return putDeadline(options);
-}
 
 export const queueType = defineShareable<Queue, Int32Array>({
   tag: 'poolkit.Queue',

@@ -9,7 +9,7 @@ import { defineShareable, markShareable } from '../pool/shareable.js';
 import { threadIdentity } from '../pool/thread-identity.js';
 import { Lock } from './lock.js';
 import { LockNotOwnedError } from './errors.js';
-import { sharedInt32 } from './shared-memory.js';
+import { ownWords } from './shared-memory.js';
 import { SyncTimeoutError } from './wait.js';
 
 const OWNER = 1;
@@ -21,7 +21,7 @@ export class RLock {
   private readonly inner: Lock;
 
   constructor(/** @internal */ shared?: Int32Array) {
-    this.state = shared ?? sharedInt32(3, 'RLock');
+    this.state = ownWords(shared, 3, 'RLock');
     this.inner = new Lock(this.state.subarray(0, 1));
     markShareable(this, rlockType);
   }

@@ -2,7 +2,7 @@
  * Semaphore and BoundedSemaphore: Python's counters of free permits, on shared words. [0] the permits left, [1] the
  * number of sleepers (release notifies only when someone sleeps), [2] the bound (-1: none).
  */
-import { InvalidArgumentError } from '../core/errors.js';
+import { intInRange, positiveInt } from '../core/validate.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
 import { SemaphoreOverflowError } from './errors.js';
 import { sharedInt32 } from './shared-memory.js';
@@ -20,9 +20,7 @@ export class Semaphore {
   constructor(value: number = 1, /** @internal */ shared?: Int32Array) {
     if (shared) this.state = shared;
     else {
-      if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
-        throw new InvalidArgumentError('value', `expected an integer >= 0, got ${String(value)}`);
-      }
+      intInRange(value, 'value', 0, 0x7fffffff, 'a 32-bit count');
       this.state = sharedInt32(3, new.target.name);
       this.state[VALUE] = value;
       this.state[BOUND] = -1;
@@ -62,7 +60,7 @@ export class Semaphore {
 
   /** Returns `n` permits (default 1), waking as many sleepers. */
   release(n = 1): void {
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('n', `expected an integer >= 1, got ${String(n)}`);
+    positiveInt(n, 'n');
     const bound = this.state[BOUND]!;
     if (bound >= 0) {
       for (;;) {

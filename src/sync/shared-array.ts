@@ -3,9 +3,11 @@
  * arrays over shared memory already cross to workers as views of the same memory, so `arr[i] *= 2` in a task
  * changes the host's array. Guard read-modify-writes with a Lock (or use Atomics on integer types).
  */
-import { InvalidArgumentError } from '../core/errors.js';
-import { arrayCtor, ctypeOf, describe, isBigType, type ArrayOf, type TypeCode } from './ctypes.js';
+import { invalid } from '../core/validate.js';
+import { arrayCtor, ctypeOf, isBigType, type ArrayOf, type TypeCode } from './ctypes.js';
 import { SharedMemoryUnavailableError } from './shared-memory.js';
+
+const LENGTH_OR_ITEMS = 'a length (an integer at least 0) or an iterable of numbers';
 
 /**
  * A typed array of `type` over new shared memory: `lengthOrItems` elements, zeroed, or a copy of an iterable.
@@ -18,12 +20,12 @@ export function SharedArray<T extends TypeCode>(type: T, lengthOrItems: number |
   const bytes = (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
   if (typeof lengthOrItems === 'number') {
     if (!Number.isInteger(lengthOrItems) || lengthOrItems < 0) {
-      throw new InvalidArgumentError('lengthOrItems', `expected a length (an integer >= 0) or an iterable, got ${describe(lengthOrItems)}`);
+      throw invalid('lengthOrItems', LENGTH_OR_ITEMS, lengthOrItems);
     }
     return new Ctor(new SharedArrayBuffer(lengthOrItems * bytes)) as ArrayOf[T];
   }
   if (lengthOrItems === null || typeof (lengthOrItems as Iterable<unknown>)?.[Symbol.iterator] !== 'function') {
-    throw new InvalidArgumentError('lengthOrItems', `expected a length (an integer >= 0) or an iterable, got ${describe(lengthOrItems)}`);
+    throw invalid('lengthOrItems', LENGTH_OR_ITEMS, lengthOrItems);
   }
   const items = Array.from(lengthOrItems);
   const big = isBigType(ctype);
@@ -31,7 +33,7 @@ export function SharedArray<T extends TypeCode>(type: T, lengthOrItems: number |
   for (let i = 0; i < items.length; i++) {
     const v = items[i];
     if (big ? typeof v !== 'bigint' : typeof v !== 'number') {
-      throw new InvalidArgumentError(`lengthOrItems[${i}]`, `expected a ${big ? 'bigint' : 'number'}, got ${describe(v)}`);
+      throw invalid(`lengthOrItems[${i}]`, big ? 'a bigint' : 'a number', v);
     }
     (out as unknown as (number | bigint)[])[i] = v;
   }

@@ -1,12 +1,26 @@
 /**
  * One algorithm, two ways to wait. The queue, pipe and manager algorithms are generators that yield each wait they
- * need (`[word, index, expected, deadline]`) and get back whether there was time left; `runBlocking` answers with
- * Atomics.wait, `runAsync` with Atomics.waitAsync. So `put` and `putAsync` share every line but the wait.
+ * need (`[word, index, expected, deadline, sleepers?]`) and get back whether there was time left; `runBlocking`
+ * answers with Atomics.wait, `runAsync` with Atomics.waitAsync. So `put` and `putAsync` share every line but the wait.
+ *
+ * A step may name a `sleepers` word (in the same array): the runner counts itself there while it sleeps, so the
+ * other side can skip Atomics.notify when nobody sleeps (`notifySleepers`). A notify costs about as much as a small
+ * message; most of the time the other side is awake.
  */
 import { beforeBlocking, waitWord, waitWordAsync, type Deadline } from './wait.js';
 
-export type WaitStep = readonly [word: Int32Array, index: number, expected: number, deadline: Deadline];
+export type WaitStep = readonly [word: Int32Array, index: number, expected: number, deadline: Deadline, sleepers?: number];
 export type Steps<T> = Generator<WaitStep, T, boolean>;
+
+/**
+ * How long a blocking runner polls the word before it sleeps, adapted per thread: a peer running on another core
+ * answers within microseconds, far sooner than a futex sleep and wake-up, so a poll that paid off doubles the next
+ * one (up to SPIN_MAX_MS); but a peer waiting for this thread's core cannot answer until this thread sleeps, so a
+ * poll that ran out halves it (down to SPIN_MIN_MS, which still notices a peer answering at once).
+ */
+const SPIN_MAX_MS = 0.05;
+const SPIN_MIN_MS = 0.002;
+let spinMs = SPIN_MAX_MS;
 
 /** Runs `steps` on this thread, sleeping in Atomics.wait; `what` names the call in BlockingNotAllowedError. */
 export function runBlocking<T>(steps: Steps<T>, what: string): T {
@@ -14,8 +28,16 @@ export function runBlocking<T>(steps: Steps<T>, what: string): T {
   if (r.done) return r.value;
   beforeBlocking(what);
   for (;;) {
-    const [word, index, expected, deadline] = r.value;
-    r = steps.next(waitWord(word, index, expected, deadline));
+    const [word, index, expected, deadline, sleepers] = r.value;
+    let ok: boolean;
+    if (spin(word, index, expected, deadline)) ok = true;
+    else if (sleepers === undefined) ok = waitWord(word, index, expected, deadline);
+    else {
+      Atomics.add(word, sleepers, 1);
+      ok = waitWord(word, index, expected, deadline);
+      Atomics.sub(word, sleepers, 1);
+    }
+    r = steps.next(ok);
     if (r.done) return r.value;
   }
 }
@@ -24,10 +46,39 @@ export function runBlocking<T>(steps: Steps<T>, what: string): T {
 export async function runAsync<T>(steps: Steps<T>): Promise<T> {
   let r = steps.next(true);
   while (!r.done) {
-    const [word, index, expected, deadline] = r.value;
-    r = steps.next(await waitWordAsync(word, index, expected, deadline));
+    const [word, index, expected, deadline, sleepers] = r.value;
+    if (sleepers !== undefined) Atomics.add(word, sleepers, 1);
+    const ok = await waitWordAsync(word, index, expected, deadline);
+    if (sleepers !== undefined) Atomics.sub(word, sleepers, 1);
+    r = steps.next(ok);
   }
   return r.value;
+}
+
+/** Polls until `word[index]` leaves `expected`, for this thread's poll time (never past `deadline`): true if it did. */
+function spin(word: Int32Array, index: number, expected: number, deadline: Deadline): boolean {
+  const until = Math.min(performance.now() + spinMs, deadline);
+  for (;;) {
+    for (let i = 0; i < 64; i++) {
+      if (Atomics.load(word, index) !== expected) {
+        spinMs = Math.min(SPIN_MAX_MS, spinMs * 2);
+        return true;
+      }
+    }
+    if (performance.now() >= until) {
+      spinMs = Math.max(SPIN_MIN_MS, spinMs / 2);
+      return false;
+    }
+  }
+}
+
+/**
+ * Wakes up to `count` threads sleeping on `word[index]`, if any step that names `sleepers` sleeps now. Called after
+ * the store the sleepers wait for: with sequentially consistent atomics, a sleeper not counted yet will see that
+ * store when it goes to sleep and not sleep.
+ */
+export function notifySleepers(word: Int32Array, index: number, sleepers: number, count?: number): void {
+  if (Atomics.load(word, sleepers) > 0) Atomics.notify(word, index, count);
 }
 
 /** Takes the lock word `state[index]` (Lock's protocol: 0 free, 1 held, 2 held with waiters). False on timeout. */

@@ -3,9 +3,10 @@
  * (atomically for integer types); `v.value += 1` is a read then a write, so guard it with `getLock()` when several
  * threads update it. A Value carries a lock (a new RLock by default, as in Python); a RawValue has none.
  */
-import { InvalidArgumentError, PoolkitError } from '../core/errors.js';
+import { PoolkitError } from '../core/errors.js';
+import { invalid, optionsObject } from '../core/validate.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
-import { arrayCtor, ctypeOf, describe, isAtomicType, isBigType, type CType, type ElementOf, type TypeCode } from './ctypes.js';
+import { arrayCtor, ctypeOf, isAtomicType, isBigType, type CType, type ElementOf, type TypeCode } from './ctypes.js';
 import { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 import { SharedMemoryUnavailableError } from './shared-memory.js';
@@ -41,7 +42,7 @@ export class RawValue<T extends TypeCode = TypeCode> {
       if (initial !== undefined) {
         const big = isBigType(this.ctype);
         if (big ? typeof initial !== 'bigint' : typeof initial !== 'number') {
-          throw new InvalidArgumentError('initial', `expected a ${big ? 'bigint' : 'number'}, got ${describe(initial)}`);
+          throw invalid('initial', big ? 'a bigint' : 'a number', initial);
         }
         this.value = initial;
       }
@@ -70,12 +71,12 @@ export class Value<T extends TypeCode = TypeCode> extends RawValue<T> {
 
   constructor(type: T, initial?: ElementOf<T>, options?: ValueOptions, /** @internal */ shared?: Descriptor) {
     super(type, initial, shared?.cell);
-    const lock = options?.lock ?? true;
+    const lock = shared ? null : (optionsObject(options, 'options', ['lock']).lock ?? true);
     if (shared) this.lock = shared.lock;
     else if (lock === true) this.lock = new RLock();
     else if (lock === false) this.lock = null;
     else if (lock instanceof Lock || lock instanceof RLock) this.lock = lock;
-    else throw new InvalidArgumentError('options.lock', `expected a boolean, a Lock or an RLock, got ${describe(lock)}`);
+    else throw invalid('options.lock', 'true, false, a Lock or an RLock', lock);
     markShareable(this, valueType as never);
   }
 
