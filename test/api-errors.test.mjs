@@ -87,6 +87,13 @@ const calls = {
     ],
     noOptions: 'task(url, name) takes two values, no options object',
   },
+  defineTasks: {
+    bad: [
+      ['defineTasks("tasks.js")', () => api.defineTasks('tasks.js'), 'url'],
+      ['defineTasks(42)', () => api.defineTasks(42), 'url'],
+    ],
+    noOptions: 'defineTasks(url) takes a module URL, no options object',
+  },
   kmeans: {
     bad: [
       ['k 0', () => api.kmeans(ok, { k: 0, dims: 2 }), 'options.k'],
@@ -355,6 +362,8 @@ const inputless = {
   activeChildren: () => assert.deepEqual(api.activeChildren(), []),
   cpuCount: () => assert.ok(Number.isInteger(api.cpuCount()) && api.cpuCount() >= 1),
   releaseProcesses: async () => assert.equal(await api.releaseProcesses(), undefined),
+  // Outside a task there is nobody to report to: progress() is a no-op, never an error.
+  progress: () => assert.equal(api.progress(0.5), undefined),
 };
 
 /** The error classes: each a PoolkitError with its own stable code, built as poolkit builds it. */
