@@ -1,6 +1,7 @@
 /** Host platform adapter for browsers: module Web Workers, assets fetched relative to the bundle. */
 import type { HostPlatform, SpawnOptions, WorkerEvents, WorkerPort } from './platform.js';
 import { PoolkitError } from './errors.js';
+import { messageTurn } from './macrotask.js';
 
 // The browser build is one bundle at dist/browser/index.js with the worker beside it.
 const workerUrl = new URL('./worker.js', import.meta.url);
@@ -57,14 +58,5 @@ export const browserPlatform: HostPlatform = {
     return new Uint8Array(await res.arrayBuffer());
   },
   sharedMemoryAvailable: () => typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated === true,
-  macrotask: () =>
-    // A message, not setTimeout(0): nested timeouts are clamped to 4 ms.
-    new Promise((resolve) => {
-      const { port1, port2 } = new MessageChannel();
-      port1.onmessage = () => {
-        port1.close();
-        resolve();
-      };
-      port2.postMessage(null);
-    }),
+  macrotask: messageTurn,
 };

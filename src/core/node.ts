@@ -7,6 +7,7 @@ import { throwIfAborted } from './errors.js';
 import { invalid } from './validate.js';
 import { readFully } from './node-file.js';
 import { processTransport } from './node-process.js';
+import { macrotask } from './macrotask.js';
 
 // Bundled by the build from worker/node.js: one file loads faster than a module graph. The path goes through ../worker/
 // so it also holds in the CLI bundle (dist/cli/main.js).
@@ -74,5 +75,5 @@ export const nodePlatform: HostPlatform = {
     }
     return { path, size: info.size, chunks: chunks(), readAt: (target, position) => readFully(handle.fd, target, position), close };
   },
-  macrotask: () => new Promise((resolve) => setImmediate(resolve)),
+  macrotask,
 };

@@ -4,6 +4,7 @@
  * A cancel (the consumer broke out, or aborted) calls the iterator's return(), which runs the generator's `finally`.
  */
 import type { WorkerMessage } from '../protocol.js';
+import { macrotask } from '../../core/macrotask.js';
 
 /** Values sent in one message at most; a sync generator fills a batch without returning to the event loop. */
 const MAX_BATCH = 256;
@@ -16,20 +17,6 @@ export interface StreamControl {
 }
 
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
-
-/** Resolves after pending messages had a turn (credit and cancel arrive as messages). */
-const turn: () => Promise<void> =
-  typeof setImmediate === 'function'
-    ? () => new Promise((resolve) => setImmediate(resolve))
-    : () =>
-        new Promise((resolve) => {
-          const { port1, port2 } = new MessageChannel();
-          port1.onmessage = () => {
-            port1.close();
-            resolve();
-          };
-          port2.postMessage(null);
-        });
 
 export function toIterator(v: unknown): AnyIterator {
   if (v !== null && typeof v === 'object') {
@@ -99,7 +86,7 @@ export async function driveStream(id: number, it: AnyIterator, post: (m: WorkerM
         return last.value;
       }
       // Let credit and cancel messages in before the next batch.
-      await turn();
+      await macrotask();
     }
     return undefined;
   } finally {
