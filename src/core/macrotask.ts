@@ -15,6 +15,10 @@ export function messageTurn(): Promise<void> {
   });
 }
 
+// Read from globalThis: this module is also compiled for browsers, whose types have no setImmediate.
+const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+
 /** setImmediate where there is one (Node), else a message turn (browsers, Web Workers). */
-export const macrotask: () => Promise<void> =
-  typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : messageTurn;
+export const macrotask: () => Promise<void> = immediate
+  ? () => new Promise((resolve) => immediate(() => resolve()))
+  : messageTurn;
