@@ -109,7 +109,12 @@ function machineDifferences(a: Record<string, unknown>, b: Record<string, unknow
 
 export function compareCommand(argv: readonly string[], io: Io): Promise<number> {
   return runCommand(compareSpec, argv, io, async ({ values, positionals }) => {
-    const [a, b] = await Promise.all([load(positionals[0]!, 'A.json'), load(positionals[1]!, 'B.json')]);
+    // Both files are read at once, but a bad A.json is reported before a bad B.json, whichever read fails first.
+    const settled = await Promise.allSettled([load(positionals[0]!, 'A.json'), load(positionals[1]!, 'B.json')]);
+    const [a, b] = settled.map((r) => {
+      if (r.status === 'rejected') throw r.reason;
+      return r.value;
+    });
     const result = compareTables(a.tables, b.tables);
     const differs = machineDifferences(a.machine, b.machine);
     if (!result.cases.length)
