@@ -35,7 +35,6 @@ const CASES = [
   { id: 'b', n: 200_000 / scale, dims: 128, k: 256, slowIters: quick ? 1 : 2 },
 ];
 
-
 /**
  * Overlapping Gaussian blobs (k centres, spread 2, unit noise), so labels keep moving for all 20 iterations, then k
  * distinct random rows (drawn from the same stream) as the initial centroids every contender starts from.
@@ -47,7 +46,8 @@ function makeCase({ n, dims, k }, seed = 20240611) {
   const used = new Set();
   for (let c = 0; c < k; c++) {
     let r;
-    do r = Math.floor(random() * n); while (used.has(r));
+    do r = Math.floor(random() * n);
+    while (used.has(r));
     used.add(r);
     init.set(data.subarray(r * dims, r * dims + dims), c * dims);
   }
@@ -99,7 +99,18 @@ import(w.url).then(({ kmeans }) => {
 /** One ml-kmeans run in a fresh worker (number[][] rows built there, untimed). */
 function runMlKmeans(data, init, c) {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(ML_WORKER, { eval: true, workerData: { url: import.meta.resolve('ml-kmeans'), data, init, n: c.n, dims: c.dims, k: c.k, iters: c.slowIters } });
+    const worker = new Worker(ML_WORKER, {
+      eval: true,
+      workerData: {
+        url: import.meta.resolve('ml-kmeans'),
+        data,
+        init,
+        n: c.n,
+        dims: c.dims,
+        k: c.k,
+        iters: c.slowIters,
+      },
+    });
     worker.once('message', (r) => {
       resolve(r);
       void worker.terminate();
@@ -115,10 +126,27 @@ function poolkitContender(name, data, init, c, options, iters) {
       collect();
       const stamps = [];
       const t0 = performance.now();
-      const r = await kmeans(data, { k: c.k, dims: c.dims, init, maxIter: iters, tol: 0, ...options, onProgress: () => stamps.push(performance.now()) });
+      const r = await kmeans(data, {
+        k: c.k,
+        dims: c.dims,
+        init,
+        maxIter: iters,
+        tol: 0,
+        ...options,
+        onProgress: () => stamps.push(performance.now()),
+      });
       const seconds = (performance.now() - t0) / 1000;
-      const steps = stamps.slice(1).map((t, i) => t - stamps[i]).sort((a, b) => a - b);
-      return { seconds, iterations: r.iterations, inertia: r.inertia, threads: r.threads, steadyMsPerIter: steps.length ? steps[steps.length >> 1] : NaN };
+      const steps = stamps
+        .slice(1)
+        .map((t, i) => t - stamps[i])
+        .sort((a, b) => a - b);
+      return {
+        seconds,
+        iterations: r.iterations,
+        inertia: r.inertia,
+        threads: r.threads,
+        steadyMsPerIter: steps.length ? steps[steps.length >> 1] : NaN,
+      };
     },
   };
 }
@@ -141,18 +169,18 @@ try {
       poolkitContender('poolkit wasm (2 threads)', data, init, c, { backend: 'wasm', threads: 2 }, ITER),
       poolkitContender('poolkit wasm (1 thread)', data, init, c, { backend: 'wasm', threads: 1 }, ITER),
     ];
-    if (fast) contenders.push(unavailable('poolkit js', 'left out by --fast'), unavailable('ml-kmeans', 'left out by --fast'));
-    else contenders.push(
-      poolkitContender('poolkit js', data, init, c, { backend: 'js' }, c.slowIters),
-      {
+    if (fast)
+      contenders.push(unavailable('poolkit js', 'left out by --fast'), unavailable('ml-kmeans', 'left out by --fast'));
+    else
+      contenders.push(poolkitContender('poolkit js', data, init, c, { backend: 'js' }, c.slowIters), {
         // In a worker of its own: its million small arrays (and their garbage collection) stay out of this isolate,
         // where background GC threads would otherwise compete with the wasm threads for the two cores.
         name: 'ml-kmeans',
         prepare: () => void import.meta.resolve('ml-kmeans'),
         run: () => (collect(), runMlKmeans(shared, init, c)),
-      },
-    );
-    if (!haveSklearn) contenders.push(unavailable('scikit-learn (lloyd, 2 threads)', `scikit-learn not importable by ${PYTHON}`));
+      });
+    if (!haveSklearn)
+      contenders.push(unavailable('scikit-learn (lloyd, 2 threads)', `scikit-learn not importable by ${PYTHON}`));
     else {
       contenders.push({
         name: 'scikit-learn (lloyd, 2 threads)',
@@ -165,7 +193,11 @@ try {
     const r = await compare(contenders, { reps, warmup: 1 });
     const msPerIter = (x, seconds) => (seconds * 1000) / (x.extra.iterations || 1);
     const baseline = haveSklearn ? 'scikit-learn (lloyd, 2 threads)' : 'ml-kmeans';
-    const t = table(`k-means (${c.id}): n=${c.n.toLocaleString('en-US')} d=${c.dims} k=${c.k}, ms per iteration (lower is better)`, r, { baseline, metric: msPerIter, label: 'ms/iter', higherIsBetter: false });
+    const t = table(
+      `k-means (${c.id}): n=${c.n.toLocaleString('en-US')} d=${c.dims} k=${c.k}, ms per iteration (lower is better)`,
+      r,
+      { baseline, metric: msPerIter, label: 'ms/iter', higherIsBetter: false },
+    );
     const get = (name) => r.find((x) => x.name === name);
     const per = (name) => (get(name) ? msPerIter(get(name), get(name).median) : NaN);
     const flops = 2 * c.n * c.k * c.dims; // one multiply and one add per (row, centroid, feature)
@@ -178,8 +210,16 @@ try {
       vsMlKmeans: per('ml-kmeans') / w2,
       threadScaling: per('poolkit wasm (1 thread)') / w2,
     };
-    log(`  wasm 2 threads: ${w2.toFixed(1)} ms/iter (${summary.wasm2Gflops.toFixed(1)} GFLOP/s; steady ${summary.wasm2SteadyMsPerIter?.toFixed(1)} ms), ` +
-      [Number.isFinite(summary.vsSklearn) && `${summary.vsSklearn.toFixed(2)}× scikit-learn`, Number.isFinite(summary.vsMlKmeans) && `${summary.vsMlKmeans.toFixed(1)}× ml-kmeans`, `${summary.threadScaling.toFixed(2)}× 1 thread`].filter(Boolean).join(', '));
+    log(
+      `  wasm 2 threads: ${w2.toFixed(1)} ms/iter (${summary.wasm2Gflops.toFixed(1)} GFLOP/s; steady ${summary.wasm2SteadyMsPerIter?.toFixed(1)} ms), ` +
+        [
+          Number.isFinite(summary.vsSklearn) && `${summary.vsSklearn.toFixed(2)}× scikit-learn`,
+          Number.isFinite(summary.vsMlKmeans) && `${summary.vsMlKmeans.toFixed(1)}× ml-kmeans`,
+          `${summary.threadScaling.toFixed(2)}× 1 thread`,
+        ]
+          .filter(Boolean)
+          .join(', '),
+    );
     results.push({ case: c.id, n: c.n, dims: c.dims, k: c.k, iterations: ITER, table: t, results: r, summary });
   }
 } finally {

@@ -87,7 +87,12 @@ const cases = {
   },
   queue: async (n) => {
     const q = new Queue();
-    const producing = pool.apply((q, n) => { for (let i = 0; i < n; i++) q.put(i); }, [q, n]);
+    const producing = pool.apply(
+      (q, n) => {
+        for (let i = 0; i < n; i++) q.put(i);
+      },
+      [q, n],
+    );
     q.get();
     const t = performance.now();
     for (let i = 1; i < n; i++) q.get();
@@ -97,7 +102,14 @@ const cases = {
   },
   value: async (n) => {
     const v = new Value('i', 0);
-    const inc = (v, n) => { const l = v.getLock(); for (let i = 0; i < n; i++) { l.acquire(); v.value += 1; l.release(); } };
+    const inc = (v, n) => {
+      const l = v.getLock();
+      for (let i = 0; i < n; i++) {
+        l.acquire();
+        v.value += 1;
+        l.release();
+      }
+    };
     const t = performance.now();
     const ps = [0, 1, 2, 3].map(() => new Process({ target: inc, args: [v, n] }));
     for (const p of ps) p.start();
@@ -108,7 +120,12 @@ const cases = {
   },
   pipe: async (n) => {
     const [a, b] = Pipe();
-    const echo = pool.apply((c, n) => { for (let i = 0; i < n; i++) c.send(c.recv()); }, [b, n + 1]);
+    const echo = pool.apply(
+      (c, n) => {
+        for (let i = 0; i < n; i++) c.send(c.recv());
+      },
+      [b, n + 1],
+    );
     a.send(0);
     a.recv();
     const t = performance.now();
@@ -132,7 +149,17 @@ const cases = {
   manager: async (n) => {
     const m = new Manager();
     const d = m.dict();
-    const s = await pool.apply((d, n) => { const t = performance.now(); for (let i = 0; i < n; i++) { d.set(i, i); d.get(i); } return (performance.now() - t) / 1e3; }, [d, n]);
+    const s = await pool.apply(
+      (d, n) => {
+        const t = performance.now();
+        for (let i = 0; i < n; i++) {
+          d.set(i, i);
+          d.get(i);
+        }
+        return (performance.now() - t) / 1e3;
+      },
+      [d, n],
+    );
     await m.shutdown();
     return s;
   },
@@ -147,7 +174,9 @@ const units = {
   manager: ['k set+get/s', (n, s) => n / s / 1e3, true],
 };
 
-const casesFlag = process.argv.includes('--cases') ? process.argv[process.argv.indexOf('--cases') + 1] ?? '' : undefined;
+const casesFlag = process.argv.includes('--cases')
+  ? (process.argv[process.argv.indexOf('--cases') + 1] ?? '')
+  : undefined;
 const only = casesFlag?.split(',');
 const unknownCase = only?.find((c) => !(c in cases));
 if (unknownCase !== undefined) {
@@ -162,12 +191,22 @@ const results = [];
 for (const [name, run] of Object.entries(cases).filter(([c]) => !only || only.includes(c))) {
   const n = N[name];
   log(`${name} (n = ${n})`);
-  const r = await compare([
-    { name: `poolkit ${name}`, run: () => run(n) },
-    { name: `python multiprocessing ${name}`, run: () => py(name, n) },
-  ], { reps, warmup: 1 });
+  const r = await compare(
+    [
+      { name: `poolkit ${name}`, run: () => run(n) },
+      { name: `python multiprocessing ${name}`, run: () => py(name, n) },
+    ],
+    { reps, warmup: 1 },
+  );
   const [label, metric, higher] = units[name];
-  results.push(table(`${name}: n = ${n} (${label})`, r, { baseline: `python multiprocessing ${name}`, label, higherIsBetter: higher, metric: (_r, s) => metric(n, s) }));
+  results.push(
+    table(`${name}: n = ${n} (${label})`, r, {
+      baseline: `python multiprocessing ${name}`,
+      label,
+      higherIsBetter: higher,
+      metric: (_r, s) => metric(n, s),
+    }),
+  );
 }
 await pool.terminate();
 await releaseProcesses();

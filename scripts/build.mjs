@@ -11,7 +11,9 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit'
 const step = (name) => console.log(`build: ${name}`);
 
 // 1. Generated sources (unicode tables, shader strings, ...): every scripts/gen-*.mjs, in name order.
-for (const f of readdirSync(join(root, 'scripts')).filter((f) => /^gen-.*\.mjs$/.test(f)).sort()) {
+for (const f of readdirSync(join(root, 'scripts'))
+  .filter((f) => /^gen-.*\.mjs$/.test(f))
+  .sort()) {
   step(f);
   run(process.execPath, [join(root, 'scripts', f)]);
 }
@@ -19,12 +21,30 @@ for (const f of readdirSync(join(root, 'scripts')).filter((f) => /^gen-.*\.mjs$/
 // 2. WebAssembly kernels: each top-level assembly/*.ts is one module; assembly/lib/ and assembly/generated/ hold shared code.
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 mkdirSync(join(root, 'dist', 'kernels'), { recursive: true });
-for (const f of readdirSync(join(root, 'assembly')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort()) {
+for (const f of readdirSync(join(root, 'assembly'))
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+  .sort()) {
   const name = f.slice(0, -3);
   step(`asc ${f}`);
-  run(bin('asc'), [join('assembly', f), '--config', 'asconfig.json', '--target', 'release', '--outFile', join('dist', 'kernels', `${name}.wasm`)]);
+  run(bin('asc'), [
+    join('assembly', f),
+    '--config',
+    'asconfig.json',
+    '--target',
+    'release',
+    '--outFile',
+    join('dist', 'kernels', `${name}.wasm`),
+  ]);
   // The same kernel over unshared memory, for pages without cross-origin isolation (single-threaded).
-  run(bin('asc'), [join('assembly', f), '--config', 'asconfig.json', '--target', 'single', '--outFile', join('dist', 'kernels', `${name}.single.wasm`)]);
+  run(bin('asc'), [
+    join('assembly', f),
+    '--config',
+    'asconfig.json',
+    '--target',
+    'single',
+    '--outFile',
+    join('dist', 'kernels', `${name}.single.wasm`),
+  ]);
 }
 
 // 3. TypeScript → dist/ (Node entry, types, CLI).
@@ -74,7 +94,10 @@ await esbuild.build({
 // 7. The analytics page (web/) → dist/web/: its modules bundled with esbuild; `poolkit` stays an import of the browser
 // build next to it (../browser/index.js), so the page and its workers share one copy that finds its own workers.
 step('esbuild (web page)');
-const external = { name: 'poolkit-external', setup: (b) => b.onResolve({ filter: /^poolkit$/ }, () => ({ path: '../browser/index.js', external: true })) };
+const external = {
+  name: 'poolkit-external',
+  setup: (b) => b.onResolve({ filter: /^poolkit$/ }, () => ({ path: '../browser/index.js', external: true })),
+};
 await esbuild.build({
   entryPoints: ['main', 'job-worker', 'elbow-task', 'samples', 'colours'].map((n) => join(root, 'web', `${n}.ts`)),
   outdir: join(root, 'dist', 'web'),

@@ -49,9 +49,18 @@ export const structs = [
     ts: WORDCOUNT_TS,
     fields: [
       { name: 'hash', type: 'u32', doc: "the key's hash" },
-      { name: 'len', type: 'u32', doc: "the key's length in bytes, 0 for an empty slot; bit 31 (RAW) marks original bytes the host lower-cases" },
+      {
+        name: 'len',
+        type: 'u32',
+        doc: "the key's length in bytes, 0 for an empty slot; bit 31 (RAW) marks original bytes the host lower-cases",
+      },
       { name: 'count', type: 'u64', doc: 'occurrences' },
-      { name: 'key', type: 'u8', count: 16, doc: "the key's bytes when it has at most 16, else the u32 address of its bytes in an arena" },
+      {
+        name: 'key',
+        type: 'u8',
+        count: 16,
+        doc: "the key's bytes when it has at most 16, else the u32 address of its bytes in an arena",
+      },
     ],
   },
   {
@@ -124,7 +133,11 @@ export const structs = [
     fields: [
       { name: 'algorithm', type: 'i32', doc: 'ALG_HAMERLY, ALG_ELKAN or ALG_YINYANG' },
       { name: 'first', type: 'i32', doc: "1 on a run's first step: every distance is computed and the bounds set" },
-      { name: 'lower', type: 'i32', doc: 'n × stride f32 lower bounds (Hamerly: 1 per row, Elkan: k, Yinyang: one per group)' },
+      {
+        name: 'lower',
+        type: 'i32',
+        doc: 'n × stride f32 lower bounds (Hamerly: 1 per row, Elkan: k, Yinyang: one per group)',
+      },
       { name: 'stride', type: 'i32', doc: 'lower bounds per row' },
       { name: 'drift', type: 'i32', doc: 'k f32: how far each centroid moved since the last step' },
       { name: 'half', type: 'i32', doc: 'k f32: half the distance from each centroid to its nearest other one' },
@@ -135,7 +148,11 @@ export const structs = [
       { name: 'maxDrift', type: 'f32', doc: 'Hamerly: the largest drift' },
       { name: 'secondDrift', type: 'f32', doc: 'Hamerly: the second largest drift' },
       { name: 'cmax', type: 'f32', doc: 'the largest centroid norm (it scales the rounding margin of a distance)' },
-      { name: 'scratch', type: 'i32', doc: 'nblocks × (kp f32 + kp/8 u8): per-block distances and which centroid groups were computed' },
+      {
+        name: 'scratch',
+        type: 'i32',
+        doc: 'nblocks × (kp f32 + kp/8 u8): per-block distances and which centroid groups were computed',
+      },
       { name: 'computed', type: 'i32', doc: 'nblocks i32: distance computations per block' },
     ],
   },
@@ -170,8 +187,36 @@ export const structs = [
 
 /** @type {Constant[]} */
 export const constants = [
-  { name: 'ALG_HAMERLY', type: 'i32', value: 1, doc: 'KMeansBounds.algorithm: one lower bound per row', as: KMEANS_AS, ts: KMEANS_TS },
-  { name: 'ALG_ELKAN', type: 'i32', value: 2, doc: 'KMeansBounds.algorithm: one lower bound per row and centroid', as: KMEANS_AS, ts: KMEANS_TS },
-  { name: 'ALG_YINYANG', type: 'i32', value: 3, doc: 'KMeansBounds.algorithm: one lower bound per row and centroid group', as: KMEANS_AS, ts: KMEANS_TS },
-  { name: 'RAW', type: 'u32', value: 0x80000000, doc: "WordSlot.len flag: the key holds the word's original bytes (the host lower-cases it)", as: WORDCOUNT_AS, ts: WORDCOUNT_TS },
+  {
+    name: 'ALG_HAMERLY',
+    type: 'i32',
+    value: 1,
+    doc: 'KMeansBounds.algorithm: one lower bound per row',
+    as: KMEANS_AS,
+    ts: KMEANS_TS,
+  },
+  {
+    name: 'ALG_ELKAN',
+    type: 'i32',
+    value: 2,
+    doc: 'KMeansBounds.algorithm: one lower bound per row and centroid',
+    as: KMEANS_AS,
+    ts: KMEANS_TS,
+  },
+  {
+    name: 'ALG_YINYANG',
+    type: 'i32',
+    value: 3,
+    doc: 'KMeansBounds.algorithm: one lower bound per row and centroid group',
+    as: KMEANS_AS,
+    ts: KMEANS_TS,
+  },
+  {
+    name: 'RAW',
+    type: 'u32',
+    value: 0x80000000,
+    doc: "WordSlot.len flag: the key holds the word's original bytes (the host lower-cases it)",
+    as: WORDCOUNT_AS,
+    ts: WORDCOUNT_TS,
+  },
 ];

@@ -12,14 +12,39 @@ export { task } from './pool/task-ref.js';
 export type { TaskLike, TaskRef, ModuleTask } from './pool/task-ref.js';
 export type { SchedulerStats as PoolStats } from './pool/scheduler.js';
 export {
-  PoolkitError, InvalidArgumentError, AbortError, TimeoutError, WorkerCrashedError, PoolClosedError, QueueFullError,
-  InitializerError, NotSelfContainedError, ResultTimeoutError, WasmMemoryError, BufferLimitError, KernelError, DataCloneError,
+  PoolkitError,
+  InvalidArgumentError,
+  AbortError,
+  TimeoutError,
+  WorkerCrashedError,
+  PoolClosedError,
+  QueueFullError,
+  InitializerError,
+  NotSelfContainedError,
+  ResultTimeoutError,
+  WasmMemoryError,
+  BufferLimitError,
+  KernelError,
+  DataCloneError,
 } from './core/errors.js';
 
 export { kmeans, predict } from './kmeans/index.js';
-export type { KMeansData, KMeansOptions, KMeansResult, KMeansProgress, PredictOptions, BackendName } from './kmeans/index.js';
+export type {
+  KMeansData,
+  KMeansOptions,
+  KMeansResult,
+  KMeansProgress,
+  PredictOptions,
+  BackendName,
+} from './kmeans/index.js';
 export { mapReduce, MapReduceResult } from './mapreduce/index.js';
-export type { MapReduceOptions, MapReduceCounters, MapReduceProgress, MapReduceInput, MapReduceKey } from './mapreduce/index.js';
+export type {
+  MapReduceOptions,
+  MapReduceCounters,
+  MapReduceProgress,
+  MapReduceInput,
+  MapReduceKey,
+} from './mapreduce/index.js';
 export { wordCount } from './wordcount/index.js';
 export type { WordCountOptions, WordCountBackend, WordCountProgress, WordCounts } from './wordcount/index.js';
 export type { ByteInput, FileInput } from './bytes/source.js';
@@ -38,15 +63,27 @@ export { SharedArray, RawArray } from './sync/shared-array.js';
 export type { CType, PythonTypeCode, TypeCode, ArrayOf, ElementOf } from './sync/ctypes.js';
 export { BlockingNotAllowedError, SyncTimeoutError } from './sync/wait.js';
 export {
-  LockNotOwnedError, BrokenBarrierError, QueueEmptyError, QueueFullTimeoutError, ClosedError, EOFError, SemaphoreOverflowError,
+  LockNotOwnedError,
+  BrokenBarrierError,
+  QueueEmptyError,
+  QueueFullTimeoutError,
+  ClosedError,
+  EOFError,
+  SemaphoreOverflowError,
 } from './sync/errors.js';
 export { Queue, SimpleQueue, type QueueOptions, type PutOptions, type GetOptions } from './sync/queue.js';
 export { JoinableQueue } from './sync/joinable-queue.js';
 export { Pipe, Connection } from './sync/pipe.js';
 export { NotSerializableError } from './sync/serialize.js';
 export {
-  Process, currentProcess, activeChildren, cpuCount, prewarmProcesses, releaseProcesses,
-  type ProcessOptions, type ProcessIdentity,
+  Process,
+  currentProcess,
+  activeChildren,
+  cpuCount,
+  prewarmProcesses,
+  releaseProcesses,
+  type ProcessOptions,
+  type ProcessIdentity,
 } from './sync/process.js';
 export { Manager, DictProxy, ListProxy } from './sync/manager.js';
 export type { AlgorithmName, ExactAlgorithm } from './kmeans/index.js';

@@ -43,30 +43,63 @@ const calls = {
       ['new Pool({ workers: 0 })', () => new Pool({ workers: 0 }), 'options.workers'],
       ['new Pool({ taskTimeout: "1s" })', () => new Pool({ taskTimeout: '1s' }), 'options.taskTimeout'],
       ['new Pool(5)', () => new Pool(5), 'options'],
-      ['new Pool({ resourceLimits: { stackSizeMb: -1 } })', () => new Pool({ resourceLimits: { stackSizeMb: -1 } }), 'options.resourceLimits.stackSizeMb'],
+      [
+        'new Pool({ resourceLimits: { stackSizeMb: -1 } })',
+        () => new Pool({ resourceLimits: { stackSizeMb: -1 } }),
+        'options.resourceLimits.stackSizeMb',
+      ],
       ['apply(42)', () => pools().apply(42), 'fn'],
       ['apply(fn, 5)', () => pools().apply(identity, 5), 'args'],
       ['apply signal', () => pools().apply(identity, [1], { signal: {} }), 'options.signal'],
       ['applyAsync callback', () => pools().applyAsync(identity, [1], { callback: 1 }).get(), 'options.callback'],
       ['map(fn, 42)', () => pools().map(identity, 42), 'items'],
       ['map chunksize', () => pools().map(identity, [1], { chunksize: 0 }), 'options.chunksize'],
-      ['mapAsync errorCallback', () => pools().mapAsync(identity, [1], { errorCallback: 'x' }).get(), 'options.errorCallback'],
+      [
+        'mapAsync errorCallback',
+        () => pools().mapAsync(identity, [1], { errorCallback: 'x' }).get(),
+        'options.errorCallback',
+      ],
       ['starmap(fn, 42)', () => pools().starmap(identity, 42), 'argTuples'],
       ['starmap(fn, [1])', () => pools().starmap(identity, [1]), 'argTuples[0]'],
-      ['starmapAsync chunksize', () => pools().starmapAsync(identity, [[1]], { chunksize: 1.5 }).get(), 'options.chunksize'],
+      [
+        'starmapAsync chunksize',
+        () =>
+          pools()
+            .starmapAsync(identity, [[1]], { chunksize: 1.5 })
+            .get(),
+        'options.chunksize',
+      ],
       ['imap chunksize', () => pools().imap(identity, [1], { chunksize: -1 }), 'options.chunksize'],
       ['imapUnordered(fn, 42)', () => pools().imapUnordered(identity, 42), 'items'],
     ],
     unknownKey: [
       ['new Pool({ wokers })', () => new Pool({ wokers: 2 }), 'options.wokers'],
-      ['new Pool({ resourceLimits: { maxOld } })', () => new Pool({ resourceLimits: { maxOld: 1 } }), 'options.resourceLimits.maxOld'],
+      [
+        'new Pool({ resourceLimits: { maxOld } })',
+        () => new Pool({ resourceLimits: { maxOld: 1 } }),
+        'options.resourceLimits.maxOld',
+      ],
       ['apply does not take chunksize', () => pools().apply(identity, [1], { chunksize: 2 }), 'options.chunksize'],
-      ['applyAsync { callbak }', () => pools().applyAsync(identity, [1], { callbak: () => {} }).get(), 'options.callbak'],
+      [
+        'applyAsync { callbak }',
+        () =>
+          pools()
+            .applyAsync(identity, [1], { callbak: () => {} })
+            .get(),
+        'options.callbak',
+      ],
       ['map { chunkSize }', () => pools().map(identity, [1], { chunkSize: 2 }), 'options.chunkSize'],
       ['map does not take callback', () => pools().map(identity, [1], { callback: () => {} }), 'options.callback'],
       ['mapAsync { signall }', () => pools().mapAsync(identity, [1], { signall: null }).get(), 'options.signall'],
       ['starmap { chunk }', () => pools().starmap(identity, [[1]], { chunk: 1 }), 'options.chunk'],
-      ['starmapAsync { callbacks }', () => pools().starmapAsync(identity, [[1]], { callbacks: [] }).get(), 'options.callbacks'],
+      [
+        'starmapAsync { callbacks }',
+        () =>
+          pools()
+            .starmapAsync(identity, [[1]], { callbacks: [] })
+            .get(),
+        'options.callbacks',
+      ],
       ['imap { ordered }', () => pools().imap(identity, [1], { ordered: false }), 'options.ordered'],
       ['imapUnordered { window }', () => pools().imapUnordered(identity, [1], { window: 4 }), 'options.window'],
     ],
@@ -76,7 +109,8 @@ const calls = {
       ['get(-1)', () => pools().applyAsync(identity, [1]).get(-1), 'timeoutMs'],
       ['get("1")', () => pools().applyAsync(identity, [1]).get('1'), 'timeoutMs'],
     ],
-    noOptions: 'made by applyAsync / mapAsync / starmapAsync (whose options are walked under Pool); get(timeoutMs) takes a number',
+    noOptions:
+      'made by applyAsync / mapAsync / starmapAsync (whose options are walked under Pool); get(timeoutMs) takes a number',
   },
   task: {
     bad: [
@@ -120,7 +154,9 @@ const calls = {
       ['k missing', () => api.miniBatchKMeans(ok, { dims: 2 }), 'options.k'],
       ['source', () => api.miniBatchKMeans(7, { k: 1 }), 'source'],
     ],
-    unknownKey: [['{ nClusters }', () => api.miniBatchKMeans(ok, { k: 1, dims: 2, nClusters: 2 }), 'options.nClusters']],
+    unknownKey: [
+      ['{ nClusters }', () => api.miniBatchKMeans(ok, { k: 1, dims: 2, nClusters: 2 }), 'options.nClusters'],
+    ],
   },
   MiniBatchKMeans: {
     bad: [
@@ -131,14 +167,24 @@ const calls = {
   },
   mapReduce: {
     bad: [
-      ['partitions 0', () => api.mapReduce(['a'], { map: identity, partitions: 0, pool: pools() }), 'options.partitions'],
+      [
+        'partitions 0',
+        () => api.mapReduce(['a'], { map: identity, partitions: 0, pool: pools() }),
+        'options.partitions',
+      ],
       ['map missing', () => api.mapReduce(['a'], { pool: pools() }), 'options.map'],
       ['pool', () => api.mapReduce(['a'], { map: identity, pool: {} }), 'options.pool'],
       ['onProgress', () => api.mapReduce(['a'], { map: identity, onProgress: 1, pool: pools() }), 'options.onProgress'],
       ['input', () => api.mapReduce(42, { map: identity, pool: pools() }), 'input'],
       ['options', () => api.mapReduce(['a']), 'options'],
     ],
-    unknownKey: [['{ partition }', () => api.mapReduce(['a'], { map: identity, partition: 2, pool: pools() }), 'options.partition']],
+    unknownKey: [
+      [
+        '{ partition }',
+        () => api.mapReduce(['a'], { map: identity, partition: 2, pool: pools() }),
+        'options.partition',
+      ],
+    ],
   },
   wordCount: {
     bad: [
@@ -278,7 +324,9 @@ const calls = {
       ['new SimpleQueue({ capacity: 1 })', () => new api.SimpleQueue({ capacity: 1 }), 'options.capacity'],
       ['get({ timeout: NaN })', () => new api.SimpleQueue().get({ timeout: NaN }), 'options.timeout'],
     ],
-    unknownKey: [['new SimpleQueue({ maxsize }): it is unbounded', () => new api.SimpleQueue({ maxsize: 2 }), 'options.maxsize']],
+    unknownKey: [
+      ['new SimpleQueue({ maxsize }): it is unbounded', () => new api.SimpleQueue({ maxsize: 2 }), 'options.maxsize'],
+    ],
   },
   JoinableQueue: {
     bad: [
@@ -335,7 +383,7 @@ const calls = {
   },
   DictProxy: {
     bad: [['increment(key, "one")', () => managers().dict().increment('k', 'one'), 'by']],
-    noOptions: 'made by manager.dict(); its methods take keys and values, which are the caller\'s data',
+    noOptions: "made by manager.dict(); its methods take keys and values, which are the caller's data",
   },
   ListProxy: {
     bad: [
@@ -417,7 +465,12 @@ describe('api errors: every public export', function () {
   });
 
   it('has a case for each export of dist/index.js, and the exports are all functions or classes', () => {
-    const covered = [...Object.keys(calls), ...Object.keys(inputless), ...Object.keys(errorClasses), ...Object.keys(errorKinds)].sort();
+    const covered = [
+      ...Object.keys(calls),
+      ...Object.keys(inputless),
+      ...Object.keys(errorClasses),
+      ...Object.keys(errorKinds),
+    ].sort();
     assert.equal(new Set(covered).size, covered.length, 'an export listed twice');
     assert.deepEqual(Object.keys(api).sort(), covered);
     for (const name of covered) assert.equal(typeof api[name], 'function', name);
@@ -474,24 +527,35 @@ describe('api errors: failures inside workers come back as PoolkitErrors', funct
   after(() => pool.terminate());
 
   it('a result structured clone cannot copy is a DataCloneError', async () => {
-    await assert.rejects(pool.apply(() => () => 1), (e) => e instanceof DataCloneError && e.code === 'ERR_DATA_CLONE' && /cannot be sent back/.test(e.message));
+    await assert.rejects(
+      pool.apply(() => () => 1),
+      (e) => e instanceof DataCloneError && e.code === 'ERR_DATA_CLONE' && /cannot be sent back/.test(e.message),
+    );
   });
 
   it('arguments structured clone cannot copy are a DataCloneError', async () => {
-    await assert.rejects(pool.apply(identity, [() => 1]), (e) => e instanceof DataCloneError && e.code === 'ERR_DATA_CLONE' && /cannot be sent to a worker/.test(e.message));
+    await assert.rejects(
+      pool.apply(identity, [() => 1]),
+      (e) => e instanceof DataCloneError && e.code === 'ERR_DATA_CLONE' && /cannot be sent to a worker/.test(e.message),
+    );
   });
 
-  it("a mapReduce map yielding something other than pairs is an InvalidArgumentError naming options.map, thrown in the worker", async () => {
+  it('a mapReduce map yielding something other than pairs is an InvalidArgumentError naming options.map, thrown in the worker', async () => {
     await rejectsNaming(() => api.mapReduce(['a'], { map: () => [1], pool }), 'options.map', 'map yielding a number');
     await rejectsNaming(() => api.mapReduce(['a'], { map: () => 42, pool }), 'options.map', 'map returning a number');
   });
 
   it("a user task's own errors keep their class name and message", async () => {
-    await assert.rejects(pool.apply(() => { throw new RangeError('mine'); }), (e) => e.name === 'RangeError' && e.message === 'mine' && !(e instanceof PoolkitError));
+    await assert.rejects(
+      pool.apply(() => {
+        throw new RangeError('mine');
+      }),
+      (e) => e.name === 'RangeError' && e.message === 'mine' && !(e instanceof PoolkitError),
+    );
   });
 });
 
-describe('api errors: abort is always AbortError, its cause the signal\'s reason', function () {
+describe("api errors: abort is always AbortError, its cause the signal's reason", function () {
   let dir;
   before(() => {
     pool = new Pool({ workers: 1 });
@@ -517,7 +581,12 @@ describe('api errors: abort is always AbortError, its cause the signal\'s reason
   for (const [name, run] of [
     ['Pool.apply', (signal) => pool.apply(identity, [1], { signal })],
     ['Pool.map', (signal) => pool.map(identity, [1, 2], { signal })],
-    ['Pool.imap', async (signal) => { for await (const _ of pool.imap(identity, [1], { signal })); }],
+    [
+      'Pool.imap',
+      async (signal) => {
+        for await (const _ of pool.imap(identity, [1], { signal }));
+      },
+    ],
     ['kmeans', (signal) => api.kmeans(ok, { k: 1, dims: 2, signal })],
     ['predict', (signal) => api.predict(ok, ok, { dims: 2, signal })],
     ['wordCount', (signal) => api.wordCount('a b', { signal })],
@@ -534,6 +603,9 @@ describe('api errors: abort is always AbortError, its cause the signal\'s reason
     writeFileSync(file, 'lorem ipsum '.repeat(800_000)); // 9.6 MB: more than one 4 MiB read
     const ac = new AbortController();
     const reason = new Error('enough');
-    await assert.rejects(api.wordCount({ path: file }, { backend: 'js', signal: ac.signal, onProgress: () => ac.abort(reason) }), isAbortWith(reason));
+    await assert.rejects(
+      api.wordCount({ path: file }, { backend: 'js', signal: ac.signal, onProgress: () => ac.abort(reason) }),
+      isAbortWith(reason),
+    );
   });
 });

@@ -27,7 +27,10 @@ function sameRun(actual, expected, what) {
   assert.equal(actual.converged, expected.converged, `${what}: converged`);
 }
 
-for (const [backend, threadCounts] of [['js', [1]], ['wasm', [1, 2]]]) {
+for (const [backend, threadCounts] of [
+  ['js', [1]],
+  ['wasm', [1, 2]],
+]) {
   describe(`kmeans algorithms (${backend}): exact against Lloyd`, function () {
     this.timeout(240_000);
     for (const c of CASES) {
@@ -56,9 +59,14 @@ for (const [backend, threadCounts] of [['js', [1]], ['wasm', [1, 2]]]) {
       const init = new Float32Array(6 * 5);
       init.fill(1000, 0, 5);
       init.set(data.subarray(0, 25), 5);
-      for (const opts of [{ init, sampleWeight }, { init, maxIter: 3 }, { init, tol: 1e-2 }]) {
+      for (const opts of [
+        { init, sampleWeight },
+        { init, maxIter: 3 },
+        { init, tol: 1e-2 },
+      ]) {
         const lloyd = await kmeans(data, { k: 6, dims: 5, backend, algorithm: 'lloyd', ...opts });
-        for (const algorithm of ACCELERATED) sameRun(await kmeans(data, { k: 6, dims: 5, backend, algorithm, ...opts }), lloyd, algorithm);
+        for (const algorithm of ACCELERATED)
+          sameRun(await kmeans(data, { k: 6, dims: 5, backend, algorithm, ...opts }), lloyd, algorithm);
       }
     });
 
@@ -66,7 +74,8 @@ for (const [backend, threadCounts] of [['js', [1]], ['wasm', [1, 2]]]) {
       const { data } = blobs({ n: 40, dims: 3, centers: 3, seed: 4 });
       for (const k of [1, 40]) {
         const lloyd = await kmeans(data, { k, dims: 3, backend, algorithm: 'lloyd' });
-        for (const algorithm of ACCELERATED) sameRun(await kmeans(data, { k, dims: 3, backend, algorithm }), lloyd, `${algorithm}, k ${k}`);
+        for (const algorithm of ACCELERATED)
+          sameRun(await kmeans(data, { k, dims: 3, backend, algorithm }), lloyd, `${algorithm}, k ${k}`);
       }
     });
 
@@ -76,7 +85,15 @@ for (const [backend, threadCounts] of [['js', [1]], ['wasm', [1, 2]]]) {
       const { data } = blobs({ n, dims: 8, centers: 30, seed: 21, spread: 20 });
       for (const algorithm of ['lloyd', ...ACCELERATED]) {
         const seen = [];
-        const r = await kmeans(data, { k, dims: 8, seed: 3, backend, algorithm, tol: 0, onProgress: (p) => seen.push(p) });
+        const r = await kmeans(data, {
+          k,
+          dims: 8,
+          seed: 3,
+          backend,
+          algorithm,
+          tol: 0,
+          onProgress: (p) => seen.push(p),
+        });
         assert.equal(seen.length, r.iterations);
         for (const p of seen) {
           assert.equal(p.algorithm, algorithm);

@@ -11,7 +11,9 @@ const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 function cli(args) {
   return new Promise((resolve) => {
-    execFile(process.execPath, [main, 'kmeans', ...args], { timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr }));
+    execFile(process.execPath, [main, 'kmeans', ...args], { timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? err.code : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -54,7 +56,11 @@ describe('poolkit kmeans --algorithm / --mini-batch', function () {
   });
 
   it('bad values exit 2 with a message naming the flag', async () => {
-    for (const [args, flag] of [[['--algorithm', 'fast'], '--algorithm'], [['--mini-batch', '--batch-size', '0'], '--batch-size'], [['--batch-size', '9'], '--batch-size']]) {
+    for (const [args, flag] of [
+      [['--algorithm', 'fast'], '--algorithm'],
+      [['--mini-batch', '--batch-size', '0'], '--batch-size'],
+      [['--batch-size', '9'], '--batch-size'],
+    ]) {
       const { code, stderr } = await cli([file, '--k', '3', ...args]);
       assert.equal(code, 2);
       assert.match(stderr, new RegExp(flag));

@@ -47,7 +47,8 @@ describe('poolkit kmeans (CLI)', function () {
       const { code, stdout, stderr } = await cli([join(dir, f), '--k', '4', '--seed', '3', '--json']);
       assert.equal(code, 0, stderr);
       const out = JSON.parse(stdout);
-      for (const key of ['n', 'dims', 'k', 'inertia', 'iterations', 'converged', 'backend', 'seconds', 'centroids']) assert.ok(key in out, key);
+      for (const key of ['n', 'dims', 'k', 'inertia', 'iterations', 'converged', 'backend', 'seconds', 'centroids'])
+        assert.ok(key in out, key);
       assert.equal(out.n, 600);
       assert.equal(out.dims, 3);
       assert.equal(out.k, 4);
@@ -61,7 +62,26 @@ describe('poolkit kmeans (CLI)', function () {
 
   it('options reach kmeans; --labels writes one label per row', async () => {
     const labels = join(dir, 'labels.csv');
-    const { code, stdout, stderr } = await cli([join(dir, 'blobs.csv'), '--k', '4', '--backend', 'js', '--n-init', '2', '--max-iter', '50', '--tol', '0', '--init', 'random', '--threads', '1', '--labels', labels, '--json']);
+    const { code, stdout, stderr } = await cli([
+      join(dir, 'blobs.csv'),
+      '--k',
+      '4',
+      '--backend',
+      'js',
+      '--n-init',
+      '2',
+      '--max-iter',
+      '50',
+      '--tol',
+      '0',
+      '--init',
+      'random',
+      '--threads',
+      '1',
+      '--labels',
+      labels,
+      '--json',
+    ]);
     assert.equal(code, 0, stderr);
     assert.equal(JSON.parse(stdout).backend, 'js');
     const lines = readFileSync(labels, 'utf8').trim().split('\n');
@@ -77,7 +97,13 @@ describe('poolkit kmeans (CLI)', function () {
   });
 
   const bad = [
-    ['a non-numeric field (file:line:column)', 'bad.csv', 'a,b\n1,2\n3,4\n5,oops\n', ['--k', '1'], /bad\.csv:4:3: field 2 is "oops"/],
+    [
+      'a non-numeric field (file:line:column)',
+      'bad.csv',
+      'a,b\n1,2\n3,4\n5,oops\n',
+      ['--k', '1'],
+      /bad\.csv:4:3: field 2 is "oops"/,
+    ],
     ['an empty field', 'empty-field.csv', '1,2\n3,\n', ['--k', '1'], /empty-field\.csv:2:3: field 2 is empty/],
     ['a ragged row', 'ragged.csv', '1,2,3\n4,5\n', ['--k', '1'], /ragged\.csv:2: row has 2 fields, expected 3/],
     ['NaN in a CSV', 'nan.csv', '1,2\nNaN,3\n', ['--k', '1'], /nan\.csv:2:1: field 1 is "NaN"/],
@@ -85,8 +111,20 @@ describe('poolkit kmeans (CLI)', function () {
     ['k > n', 'small.csv', '1,2\n3,4\n', ['--k', '3'], /--k: 3 is more than the 2 rows/],
     ['--k missing', 'small2.csv', '1,2\n3,4\n', [], /--k is required/],
     ['--k not an integer', 'small3.csv', '1,2\n', ['--k', 'two'], /--k: expected an integer ≥ 1, got 'two'/],
-    ['an unknown option', 'small4.csv', '1,2\n', ['--k', '1', '--fast'], /--fast: unknown option, expected one of --k, /],
-    ['an unknown backend', 'small5.csv', '1,2\n', ['--k', '1', '--backend', 'gpu'], /--backend: expected one of auto, js, wasm, webgpu, got 'gpu'/],
+    [
+      'an unknown option',
+      'small4.csv',
+      '1,2\n',
+      ['--k', '1', '--fast'],
+      /--fast: unknown option, expected one of --k, /,
+    ],
+    [
+      'an unknown backend',
+      'small5.csv',
+      '1,2\n',
+      ['--k', '1', '--backend', 'gpu'],
+      /--backend: expected one of auto, js, wasm, webgpu, got 'gpu'/,
+    ],
     ['an unknown file type', 'data.parquet', 'x', ['--k', '1'], /unknown file type/],
   ];
   for (const [name, file, content, args, message] of bad) {

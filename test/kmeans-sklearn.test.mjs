@@ -51,14 +51,15 @@ describe('kmeans against scikit-learn (real datasets)', function () {
       const data = load(c.name);
       for (const backend of ['wasm', 'js']) {
         const inertias = [];
-        for (let seed = 0; seed < 3; seed++) inertias.push((await kmeans(data, { k: c.k, dims: c.dims, nInit: 10, seed, backend })).inertia);
+        for (let seed = 0; seed < 3; seed++)
+          inertias.push((await kmeans(data, { k: c.k, dims: c.dims, nInit: 10, seed, backend })).inertia);
         const median = inertias.sort((a, b) => a - b)[1];
         assert.ok(median <= c.inertia * 1.01, `${c.name} k=${c.k} ${backend}: ${median} vs scikit-learn ${c.inertia}`);
       }
     }
   });
 
-  it('from scikit-learn\'s initial centroids: same labels, inertia and iterations', async () => {
+  it("from scikit-learn's initial centroids: same labels, inertia and iterations", async () => {
     for (const c of cases) {
       const data = load(c.name);
       for (const backend of ['wasm', 'js']) {
@@ -66,13 +67,25 @@ describe('kmeans against scikit-learn (real datasets)', function () {
         // digits has integer pixels: exact distance ties happen, and float32 rounding can break one the other way
         // and lead to a neighbouring local minimum (seen for js at k = 25). Elsewhere the runs agree to rounding.
         if (c.name === 'digits' && c.k > 10) {
-          assert.ok(Math.abs(r.inertia - c.oneInertia) / c.oneInertia < 1e-3, `${c.name} k=${c.k} ${backend}: ${r.inertia} vs ${c.oneInertia}`);
+          assert.ok(
+            Math.abs(r.inertia - c.oneInertia) / c.oneInertia < 1e-3,
+            `${c.name} k=${c.k} ${backend}: ${r.inertia} vs ${c.oneInertia}`,
+          );
           continue;
         }
-        assert.ok(Math.abs(r.inertia - c.oneInertia) / c.oneInertia < 1e-6, `${c.name} k=${c.k} ${backend}: ${r.inertia} vs ${c.oneInertia}`);
+        assert.ok(
+          Math.abs(r.inertia - c.oneInertia) / c.oneInertia < 1e-6,
+          `${c.name} k=${c.k} ${backend}: ${r.inertia} vs ${c.oneInertia}`,
+        );
         const same = r.labels.filter((l, i) => l === c.oneLabels[i]).length;
-        assert.ok(same >= r.labels.length - 1, `${c.name} k=${c.k} ${backend}: ${r.labels.length - same} labels differ`);
-        assert.ok(Math.abs(r.iterations - c.oneIter) <= 1, `${c.name} k=${c.k} ${backend}: ${r.iterations} iterations vs ${c.oneIter}`);
+        assert.ok(
+          same >= r.labels.length - 1,
+          `${c.name} k=${c.k} ${backend}: ${r.labels.length - same} labels differ`,
+        );
+        assert.ok(
+          Math.abs(r.iterations - c.oneIter) <= 1,
+          `${c.name} k=${c.k} ${backend}: ${r.iterations} iterations vs ${c.oneIter}`,
+        );
       }
     }
   });

@@ -26,7 +26,12 @@ describe('kmeans: data preparation on the wasm kernel', function () {
     const { createWasmBackend } = await import('../dist/kmeans/wasm/backend.js');
     const { prepare } = await import('../dist/kmeans/prepare.js');
     const random = rng(77);
-    for (const [dims, Type] of [[16, Float32Array], [7, Float32Array], [5, Float64Array], [8, Float64Array]]) {
+    for (const [dims, Type] of [
+      [16, Float32Array],
+      [7, Float32Array],
+      [5, Float64Array],
+      [8, Float64Array],
+    ]) {
       const n = 1001;
       const values = Type.from({ length: n * dims }, () => random() * 1000 - 300);
       const weights = Float64Array.from({ length: n }, () => random());

@@ -15,7 +15,8 @@ const k = 8;
 const { data } = blobs({ n: 20_000, dims, centers: k, seed: 31, spread: 8 });
 
 async function* blocksOf(values, rows) {
-  for (let r = 0; r < values.length / dims; r += rows) yield values.subarray(r * dims, Math.min(values.length, (r + rows) * dims));
+  for (let r = 0; r < values.length / dims; r += rows)
+    yield values.subarray(r * dims, Math.min(values.length, (r + rows) * dims));
 }
 
 describe('miniBatchKMeans', function () {
@@ -67,7 +68,11 @@ describe('miniBatchKMeans', function () {
       [() => miniBatchKMeans(42, { k, dims }), 'source'],
       [() => new MiniBatchKMeans({ k: 4, dims: 2 }).partialFit(new Float32Array(4)), 'block'],
     ]) {
-      await assert.rejects(async () => run(), (e) => e instanceof InvalidArgumentError && e.message.startsWith(`${path}:`), path);
+      await assert.rejects(
+        async () => run(),
+        (e) => e instanceof InvalidArgumentError && e.message.startsWith(`${path}:`),
+        path,
+      );
     }
   });
 

@@ -16,11 +16,44 @@ describe('Pool: transfer lists are honoured by every call shape', function () {
 
   const shapes = {
     apply: (p, bufs, transfer) => p.apply((u) => u.length, [new Uint8Array(bufs[0])], { transfer }),
-    map: (p, bufs, transfer) => p.map((u) => u.length, bufs.map((b) => new Uint8Array(b)), { transfer, chunksize: 2 }),
-    'map chunksize 1': (p, bufs, transfer) => p.map((u) => u.length, bufs.map((b) => new Uint8Array(b)), { transfer, chunksize: 1 }),
-    starmap: (p, bufs, transfer) => p.starmap((u, k) => u.length * k, bufs.map((b) => [new Uint8Array(b), 1]), { transfer }),
-    imap: async (p, bufs, transfer) => { const out = []; for await (const r of p.imap((u) => u.length, bufs.map((b) => new Uint8Array(b)), { transfer })) out.push(r); return out; },
-    imapUnordered: async (p, bufs, transfer) => { const out = []; for await (const r of p.imapUnordered((u) => u.length, bufs.map((b) => new Uint8Array(b)), { transfer })) out.push(r); return out; },
+    map: (p, bufs, transfer) =>
+      p.map(
+        (u) => u.length,
+        bufs.map((b) => new Uint8Array(b)),
+        { transfer, chunksize: 2 },
+      ),
+    'map chunksize 1': (p, bufs, transfer) =>
+      p.map(
+        (u) => u.length,
+        bufs.map((b) => new Uint8Array(b)),
+        { transfer, chunksize: 1 },
+      ),
+    starmap: (p, bufs, transfer) =>
+      p.starmap(
+        (u, k) => u.length * k,
+        bufs.map((b) => [new Uint8Array(b), 1]),
+        { transfer },
+      ),
+    imap: async (p, bufs, transfer) => {
+      const out = [];
+      for await (const r of p.imap(
+        (u) => u.length,
+        bufs.map((b) => new Uint8Array(b)),
+        { transfer },
+      ))
+        out.push(r);
+      return out;
+    },
+    imapUnordered: async (p, bufs, transfer) => {
+      const out = [];
+      for await (const r of p.imapUnordered(
+        (u) => u.length,
+        bufs.map((b) => new Uint8Array(b)),
+        { transfer },
+      ))
+        out.push(r);
+      return out;
+    },
   };
 
   for (const [shape, run] of Object.entries(shapes)) {
@@ -43,7 +76,11 @@ describe('Pool: transfer lists are honoured by every call shape', function () {
     const p = new Pool({ workers: 2, maxQueue: 2 });
     try {
       const bufs = [new ArrayBuffer(4), new ArrayBuffer(4), new ArrayBuffer(4)];
-      const r = await p.map((u) => u.length, bufs.map((b) => new Uint8Array(b)), { transfer: [bufs[1]], chunksize: 1 });
+      const r = await p.map(
+        (u) => u.length,
+        bufs.map((b) => new Uint8Array(b)),
+        { transfer: [bufs[1]], chunksize: 1 },
+      );
       assert.deepEqual(r, [4, 4, 4]);
       assert.ok(detached(bufs[1]) && !detached(bufs[0]) && !detached(bufs[2]));
     } finally {
@@ -64,8 +101,13 @@ function inProcessTransport(log) {
       log.push('spawn');
       return {
         post: (m, t) => port1.postMessage(m, t),
-        terminate: async () => { port1.close(); port2.close(); log.push('terminate'); },
-        unref: () => {}, ref: () => {},
+        terminate: async () => {
+          port1.close();
+          port2.close();
+          log.push('terminate');
+        },
+        unref: () => {},
+        ref: () => {},
       };
     },
   };
@@ -83,7 +125,10 @@ describe('Pool: the transport is a value', function () {
   });
 
   it('rejects a transport that is not one', () => {
-    assert.throws(() => new Pool({ transport: {} }), (e) => e instanceof InvalidArgumentError && e.argument === 'options.transport');
+    assert.throws(
+      () => new Pool({ transport: {} }),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'options.transport',
+    );
   });
 });
 
@@ -123,6 +168,9 @@ describe('Pool: shareable objects arrive as working objects', function () {
 
   it('the same payload without shareables is sent untouched (numbers still pack)', async () => {
     const items = Array.from({ length: 1000 }, (_, i) => i);
-    assert.deepEqual(await pool.map((x) => x + 1, items), items.map((x) => x + 1));
+    assert.deepEqual(
+      await pool.map((x) => x + 1, items),
+      items.map((x) => x + 1),
+    );
   });
 });

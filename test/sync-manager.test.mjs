@@ -14,11 +14,18 @@ describe('sync: Manager', function () {
     managers.push(manager);
     const d = manager.dict();
     const counts = manager.dict({ hits: 0 });
-    await Promise.all([0, 1, 2].map((k) => pool.apply((d, counts, k) => {
-      for (let i = 0; i < 200; i++) counts.increment('hits');
-      d.set(`worker ${k}`, { k, squares: [k * k] });
-      return d.get(`worker ${k}`).k === k && d.has(`worker ${k}`);
-    }, [d, counts, k])));
+    await Promise.all(
+      [0, 1, 2].map((k) =>
+        pool.apply(
+          (d, counts, k) => {
+            for (let i = 0; i < 200; i++) counts.increment('hits');
+            d.set(`worker ${k}`, { k, squares: [k * k] });
+            return d.get(`worker ${k}`).k === k && d.has(`worker ${k}`);
+          },
+          [d, counts, k],
+        ),
+      ),
+    );
     assert.equal(counts.get('hits'), 600);
     assert.deepEqual(d.toMap(), new Map([0, 1, 2].map((k) => [`worker ${k}`, { k, squares: [k * k] }])));
     assert.ok(d instanceof DictProxy);
@@ -31,14 +38,28 @@ describe('sync: Manager', function () {
     managers.push(manager);
     const list = manager.list([1]);
     const ns = manager.Namespace({ x: 1 });
-    await pool.apply((list, ns) => { list.push(2, 3); ns.x = ns.x + 10; ns.y = 'set in a worker'; }, [list, ns]);
+    await pool.apply(
+      (list, ns) => {
+        list.push(2, 3);
+        ns.x = ns.x + 10;
+        ns.y = 'set in a worker';
+      },
+      [list, ns],
+    );
     assert.deepEqual(list.toArray(), [1, 2, 3]);
     assert.equal(list.get(-1), 3);
     assert.equal(ns.x, 11);
     assert.equal(ns.y, 'set in a worker');
     assert.deepEqual(Object.keys(ns).sort(), ['x', 'y']);
     const v = manager.Value('i', 5);
-    await pool.apply((v) => { v.getLock().acquire(); v.value += 1; v.getLock().release(); }, [v]);
+    await pool.apply(
+      (v) => {
+        v.getLock().acquire();
+        v.value += 1;
+        v.getLock().release();
+      },
+      [v],
+    );
     assert.equal(v.value, 6);
   });
 
@@ -46,7 +67,17 @@ describe('sync: Manager', function () {
     const manager = new Manager();
     const d = manager.dict();
     await manager.shutdown();
-    const code = await pool.apply((d) => { try { d.set('a', 1); return 'no error'; } catch (e) { return e.code; } }, [d]);
+    const code = await pool.apply(
+      (d) => {
+        try {
+          d.set('a', 1);
+          return 'no error';
+        } catch (e) {
+          return e.code;
+        }
+      },
+      [d],
+    );
     assert.equal(code, 'ERR_CLOSED');
   });
 
@@ -55,7 +86,13 @@ describe('sync: Manager', function () {
     managers.push(manager);
     const d = manager.dict();
     const { task } = await import('../dist/index.js');
-    const procs = [0, 1, 2].map((i) => new Process({ target: task(new URL('./fixtures/toolbox-tasks.mjs', import.meta.url), 'recordIdent'), args: [d, i] }));
+    const procs = [0, 1, 2].map(
+      (i) =>
+        new Process({
+          target: task(new URL('./fixtures/toolbox-tasks.mjs', import.meta.url), 'recordIdent'),
+          args: [d, i],
+        }),
+    );
     for (const p of procs) p.start();
     await Promise.all(procs.map((p) => p.join()));
     assert.deepEqual(new Set(d.keys()), new Set(procs.map((p) => p.ident)));

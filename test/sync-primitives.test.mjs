@@ -1,8 +1,23 @@
 // The synchronisation primitives under real contention: host and workers on the same shared memory.
 import assert from 'node:assert/strict';
 import {
-  Pool, Lock, RLock, Semaphore, BoundedSemaphore, Event, Condition, Barrier, Value, RawValue, SharedArray, RawArray,
-  InvalidArgumentError, LockNotOwnedError, BrokenBarrierError, SemaphoreOverflowError, SharedMemoryUnavailableError,
+  Pool,
+  Lock,
+  RLock,
+  Semaphore,
+  BoundedSemaphore,
+  Event,
+  Condition,
+  Barrier,
+  Value,
+  RawValue,
+  SharedArray,
+  RawArray,
+  InvalidArgumentError,
+  LockNotOwnedError,
+  BrokenBarrierError,
+  SemaphoreOverflowError,
+  SharedMemoryUnavailableError,
 } from '../dist/index.js';
 
 const within = (ms, asked, what) => {
@@ -14,7 +29,7 @@ describe('sync: Value and SharedArray', function () {
   before(() => (pool = new Pool({ workers: 4 })));
   after(() => pool.terminate());
 
-  it('4 workers x 100,000 increments under the Value\'s lock give exactly 400,000; without it fewer (1,000,000 each)', async () => {
+  it("4 workers x 100,000 increments under the Value's lock give exactly 400,000; without it fewer (1,000,000 each)", async () => {
     const run = async (locked, n) => {
       const v = new Value('i', 0);
       const start = new Barrier(4);
@@ -41,12 +56,15 @@ describe('sync: Value and SharedArray', function () {
     const raw = new RawValue('u8', 255);
     assert.equal(d.typecode, 'f64');
     assert.equal(q.value, 5n);
-    const out = await pool.apply((d, q, raw) => {
-      d.value *= 2;
-      q.value += 1n;
-      raw.value += 1; // u8 wraps
-      return [d.constructor.name, raw.constructor.name];
-    }, [d, q, raw]);
+    const out = await pool.apply(
+      (d, q, raw) => {
+        d.value *= 2;
+        q.value += 1n;
+        raw.value += 1; // u8 wraps
+        return [d.constructor.name, raw.constructor.name];
+      },
+      [d, q, raw],
+    );
     assert.deepEqual(out, ['Value', 'RawValue']);
     assert.equal(d.value, 3);
     assert.equal(q.value, 6n);
@@ -54,20 +72,41 @@ describe('sync: Value and SharedArray', function () {
     assert.equal(new Value('i', 0, { lock: false }).lock, null);
     const lock = new Lock();
     assert.equal(new Value('i', 0, { lock }).getLock(), lock);
-    assert.throws(() => new Value('x', 0), (e) => e instanceof InvalidArgumentError && e.argument === 'type' && /got "x"/.test(e.message));
-    assert.throws(() => new Value('i', 1n), (e) => e instanceof InvalidArgumentError && e.argument === 'initial');
-    assert.throws(() => new Value('i', 0, { lock: 3 }), (e) => e instanceof InvalidArgumentError && e.argument === 'options.lock');
+    assert.throws(
+      () => new Value('x', 0),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'type' && /got "x"/.test(e.message),
+    );
+    assert.throws(
+      () => new Value('i', 1n),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'initial',
+    );
+    assert.throws(
+      () => new Value('i', 0, { lock: 3 }),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'options.lock',
+    );
   });
 
   it('SharedArray is a typed array over shared memory, doubled in place by several workers', async () => {
     const arr = SharedArray('d', [1, 2, 3, 4, 5, 6, 7, 8]);
     assert.ok(arr instanceof Float64Array && arr.buffer instanceof SharedArrayBuffer);
-    await pool.map(([a, i]) => { a[i] *= 2; }, [...arr.keys()].map((i) => [arr, i]), { chunksize: 1 });
+    await pool.map(
+      ([a, i]) => {
+        a[i] *= 2;
+      },
+      [...arr.keys()].map((i) => [arr, i]),
+      { chunksize: 1 },
+    );
     assert.deepEqual([...arr], [2, 4, 6, 8, 10, 12, 14, 16]);
     assert.equal(RawArray('i', 3).length, 3);
     assert.ok(SharedArray('u64', [1n]) instanceof BigUint64Array);
-    assert.throws(() => SharedArray('i', -1), (e) => e instanceof InvalidArgumentError && e.argument === 'lengthOrItems');
-    assert.throws(() => SharedArray('i', [1, 'a']), (e) => e instanceof InvalidArgumentError && e.argument === 'lengthOrItems[1]');
+    assert.throws(
+      () => SharedArray('i', -1),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'lengthOrItems',
+    );
+    assert.throws(
+      () => SharedArray('i', [1, 'a']),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'lengthOrItems[1]',
+    );
   });
 });
 
@@ -79,17 +118,36 @@ describe('sync: locks, semaphores, events, conditions', function () {
   it('RLock is re-entrant and owner-checked across threads', async () => {
     const r = new RLock();
     assert.ok(r.acquire() && r.acquire());
-    const fromWorker = await pool.apply((r) => {
-      const got = r.acquire(0);
-      try { r.release(); return [got, 'released']; } catch (e) { return [got, e.code]; }
-    }, [r]);
-    assert.deepEqual(fromWorker, [false, 'ERR_LOCK_NOT_OWNED'], 'a worker can neither take nor release the host\'s RLock');
+    const fromWorker = await pool.apply(
+      (r) => {
+        const got = r.acquire(0);
+        try {
+          r.release();
+          return [got, 'released'];
+        } catch (e) {
+          return [got, e.code];
+        }
+      },
+      [r],
+    );
+    assert.deepEqual(
+      fromWorker,
+      [false, 'ERR_LOCK_NOT_OWNED'],
+      "a worker can neither take nor release the host's RLock",
+    );
     r.release();
     assert.ok(r.locked(), 'one release of two keeps it held');
     r.release();
     assert.ok(!r.locked());
     assert.throws(() => r.release(), LockNotOwnedError);
-    const inWorker = await pool.apply((r) => { r.acquire(); r.acquire(); return r.isOwned(); }, [r]);
+    const inWorker = await pool.apply(
+      (r) => {
+        r.acquire();
+        r.acquire();
+        return r.isOwned();
+      },
+      [r],
+    );
     assert.equal(inWorker, true);
     assert.ok(r.locked() && !r.isOwned() && !r.acquire(0), 'held by the worker now');
   });
@@ -98,30 +156,51 @@ describe('sync: locks, semaphores, events, conditions', function () {
     const sem = new Semaphore(2);
     const inside = SharedArray('i32', 2); // [now, max]
     const start = new Barrier(3);
-    await Promise.all([0, 1, 2].map(() => pool.apply((sem, inside, start) => {
-      start.wait(5000);
-      for (let k = 0; k < 100; k++) {
-        sem.acquire();
-        const now = Atomics.add(inside, 0, 1) + 1;
-        for (let m = Atomics.load(inside, 1); now > m && Atomics.compareExchange(inside, 1, m, now) !== m; m = Atomics.load(inside, 1));
-        const until = performance.now() + 0.5;
-        while (performance.now() < until);
-        Atomics.sub(inside, 0, 1);
-        sem.release();
-      }
-    }, [sem, inside, start])));
+    await Promise.all(
+      [0, 1, 2].map(() =>
+        pool.apply(
+          (sem, inside, start) => {
+            start.wait(5000);
+            for (let k = 0; k < 100; k++) {
+              sem.acquire();
+              const now = Atomics.add(inside, 0, 1) + 1;
+              for (
+                let m = Atomics.load(inside, 1);
+                now > m && Atomics.compareExchange(inside, 1, m, now) !== m;
+                m = Atomics.load(inside, 1)
+              );
+              const until = performance.now() + 0.5;
+              while (performance.now() < until);
+              Atomics.sub(inside, 0, 1);
+              sem.release();
+            }
+          },
+          [sem, inside, start],
+        ),
+      ),
+    );
     assert.equal(inside[1], 2, 'two at once, never three');
     assert.equal(sem.getValue(), 2);
     const b = new BoundedSemaphore(1);
     assert.ok(b.acquire(0) && !b.acquire(0));
     b.release();
     assert.throws(() => b.release(), SemaphoreOverflowError);
-    assert.throws(() => new Semaphore(-1), (e) => e instanceof InvalidArgumentError && e.argument === 'value');
+    assert.throws(
+      () => new Semaphore(-1),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'value',
+    );
   });
 
   it('Event: a worker waits until the host sets it; timeouts return false on time', async () => {
     const ev = new Event();
-    const waited = pool.apply((ev) => { const t = performance.now(); const ok = ev.wait(5000); return [ok, performance.now() - t]; }, [ev]);
+    const waited = pool.apply(
+      (ev) => {
+        const t = performance.now();
+        const ok = ev.wait(5000);
+        return [ok, performance.now() - t];
+      },
+      [ev],
+    );
     await new Promise((r) => setTimeout(r, 50));
     ev.set();
     const [ok, ms] = await waited;
@@ -139,18 +218,26 @@ describe('sync: locks, semaphores, events, conditions', function () {
   it('Condition: consumers in workers wait for items a host producer adds, with waitFor and notifyAll', async () => {
     const cond = new Condition();
     const box = SharedArray('i32', 2); // [items available, consumed]
-    const consumers = [0, 1].map(() => pool.apply((cond, box) => {
-      let got = 0;
-      for (;;) {
-        cond.acquire();
-        cond.waitFor(() => box[0] !== 0, 5000);
-        if (box[0] < 0) { cond.release(); return got; }
-        box[0]--;
-        box[1]++;
-        got++;
-        cond.release();
-      }
-    }, [cond, box]));
+    const consumers = [0, 1].map(() =>
+      pool.apply(
+        (cond, box) => {
+          let got = 0;
+          for (;;) {
+            cond.acquire();
+            cond.waitFor(() => box[0] !== 0, 5000);
+            if (box[0] < 0) {
+              cond.release();
+              return got;
+            }
+            box[0]--;
+            box[1]++;
+            got++;
+            cond.release();
+          }
+        },
+        [cond, box],
+      ),
+    );
     for (let i = 0; i < 20; i++) {
       await cond.acquireAsync();
       box[0]++;
@@ -185,17 +272,24 @@ describe('sync: Barrier', function () {
     const log = SharedArray('i32', 4); // [1 + round]: parties past the first barrier of that round
     const barrier = new Barrier(3);
     const counting = new Barrier(3);
-    const idx = await Promise.all([0, 1, 2].map((k) => pool.apply((b, c, log, k) => {
-      const indexes = [];
-      for (let round = 0; round < 3; round++) {
-        indexes.push(b.wait(5000));
-        Atomics.add(log, 1 + round, 1);
-        c.wait(5000);
-        // after the round everyone has counted itself: nobody ran ahead into the next round
-        if (Atomics.load(log, 1 + round) !== 3) throw new Error(`round ${round} not complete`);
-      }
-      return indexes;
-    }, [barrier, counting, log, k])));
+    const idx = await Promise.all(
+      [0, 1, 2].map((k) =>
+        pool.apply(
+          (b, c, log, k) => {
+            const indexes = [];
+            for (let round = 0; round < 3; round++) {
+              indexes.push(b.wait(5000));
+              Atomics.add(log, 1 + round, 1);
+              c.wait(5000);
+              // after the round everyone has counted itself: nobody ran ahead into the next round
+              if (Atomics.load(log, 1 + round) !== 3) throw new Error(`round ${round} not complete`);
+            }
+            return indexes;
+          },
+          [barrier, counting, log, k],
+        ),
+      ),
+    );
     for (let round = 0; round < 3; round++) assert.deepEqual(idx.map((r) => r[round]).sort(), [0, 1, 2]);
     assert.equal(barrier.nWaiting, 0);
     assert.ok(!barrier.broken);
@@ -206,13 +300,33 @@ describe('sync: Barrier', function () {
     globalThis.__count = count;
     // The action is sent as source: it reaches shared state through a global each thread sets first.
     const barrier = new Barrier(3, { action: () => Atomics.add(globalThis.__count, 0, 1) });
-    await Promise.all([0, 1, 2].map(() => pool.apply((b, c) => { globalThis.__count = c; for (let r = 0; r < 3; r++) b.wait(5000); }, [barrier, count])));
+    await Promise.all(
+      [0, 1, 2].map(() =>
+        pool.apply(
+          (b, c) => {
+            globalThis.__count = c;
+            for (let r = 0; r < 3; r++) b.wait(5000);
+          },
+          [barrier, count],
+        ),
+      ),
+    );
     assert.equal(count[0], 3);
   });
 
   it('a timeout breaks it for everyone (BrokenBarrierError within 10% of the time asked); reset makes it usable', async () => {
     const barrier = new Barrier(3);
-    const other = pool.apply((b) => { try { b.wait(); return 'passed'; } catch (e) { return e.code; } }, [barrier]);
+    const other = pool.apply(
+      (b) => {
+        try {
+          b.wait();
+          return 'passed';
+        } catch (e) {
+          return e.code;
+        }
+      },
+      [barrier],
+    );
     await new Promise((r) => setTimeout(r, 50));
     const t = performance.now();
     assert.throws(() => barrier.wait(100), BrokenBarrierError);
@@ -226,11 +340,24 @@ describe('sync: Barrier', function () {
     const mine = await barrier.waitAsync(5000);
     assert.deepEqual([mine, ...(await Promise.all(two))].sort(), [0, 1, 2]);
     const aborted = new Barrier(2);
-    const w = pool.apply((b) => { try { b.wait(5000); return 'passed'; } catch (e) { return e.name; } }, [aborted]);
+    const w = pool.apply(
+      (b) => {
+        try {
+          b.wait(5000);
+          return 'passed';
+        } catch (e) {
+          return e.name;
+        }
+      },
+      [aborted],
+    );
     await new Promise((r) => setTimeout(r, 30));
     aborted.abort();
     assert.equal(await w, 'BrokenBarrierError');
-    assert.throws(() => new Barrier(0), (e) => e instanceof InvalidArgumentError && e.argument === 'parties');
+    assert.throws(
+      () => new Barrier(0),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'parties',
+    );
   });
 });
 
@@ -250,8 +377,14 @@ describe('sync: safety', function () {
   });
 
   it('a timeout argument is checked and named', () => {
-    assert.throws(() => new Lock().acquire(-1), (e) => e instanceof InvalidArgumentError && e.argument === 'timeoutMs' && /got -1/.test(e.message));
-    assert.throws(() => new Event().wait('x'), (e) => e instanceof InvalidArgumentError && e.argument === 'timeoutMs');
+    assert.throws(
+      () => new Lock().acquire(-1),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'timeoutMs' && /got -1/.test(e.message),
+    );
+    assert.throws(
+      () => new Event().wait('x'),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'timeoutMs',
+    );
   });
 
   it('the error for a page without SharedArrayBuffer says which header fixes it', () => {

@@ -1,7 +1,16 @@
 // Process: warm workers, names, exit codes, kill, and what a dying process leaves behind.
 import assert from 'node:assert/strict';
 import {
-  Pool, Process, currentProcess, activeChildren, cpuCount, prewarmProcesses, releaseProcesses, Lock, Event, Queue,
+  Pool,
+  Process,
+  currentProcess,
+  activeChildren,
+  cpuCount,
+  prewarmProcesses,
+  releaseProcesses,
+  Lock,
+  Event,
+  Queue,
   InvalidArgumentError,
 } from '../dist/index.js';
 
@@ -11,7 +20,14 @@ describe('sync: Process', function () {
 
   it('runs a target with args; exitCode 0, its result kept; activeChildren lists it while it runs', async () => {
     const q = new Queue();
-    const p = new Process({ target: (q, x) => { q.put([x * 2]); return 'ok'; }, args: [q, 21], name: 'doubler' });
+    const p = new Process({
+      target: (q, x) => {
+        q.put([x * 2]);
+        return 'ok';
+      },
+      args: [q, 21],
+      name: 'doubler',
+    });
     assert.equal(p.isAlive(), false);
     p.start();
     assert.ok(p.isAlive());
@@ -33,13 +49,19 @@ describe('sync: Process', function () {
     for (const p of procs) p.start();
     await Promise.all(procs.map((p) => p.join()));
     const got = [q.get({ timeout: 1000 }), q.get({ timeout: 1000 })].sort((a, b) => a.name.localeCompare(b.name));
-    assert.deepEqual(got.map((g) => g.name), ['alpha', 'beta']);
-    assert.deepEqual(got.map((g) => g.ident).sort(), procs.map((p) => p.ident).sort(), 'ident matches the Process\'s');
+    assert.deepEqual(
+      got.map((g) => g.name),
+      ['alpha', 'beta'],
+    );
+    assert.deepEqual(got.map((g) => g.ident).sort(), procs.map((p) => p.ident).sort(), "ident matches the Process's");
     assert.notEqual(got[0].ident, got[1].ident);
     const pool = new Pool({ workers: 2 });
     try {
       const names = await pool.map(task(mod, 'nameOf'), [1, 2, 3, 4], { chunksize: 1 });
-      assert.ok(names.every((n) => /^poolkit-\d+$/.test(n)), names.join());
+      assert.ok(
+        names.every((n) => /^poolkit-\d+$/.test(n)),
+        names.join(),
+      );
       assert.ok(new Set(names).size >= 1 && !names.includes('MainProcess'));
     } finally {
       await pool.terminate();
@@ -47,7 +69,11 @@ describe('sync: Process', function () {
   });
 
   it('a target that throws exits 1 with the error; process.exit(3) gives 3', async () => {
-    const p = new Process({ target: () => { throw new RangeError('nope'); } });
+    const p = new Process({
+      target: () => {
+        throw new RangeError('nope');
+      },
+    });
     p.start();
     await p.join();
     assert.equal(p.exitCode, 1);
@@ -60,7 +86,13 @@ describe('sync: Process', function () {
 
   it('kill() stops a Process stuck in a busy loop; isAlive() turns false; join(timeout) returns on time', async () => {
     const started = new Event();
-    const p = new Process({ target: (ev) => { ev.set(); for (;;); }, args: [started] });
+    const p = new Process({
+      target: (ev) => {
+        ev.set();
+        for (;;);
+      },
+      args: [started],
+    });
     p.start();
     assert.ok(started.wait(5000), 'the loop is running');
     const t = performance.now();
@@ -69,7 +101,13 @@ describe('sync: Process', function () {
     await p.kill();
     assert.equal(p.isAlive(), false);
     assert.equal(p.exitCode, -9);
-    const t2 = new Process({ target: (ev) => { ev.set(); for (;;); }, args: [new Event()] });
+    const t2 = new Process({
+      target: (ev) => {
+        ev.set();
+        for (;;);
+      },
+      args: [new Event()],
+    });
     t2.start();
     await new Promise((r) => setTimeout(r, 20));
     await t2.terminate();
@@ -79,13 +117,27 @@ describe('sync: Process', function () {
   it('a Process that dies holding a Lock leaves it held (as Python) and hangs nobody: others time out and go on', async () => {
     const lock = new Lock();
     const other = new Lock();
-    const dies = new Process({ target: (lock) => { lock.acquire(); process.exit(1); }, args: [lock] });
+    const dies = new Process({
+      target: (lock) => {
+        lock.acquire();
+        process.exit(1);
+      },
+      args: [lock],
+    });
     dies.start();
     await dies.join();
     assert.equal(dies.exitCode, 1);
     assert.ok(lock.locked(), 'a lock held by a dead process stays held');
     assert.equal(other.locked(), false, 'it released nothing it did not hold');
-    const waiter = new Process({ target: (lock, other) => { other.acquire(); const got = lock.acquire(100); other.release(); return got; }, args: [lock, other] });
+    const waiter = new Process({
+      target: (lock, other) => {
+        other.acquire();
+        const got = lock.acquire(100);
+        other.release();
+        return got;
+      },
+      args: [lock, other],
+    });
     waiter.start();
     await waiter.join(5000);
     assert.equal(waiter.exitCode, 0, 'the waiter was not hung');
@@ -119,8 +171,14 @@ describe('sync: Process', function () {
   });
 
   it('checks its options', () => {
-    assert.throws(() => new Process({ target: 3 }), (e) => e instanceof InvalidArgumentError && e.argument === 'options.target');
-    assert.throws(() => new Process({ target: () => 1, args: 'x' }), (e) => e instanceof InvalidArgumentError && e.argument === 'options.args');
+    assert.throws(
+      () => new Process({ target: 3 }),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'options.target',
+    );
+    assert.throws(
+      () => new Process({ target: () => 1, args: 'x' }),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'options.args',
+    );
     const p = new Process({ target: () => 1 });
     p.start();
     assert.throws(() => p.start(), InvalidArgumentError);
@@ -129,7 +187,7 @@ describe('sync: Process', function () {
 });
 
 describe('sync: thread identity', function () {
-  it('an in-process worker runtime (a transport on this thread) leaves the host\'s identity alone', async () => {
+  it("an in-process worker runtime (a transport on this thread) leaves the host's identity alone", async () => {
     const { Pool: BarePool } = await import('../dist/pool/pool.js');
     const { createRuntime } = await import('../dist/pool/worker/runtime.js');
     const { MessageChannel } = await import('node:worker_threads');
@@ -140,7 +198,15 @@ describe('sync: thread identity', function () {
         const runtime = createRuntime({ post: (m, t) => port2.postMessage(m, t) }, {}, []);
         port2.on('message', (m) => runtime.onMessage(m));
         port1.on('message', (m) => events.message(m));
-        return { post: (m, t) => port1.postMessage(m, t), terminate: async () => { port1.close(); port2.close(); }, unref: () => {}, ref: () => {} };
+        return {
+          post: (m, t) => port1.postMessage(m, t),
+          terminate: async () => {
+            port1.close();
+            port2.close();
+          },
+          unref: () => {},
+          ref: () => {},
+        };
       },
     };
     const pool = new BarePool({ transport });

@@ -1,8 +1,20 @@
 // Queues and pipes: many producers and consumers across workers and the host, items of any size, typed timeouts.
 import assert from 'node:assert/strict';
 import {
-  Pool, Queue, SimpleQueue, JoinableQueue, Pipe, SharedArray, Lock,
-  QueueFullError, QueueEmptyError, ClosedError, EOFError, SyncTimeoutError, NotSerializableError, InvalidArgumentError,
+  Pool,
+  Queue,
+  SimpleQueue,
+  JoinableQueue,
+  Pipe,
+  SharedArray,
+  Lock,
+  QueueFullError,
+  QueueEmptyError,
+  ClosedError,
+  EOFError,
+  SyncTimeoutError,
+  NotSerializableError,
+  InvalidArgumentError,
 } from '../dist/index.js';
 
 const within = (ms, asked, what) => {
@@ -30,7 +42,8 @@ describe('sync: Queue', function () {
       for (;;) {
         const m = q.get({ timeout: 10_000 });
         if (m === null) return n;
-        if (m.big && (m.big.length !== 1 << 20 || m.big[12345] !== (m.id & 255))) throw new Error(`item ${m.id} corrupted`);
+        if (m.big && (m.big.length !== 1 << 20 || m.big[12345] !== (m.id & 255)))
+          throw new Error(`item ${m.id} corrupted`);
         if (!m.big && m.text !== `item ${m.id}`) throw new Error(`item ${m.id} corrupted`);
         Atomics.add(seen, m.id, 1);
         n++;
@@ -42,7 +55,10 @@ describe('sync: Queue', function () {
     await q.putAsync(null);
     const counts = await Promise.all(consumers);
     assert.equal(counts[0] + counts[1], 2 * N);
-    assert.ok([...seen].every((c) => c === 1), 'every item arrived exactly once');
+    assert.ok(
+      [...seen].every((c) => c === 1),
+      'every item arrived exactly once',
+    );
     assert.equal(q.qsize(), 0);
     assert.ok(q.empty());
   });
@@ -50,10 +66,26 @@ describe('sync: Queue', function () {
   it('carries structured-clone data between host and worker, both ways, blocking and async', async () => {
     const toWorker = new SimpleQueue();
     const back = new Queue();
-    const value = { n: 1.5, big: 2n ** 70n, s: 'héllo ✓', d: new Date(5), m: new Map([[1, 'a']]), set: new Set(['x']), f: new Float32Array([1, 2]), nested: [[null, undefined, true]] };
+    const value = {
+      n: 1.5,
+      big: 2n ** 70n,
+      s: 'héllo ✓',
+      d: new Date(5),
+      m: new Map([[1, 'a']]),
+      set: new Set(['x']),
+      f: new Float32Array([1, 2]),
+      nested: [[null, undefined, true]],
+    };
     value.self = value;
     toWorker.put(value);
-    const echoed = pool.apply((a, b) => { const v = a.get({ timeout: 5000 }); b.put(v); return v.self === v; }, [toWorker, back]);
+    const echoed = pool.apply(
+      (a, b) => {
+        const v = a.get({ timeout: 5000 });
+        b.put(v);
+        return v.self === v;
+      },
+      [toWorker, back],
+    );
     const got = await back.getAsync({ timeout: 5000 });
     assert.equal(await echoed, true, 'the cycle survives');
     assert.equal(got.self, got);
@@ -68,12 +100,18 @@ describe('sync: Queue', function () {
   it('timeouts raise QueueEmptyError / QueueFullError within 10% of the time asked', async () => {
     const q = new Queue({ maxsize: 1 });
     let t = performance.now();
-    assert.throws(() => q.get({ timeout: 100 }), (e) => e instanceof QueueEmptyError && e.code === 'ERR_QUEUE_EMPTY');
+    assert.throws(
+      () => q.get({ timeout: 100 }),
+      (e) => e instanceof QueueEmptyError && e.code === 'ERR_QUEUE_EMPTY',
+    );
     within(performance.now() - t, 100, 'get');
     q.put(1);
     assert.ok(q.full());
     t = performance.now();
-    assert.throws(() => q.put(2, { timeout: 100 }), (e) => e instanceof QueueFullError && e.name === 'QueueFullError');
+    assert.throws(
+      () => q.put(2, { timeout: 100 }),
+      (e) => e instanceof QueueFullError && e.name === 'QueueFullError',
+    );
     within(performance.now() - t, 100, 'put');
     t = performance.now();
     await assert.rejects(q.putAsync(2, { timeout: 100 }), QueueFullError);
@@ -83,13 +121,31 @@ describe('sync: Queue', function () {
     t = performance.now();
     await assert.rejects(q.getAsync({ timeout: 100 }), QueueEmptyError);
     within(performance.now() - t, 100, 'getAsync');
-    assert.throws(() => new Queue({ maxsize: -1 }), (e) => e instanceof InvalidArgumentError && e.argument === 'options.maxsize');
-    assert.throws(() => q.get({ timeout: -5 }), (e) => e instanceof InvalidArgumentError && e.argument === 'options.timeout');
+    assert.throws(
+      () => new Queue({ maxsize: -1 }),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'options.maxsize',
+    );
+    assert.throws(
+      () => q.get({ timeout: -5 }),
+      (e) => e instanceof InvalidArgumentError && e.argument === 'options.timeout',
+    );
   });
 
   it('a put waits for room, released by a consumer in a worker; close lets getters drain, then ClosedError', async () => {
     const q = new Queue({ maxsize: 2 });
-    const consumer = pool.apply((q) => { const out = []; for (;;) { try { out.push(q.get({ timeout: 5000 })); } catch (e) { return [out, e.code]; } } }, [q]);
+    const consumer = pool.apply(
+      (q) => {
+        const out = [];
+        for (;;) {
+          try {
+            out.push(q.get({ timeout: 5000 }));
+          } catch (e) {
+            return [out, e.code];
+          }
+        }
+      },
+      [q],
+    );
     for (let i = 0; i < 10; i++) q.put(i, { timeout: 5000 });
     q.close();
     assert.throws(() => q.put(99), ClosedError);
@@ -100,16 +156,25 @@ describe('sync: Queue', function () {
     const q = new JoinableQueue();
     const done = SharedArray('i32', 1);
     for (let i = 0; i < 20; i++) q.put(i);
-    const workers = [0, 1].map(() => pool.apply((q, done) => {
-      for (;;) {
-        let item;
-        try { item = q.get({ timeout: 200 }); } catch { return; }
-        const until = performance.now() + 2;
-        while (performance.now() < until);
-        Atomics.add(done, 0, 1);
-        q.taskDone();
-      }
-    }, [q, done]));
+    const workers = [0, 1].map(() =>
+      pool.apply(
+        (q, done) => {
+          for (;;) {
+            let item;
+            try {
+              item = q.get({ timeout: 200 });
+            } catch {
+              return;
+            }
+            const until = performance.now() + 2;
+            while (performance.now() < until);
+            Atomics.add(done, 0, 1);
+            q.taskDone();
+          }
+        },
+        [q, done],
+      ),
+    );
     q.join(10_000);
     assert.equal(done[0], 20, 'join returned only after all 20 were marked done');
     assert.equal(q.unfinished(), 0);
@@ -129,15 +194,22 @@ describe('sync: Pipe', function () {
 
   it('a worker echoes messages back through a duplex pipe; closing gives EOFError after the rest is read', async () => {
     const [a, b] = Pipe();
-    const echo = pool.apply((conn) => {
-      let n = 0;
-      for (;;) {
-        let m;
-        try { m = conn.recv(); } catch (e) { return [n, e.name]; }
-        conn.send({ echo: m });
-        n++;
-      }
-    }, [b]);
+    const echo = pool.apply(
+      (conn) => {
+        let n = 0;
+        for (;;) {
+          let m;
+          try {
+            m = conn.recv();
+          } catch (e) {
+            return [n, e.name];
+          }
+          conn.send({ echo: m });
+          n++;
+        }
+      },
+      [b],
+    );
     for (let i = 0; i < 100; i++) {
       a.send(i);
       assert.deepEqual(a.recv(5000), { echo: i });
@@ -158,7 +230,13 @@ describe('sync: Pipe', function () {
     const t = performance.now();
     assert.throws(() => r.recv(100), SyncTimeoutError);
     within(performance.now() - t, 100, 'recv');
-    await pool.apply((w) => { w.send('from worker'); w.close(); }, [w]);
+    await pool.apply(
+      (w) => {
+        w.send('from worker');
+        w.close();
+      },
+      [w],
+    );
     assert.equal(r.recv(), 'from worker');
     assert.throws(() => r.recv(), EOFError);
   });

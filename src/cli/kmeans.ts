@@ -39,7 +39,12 @@ export const kmeansSpec: CommandSpec = {
 const ALGORITHMS = ['auto', 'lloyd', 'hamerly', 'elkan', 'yinyang'] as const;
 
 /** --mini-batch: scikit-learn's MiniBatchKMeans on the table, reported in the shape of a kmeans result. */
-async function miniBatch(values: Float32Array | Float64Array, dims: number, options: KMeansOptions, batchSize: number | undefined) {
+async function miniBatch(
+  values: Float32Array | Float64Array,
+  dims: number,
+  options: KMeansOptions,
+  batchSize: number | undefined,
+) {
   const r = await miniBatchKMeans(values, {
     k: options.k,
     dims,
@@ -72,7 +77,8 @@ export function kmeansCommand(argv: readonly string[], io: Io): Promise<number> 
       algorithm: choiceArg(str('algorithm') ?? 'auto', '--algorithm', ALGORITHMS),
     };
     const batchSize = opt('batch-size', (s) => integerArg(s, '--batch-size', 1));
-    if (batchSize !== undefined && v['mini-batch'] !== true) throw new UsageError('expected --mini-batch with it', '--batch-size');
+    if (batchSize !== undefined && v['mini-batch'] !== true)
+      throw new UsageError('expected --mini-batch with it', '--batch-size');
     const miniBatchSize = v['mini-batch'] === true ? (batchSize ?? null) : undefined;
     return run(file, options, str('labels'), v.json === true, miniBatchSize, io);
   });

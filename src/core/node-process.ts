@@ -14,13 +14,14 @@ import { PROCESS_FATAL } from './process-messages.js';
 // Bundled by the build from worker/process.js, beside the worker-thread entry.
 const entry = new URL('../worker/process.cjs', import.meta.url);
 
-
 /** V8 flags for worker_threads-style resourceLimits. */
 export function heapFlags(limits: SpawnOptions['resourceLimits']): string[] {
   const flags: string[] = [];
-  if (limits?.maxOldGenerationSizeMb) flags.push(`--max-old-space-size=${Math.max(1, Math.round(limits.maxOldGenerationSizeMb))}`);
+  if (limits?.maxOldGenerationSizeMb)
+    flags.push(`--max-old-space-size=${Math.max(1, Math.round(limits.maxOldGenerationSizeMb))}`);
   // V8's young generation is three semi-spaces.
-  if (limits?.maxYoungGenerationSizeMb) flags.push(`--max-semi-space-size=${Math.max(1, Math.round(limits.maxYoungGenerationSizeMb / 3))}`);
+  if (limits?.maxYoungGenerationSizeMb)
+    flags.push(`--max-semi-space-size=${Math.max(1, Math.round(limits.maxYoungGenerationSizeMb / 3))}`);
   return flags;
 }
 

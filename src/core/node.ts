@@ -17,7 +17,12 @@ export const nodePlatform: HostPlatform = {
   name: 'node',
   processTransport,
   spawnWorker(events: WorkerEvents, options: SpawnOptions): WorkerPort {
-    const w = new Worker(workerUrl, { name: options.name, resourceLimits: options.resourceLimits, stdout: false, stderr: false });
+    const w = new Worker(workerUrl, {
+      name: options.name,
+      resourceLimits: options.resourceLimits,
+      stdout: false,
+      stderr: false,
+    });
     let failed: Error | undefined;
     w.on('message', (m) => events.message(m));
     w.on('error', (e) => {
@@ -44,7 +49,12 @@ export const nodePlatform: HostPlatform = {
       info = await stat(path);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      throw invalid('input', 'a readable file', path, code === 'ENOENT' ? 'no such file' : `cannot read it: ${(e as Error).message}`);
+      throw invalid(
+        'input',
+        'a readable file',
+        path,
+        code === 'ENOENT' ? 'no such file' : `cannot read it: ${(e as Error).message}`,
+      );
     }
     if (info.isDirectory()) throw invalid('input', 'a file', path, 'it is a directory');
     const handle = await open(path, 'r');
@@ -73,7 +83,13 @@ export const nodePlatform: HostPlatform = {
         await close();
       }
     }
-    return { path, size: info.size, chunks: chunks(), readAt: (target, position) => readFully(handle.fd, target, position), close };
+    return {
+      path,
+      size: info.size,
+      chunks: chunks(),
+      readAt: (target, position) => readFully(handle.fd, target, position),
+      close,
+    };
   },
   macrotask,
 };

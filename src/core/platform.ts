@@ -18,7 +18,12 @@ export interface WorkerEvents {
 export interface SpawnOptions {
   name?: string;
   /** Node only: V8 heap limits, as worker_threads' `resourceLimits`. */
-  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; codeRangeSizeMb?: number; stackSizeMb?: number };
+  resourceLimits?: {
+    maxOldGenerationSizeMb?: number;
+    maxYoungGenerationSizeMb?: number;
+    codeRangeSizeMb?: number;
+    stackSizeMb?: number;
+  };
 }
 
 /** A live worker, as the scheduler sees it. */
@@ -88,6 +93,9 @@ export function setPlatform(platform: HostPlatform): void {
 }
 
 export function platform(): HostPlatform {
-  if (!current) throw new PoolkitError('no platform adapter installed: import "poolkit", not an internal module', { code: 'ERR_NO_PLATFORM' });
+  if (!current)
+    throw new PoolkitError('no platform adapter installed: import "poolkit", not an internal module', {
+      code: 'ERR_NO_PLATFORM',
+    });
   return current;
 }

@@ -23,7 +23,8 @@ export interface ZipfTextOptions {
 export function* zipfTextChunks(options: ZipfTextOptions): Generator<Uint8Array> {
   optionsObject(options, 'options', ['vocabulary', 'bytes', 'seed', 'wordsPerLine', 'linesPerChunk'], true);
   const { vocabulary, bytes, seed, wordsPerLine = 12, linesPerChunk = 2000 } = options;
-  if (!Array.isArray(vocabulary) || vocabulary.length === 0) throw invalid('options.vocabulary', 'an array of at least one word', vocabulary);
+  if (!Array.isArray(vocabulary) || vocabulary.length === 0)
+    throw invalid('options.vocabulary', 'an array of at least one word', vocabulary);
   intInRange(bytes, 'options.bytes', 0);
   positiveInt(wordsPerLine, 'options.wordsPerLine');
   positiveInt(linesPerChunk, 'options.linesPerChunk');

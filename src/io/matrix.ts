@@ -16,7 +16,10 @@ export interface NumericTable {
 
 /** A malformed input file; `where` is "file:line:column" (CSV) or "file" (npy). */
 export class DataFormatError extends InvalidArgumentError {
-  constructor(readonly where: string, message: string) {
+  constructor(
+    readonly where: string,
+    message: string,
+  ) {
     super('data', message);
     this.message = `${where}: ${message}`;
   }
@@ -53,7 +56,10 @@ export function parseCsv(text: string, file = 'input.csv'): NumericTable {
       dims = fields.length;
     }
     if (fields.length !== dims) {
-      throw new DataFormatError(`${file}:${line}`, `row has ${fields.length} fields, expected ${dims} (as ${header ? 'the header' : `line ${firstDataLine || line}`})`);
+      throw new DataFormatError(
+        `${file}:${line}`,
+        `row has ${fields.length} fields, expected ${dims} (as ${header ? 'the header' : `line ${firstDataLine || line}`})`,
+      );
     }
     if (!firstDataLine) firstDataLine = line;
     if (count + dims > values.length) {
@@ -91,7 +97,8 @@ export function parseNpy(bytes: Uint8Array, file = 'input.npy'): NumericTable {
   if (!(bytes instanceof Uint8Array)) throw invalid('bytes', 'a Uint8Array', bytes);
   string(file, 'file');
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) throw new DataFormatError(file, 'is not a .npy file (no \\x93NUMPY magic)');
+  if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b))
+    throw new DataFormatError(file, 'is not a .npy file (no \\x93NUMPY magic)');
   const major = bytes[6];
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let headerLen: number;
@@ -111,23 +118,38 @@ export function parseNpy(bytes: Uint8Array, file = 'input.npy'): NumericTable {
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new DataFormatError(file, `malformed .npy header ${JSON.stringify(header.trim())}`);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    throw new DataFormatError(file, `malformed .npy header ${JSON.stringify(header.trim())}`);
   const type = /^([<>|=])f([48])$/.exec(descr);
   if (!type) throw new DataFormatError(file, `dtype '${descr}' is not supported (float32 '<f4' or float64 '<f8')`);
-  if (fortran === 'True') throw new DataFormatError(file, 'is in Fortran order; save it in C order (np.ascontiguousarray)');
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
-  if (shape.length !== 2 || shape.some((s) => !Number.isInteger(s) || s < 0)) throw new DataFormatError(file, `shape (${shapeText.trim()}) is not 2-D; expected (rows, columns)`);
+  if (fortran === 'True')
+    throw new DataFormatError(file, 'is in Fortran order; save it in C order (np.ascontiguousarray)');
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
+  if (shape.length !== 2 || shape.some((s) => !Number.isInteger(s) || s < 0))
+    throw new DataFormatError(file, `shape (${shapeText.trim()}) is not 2-D; expected (rows, columns)`);
   const [n, dims] = shape;
   if (n === 0 || dims === 0) throw new DataFormatError(file, `is empty (shape ${n} × ${dims})`);
   const size = type[2] === '4' ? 4 : 8;
   const little = type[1] !== '>';
   const dataStart = offset + headerLen;
   const need = n * dims * size;
-  if (bytes.length - dataStart < need) throw new DataFormatError(file, `truncated: shape ${n} × ${dims} needs ${need} data bytes, the file has ${bytes.length - dataStart}`);
+  if (bytes.length - dataStart < need)
+    throw new DataFormatError(
+      file,
+      `truncated: shape ${n} × ${dims} needs ${need} data bytes, the file has ${bytes.length - dataStart}`,
+    );
   const values = size === 4 ? new Float32Array(n * dims) : new Float64Array(n * dims);
   for (let i = 0; i < n * dims; i++) {
     const v = size === 4 ? dv.getFloat32(dataStart + i * 4, little) : dv.getFloat64(dataStart + i * 8, little);
-    if (!Number.isFinite(v)) throw new DataFormatError(file, `row ${i / dims | 0}, column ${i % dims} (byte ${dataStart + i * size}) is ${v}; values must be finite`);
+    if (!Number.isFinite(v))
+      throw new DataFormatError(
+        file,
+        `row ${(i / dims) | 0}, column ${i % dims} (byte ${dataStart + i * size}) is ${v}; values must be finite`,
+      );
     values[i] = v;
   }
   return { values, n, dims, header: null };

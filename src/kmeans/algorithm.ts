@@ -54,7 +54,12 @@ export function boundBytes(algorithm: ExactAlgorithm, n: number, k: number): num
  */
 export function chooseAlgorithm(n: number, k: number, d: number, budget: number): ExactAlgorithm {
   let pick: ExactAlgorithm = k < 8 ? 'lloyd' : d >= 64 && k <= 64 ? 'elkan' : k >= 32 ? 'yinyang' : 'hamerly';
-  const lighter: Record<ExactAlgorithm, ExactAlgorithm> = { elkan: 'yinyang', yinyang: 'hamerly', hamerly: 'lloyd', lloyd: 'lloyd' };
+  const lighter: Record<ExactAlgorithm, ExactAlgorithm> = {
+    elkan: 'yinyang',
+    yinyang: 'hamerly',
+    hamerly: 'lloyd',
+    lloyd: 'lloyd',
+  };
   while (pick !== 'lloyd' && boundBytes(pick, n, k) > budget) pick = lighter[pick];
   return pick;
 }

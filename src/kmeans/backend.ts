@@ -46,7 +46,11 @@ export interface KMeansBackend {
   /** Lloyd iterations from `init` (k × dims). Empty clusters are re-seeded from the farthest points, as scikit-learn. */
   lloyd(problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult>;
   /** Labels and inertia for fixed centroids (used by `predict` and for the final assignment). */
-  assign(problem: LloydProblem, centroids: Float32Array, signal?: AbortSignal): Promise<{ labels: Int32Array; inertia: number }>;
+  assign(
+    problem: LloydProblem,
+    centroids: Float32Array,
+    signal?: AbortSignal,
+  ): Promise<{ labels: Int32Array; inertia: number }>;
   /** Frees memory / device buffers held for a problem. */
   dispose(): void;
 }

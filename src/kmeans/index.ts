@@ -13,7 +13,17 @@ import { prepare, uncentre, columnMeans, centre, type Prepared } from './prepare
 import { readMatrix, readWeights, type KMeansData, type Matrix } from './validate.js';
 import { throwIfAborted } from './lloyd.js';
 import { ALGORITHMS, chooseAlgorithm, type AlgorithmName, type ExactAlgorithm } from './algorithm.js';
-import { abortSignal, finiteNumber, func, intInRange, invalid, oneOf, optional, optionsObject, positiveInt } from '../core/validate.js';
+import {
+  abortSignal,
+  finiteNumber,
+  func,
+  intInRange,
+  invalid,
+  oneOf,
+  optional,
+  optionsObject,
+  positiveInt,
+} from '../core/validate.js';
 
 export type { KMeansData } from './validate.js';
 export type { BackendName } from './backend.js';
@@ -85,7 +95,21 @@ export interface KMeansResult {
   algorithm: ExactAlgorithm;
 }
 
-const KMEANS_KEYS = ['k', 'dims', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'backend', 'algorithm', 'threads', 'sampleWeight', 'signal', 'onProgress'] as const;
+const KMEANS_KEYS = [
+  'k',
+  'dims',
+  'init',
+  'nInit',
+  'maxIter',
+  'tol',
+  'seed',
+  'backend',
+  'algorithm',
+  'threads',
+  'sampleWeight',
+  'signal',
+  'onProgress',
+] as const;
 const PREDICT_KEYS = ['dims', 'backend', 'threads', 'signal'] as const;
 const BACKENDS = ['auto', 'js', 'wasm', 'webgpu'] as const;
 /** More threads than any machine poolkit runs on has cores: surely a mistake. */
@@ -112,9 +136,11 @@ export async function kmeans(data: KMeansData, options: KMeansOptions): Promise<
   const init = o.init ?? 'k-means++';
   let explicit: Float32Array | null = null;
   if (init !== 'k-means++' && init !== 'random') {
-    if (typeof init !== 'object' || init === null) throw invalid('options.init', "'k-means++', 'random' or k × dims centroids", init);
+    if (typeof init !== 'object' || init === null)
+      throw invalid('options.init', "'k-means++', 'random' or k × dims centroids", init);
     const m = readMatrix(init, dims, 'options.init', 'options.dims');
-    if (m.n !== k || m.dims !== dims) throw invalid('options.init', `k × dims = ${k} × ${dims} values`, init, `it has ${m.n} × ${m.dims}`);
+    if (m.n !== k || m.dims !== dims)
+      throw invalid('options.init', `k × dims = ${k} × ${dims} values`, init, `it has ${m.n} × ${m.dims}`);
     explicit = Float32Array.from(m.values);
   }
   const nInit = optional(o.nInit, 'options.nInit', positiveInt) ?? (init === 'random' ? 10 : 1);
@@ -124,25 +150,45 @@ export async function kmeans(data: KMeansData, options: KMeansOptions): Promise<
   try {
     const { problem, mean, meanVariance } = prepareFor(backend, matrix, k, weights);
     const tolAbs = tol * meanVariance;
-    const algorithm = backend.name === 'webgpu' ? 'lloyd' : algorithmName === 'auto' ? chooseAlgorithm(n, k, dims, boundsBudget(backend.name, n, dims)) : algorithmName;
+    const algorithm =
+      backend.name === 'webgpu'
+        ? 'lloyd'
+        : algorithmName === 'auto'
+          ? chooseAlgorithm(n, k, dims, boundsBudget(backend.name, n, dims))
+          : algorithmName;
     const centredInit = explicit ? centre(explicit, k, dims, mean) : null;
     const rng = new Prng(seed);
     let best: LloydResult | null = null;
     const runs = explicit ? 1 : nInit;
     for (let run = 0; run < runs; run++) {
       throwIfAborted(signal);
-      const start = centredInit ?? (init === 'random' ? randomInit(problem, rng) : await kmeansPlusPlus(problem, rng, kppEngineFor(backend, problem), signal));
+      const start =
+        centredInit ??
+        (init === 'random'
+          ? randomInit(problem, rng)
+          : await kmeansPlusPlus(problem, rng, kppEngineFor(backend, problem), signal));
       const result = await backend.lloyd(problem, start, {
         maxIter,
         tolAbs,
         algorithm,
         signal,
-        onIteration: onProgress ? (iteration, inertia, shift, skipped) => onProgress({ run, iteration, inertia, shift, skipped, algorithm }) : undefined,
+        onIteration: onProgress
+          ? (iteration, inertia, shift, skipped) => onProgress({ run, iteration, inertia, shift, skipped, algorithm })
+          : undefined,
       });
       if (!best || result.inertia < best.inertia) best = result;
     }
     const r = best!;
-    return { centroids: uncentre(r.centroids, dims, mean), labels: r.labels, inertia: r.inertia, iterations: r.iterations, converged: r.converged, backend: backend.name, threads: backend.threads, algorithm };
+    return {
+      centroids: uncentre(r.centroids, dims, mean),
+      labels: r.labels,
+      inertia: r.inertia,
+      iterations: r.iterations,
+      converged: r.converged,
+      backend: backend.name,
+      threads: backend.threads,
+      algorithm,
+    };
   } finally {
     backend.dispose();
   }
@@ -158,20 +204,41 @@ export interface PredictOptions {
 }
 
 /** The nearest centroid of each row of `data` (first index among equal distances). */
-export async function predict(centroids: KMeansData, data: KMeansData, options: PredictOptions = {}): Promise<Int32Array> {
+export async function predict(
+  centroids: KMeansData,
+  data: KMeansData,
+  options: PredictOptions = {},
+): Promise<Int32Array> {
   const o = optionsObject(options, 'options', PREDICT_KEYS);
   const c = readMatrix(centroids, o.dims, 'centroids');
   // Typed-array data without options.dims has the centroids' row length.
   const typed = data instanceof Float32Array || data instanceof Float64Array;
-  const m = readMatrix(data, o.dims ?? (typed ? c.dims : undefined), 'data', o.dims === undefined ? "the centroids' dims" : 'options.dims');
-  if (m.dims !== c.dims) throw invalid('data', `rows of ${c.dims} values, as the centroids have`, data, `its rows have ${m.dims}`);
+  const m = readMatrix(
+    data,
+    o.dims ?? (typed ? c.dims : undefined),
+    'data',
+    o.dims === undefined ? "the centroids' dims" : 'options.dims',
+  );
+  if (m.dims !== c.dims)
+    throw invalid('data', `rows of ${c.dims} values, as the centroids have`, data, `its rows have ${m.dims}`);
   const backendName = o.backend === undefined ? 'auto' : oneOf(o.backend, 'options.backend', BACKENDS);
   const threads = o.threads === undefined ? undefined : intInRange(o.threads, 'options.threads', 1, MAX_THREADS);
   const signal = optional(o.signal, 'options.signal', abortSignal);
   // Both sides shifted by the centroids' mean: same distances, better float32 accuracy.
   const mean = columnMeans(c.values, c.n, c.dims);
-  const problem: LloydProblem = { data: centre(m.values, m.n, m.dims, mean), n: m.n, dims: m.dims, k: c.n, weights: null };
-  const backend = await selectBackend(backendName, problem, threads ?? defaultThreads(problem.n, problem.dims, problem.k), signal);
+  const problem: LloydProblem = {
+    data: centre(m.values, m.n, m.dims, mean),
+    n: m.n,
+    dims: m.dims,
+    k: c.n,
+    weights: null,
+  };
+  const backend = await selectBackend(
+    backendName,
+    problem,
+    threads ?? defaultThreads(problem.n, problem.dims, problem.k),
+    signal,
+  );
   try {
     return (await backend.assign(problem, centre(c.values, c.n, c.dims, mean), signal)).labels;
   } finally {
@@ -222,7 +289,12 @@ function kppEngineFor(backend: KMeansBackend, problem: LloydProblem): KppEngine 
  * The backend for a problem. 'auto': WebGPU when the problem is large enough to win and a hardware adapter exists
  * (the webgpu module is imported lazily, so Node without the `webgpu` package never loads it), else wasm, else js.
  */
-async function selectBackend(name: 'auto' | BackendName, problem: ProblemSize, threads: number | undefined, signal?: AbortSignal): Promise<KMeansBackend> {
+async function selectBackend(
+  name: 'auto' | BackendName,
+  problem: ProblemSize,
+  threads: number | undefined,
+  signal?: AbortSignal,
+): Promise<KMeansBackend> {
   if (name === 'js') return new JsBackend();
   if (name === 'webgpu') return (await import('./webgpu/backend.js')).createWebGpuBackend({ signal });
   if (name === 'wasm') return (await import('./wasm/backend.js')).createWasmBackend({ threads });

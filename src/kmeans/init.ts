@@ -69,7 +69,12 @@ export function jsKppEngine(problem: LloydProblem): KppEngine {
 }
 
 /** scikit-learn's `_kmeans_plusplus`: returns k × dims centroids (rows of the data). */
-export async function kmeansPlusPlus(problem: LloydProblem, rng: Prng, engine: KppEngine = jsKppEngine(problem), signal?: AbortSignal): Promise<Float32Array> {
+export async function kmeansPlusPlus(
+  problem: LloydProblem,
+  rng: Prng,
+  engine: KppEngine = jsKppEngine(problem),
+  signal?: AbortSignal,
+): Promise<Float32Array> {
   const { data, n, dims, k, weights } = problem;
   const trials = 2 + Math.floor(Math.log(k));
   const centroids = new Float32Array(k * dims);
@@ -89,7 +94,15 @@ export async function kmeansPlusPlus(problem: LloydProblem, rng: Prng, engine: K
   return centroids;
 }
 
-async function choose(problem: LloydProblem, rng: Prng, engine: KppEngine, centroids: Float32Array, first: number, trials: number, signal?: AbortSignal): Promise<void> {
+async function choose(
+  problem: LloydProblem,
+  rng: Prng,
+  engine: KppEngine,
+  centroids: Float32Array,
+  first: number,
+  trials: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const { data, n, dims, k } = problem;
   const take = (c: number, row: number) => centroids.set(data.subarray(row * dims, row * dims + dims), c * dims);
   let pot = await engine.start(first);
@@ -191,7 +204,10 @@ class KeyHeap {
   }
 
   rowsByKey(): number[] {
-    return this.rows.map((row, i) => [this.keys[i], row] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, row]) => row);
+    return this.rows
+      .map((row, i) => [this.keys[i], row] as const)
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .map(([, row]) => row);
   }
 
   private swap(i: number, j: number): void {

@@ -96,7 +96,11 @@ export class JsBackend implements KMeansBackend {
     return runLloyd(jsEngine(problem, options.algorithm ?? 'lloyd'), problem, init, options);
   }
 
-  async assign(problem: LloydProblem, centroids: Float32Array, signal?: AbortSignal): Promise<{ labels: Int32Array; inertia: number }> {
+  async assign(
+    problem: LloydProblem,
+    centroids: Float32Array,
+    signal?: AbortSignal,
+  ): Promise<{ labels: Int32Array; inertia: number }> {
     throwIfAborted(signal);
     const engine = new JsEngine(problem);
     const s = await engine.step(centroids, false);

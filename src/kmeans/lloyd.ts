@@ -39,7 +39,12 @@ export interface LloydEngine {
 }
 
 /** Runs Lloyd's algorithm from `init` with `engine`. */
-export async function runLloyd(engine: LloydEngine, problem: LloydProblem, init: Float32Array, options: LloydOptions): Promise<LloydResult> {
+export async function runLloyd(
+  engine: LloydEngine,
+  problem: LloydProblem,
+  init: Float32Array,
+  options: LloydOptions,
+): Promise<LloydResult> {
   const { signal, onIteration } = options;
   let centroids: Float32Array = Float32Array.from(init);
   engine.reset();
@@ -57,7 +62,12 @@ export async function runLloyd(engine: LloydEngine, problem: LloydProblem, init:
     stepCentroids = centroids;
     const { next, shift } = newCentroids(problem, centroids, s);
     iterations = i + 1;
-    onIteration?.(iterations, s.inertia, shift, s.computed === undefined ? 0 : Math.max(0, problem.n * problem.k - s.computed));
+    onIteration?.(
+      iterations,
+      s.inertia,
+      shift,
+      s.computed === undefined ? 0 : Math.max(0, problem.n * problem.k - s.computed),
+    );
     centroids = next;
     if (s.changed === 0) {
       strict = converged = true;
@@ -77,7 +87,10 @@ export async function runLloyd(engine: LloydEngine, problem: LloydProblem, init:
   // Strict convergence: the new centroids are the means of unchanged labels, normally exactly the centroids the last
   // step assigned to, so its labels and inertia stand (a re-seeding just before can make them differ). Otherwise,
   // one more assignment makes labels and inertia match the returned centroids.
-  const inertia = strict && sameValues(stepCentroids, centroids) ? lastInertia : (await engine.step(centroids, false, signal)).inertia;
+  const inertia =
+    strict && sameValues(stepCentroids, centroids)
+      ? lastInertia
+      : (await engine.step(centroids, false, signal)).inertia;
   return { centroids, labels: Int32Array.from(engine.labels().subarray(0, problem.n)), inertia, iterations, converged };
 }
 
@@ -137,7 +150,11 @@ export function farthestRows(d: Float32Array | Float64Array, n: number, m: numbe
 }
 
 /** Weighted means (float64, rounded to float32); a cluster without weight keeps its centre. Returns Σ‖Δc‖². */
-export function newCentroids(problem: LloydProblem, old: Float32Array, s: StepResult): { next: Float32Array; shift: number } {
+export function newCentroids(
+  problem: LloydProblem,
+  old: Float32Array,
+  s: StepResult,
+): { next: Float32Array; shift: number } {
   const { k, dims } = problem;
   const next = new Float32Array(k * dims);
   let shift = 0;

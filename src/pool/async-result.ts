@@ -40,7 +40,10 @@ export class AsyncResult<R> {
 
   /** Waits until the result is ready, or `timeoutMs` passes; never rejects. */
   wait(timeoutMs?: number): Promise<void> {
-    return this.get(timeoutMs).then(() => undefined, () => undefined);
+    return this.get(timeoutMs).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Whether the call has completed. */
@@ -50,7 +53,10 @@ export class AsyncResult<R> {
 
   /** Whether the call completed without error; throws if it is not ready yet (as Python does). */
   successful(): boolean {
-    if (this.state === 'pending') throw new PoolkitError('AsyncResult is not ready: call successful() after ready() is true', { code: 'ERR_RESULT_NOT_READY' });
+    if (this.state === 'pending')
+      throw new PoolkitError('AsyncResult is not ready: call successful() after ready() is true', {
+        code: 'ERR_RESULT_NOT_READY',
+      });
     return this.state === 'ok';
   }
 }

@@ -42,7 +42,10 @@ export class ChunkStream implements AsyncIterableIterator<unknown> {
   private wake: (() => void) | undefined;
   private readonly onAbort = () => this.abort();
 
-  constructor(private readonly sched: Scheduler, private readonly o: ChunkStreamOptions) {
+  constructor(
+    private readonly sched: Scheduler,
+    private readonly o: ChunkStreamOptions,
+  ) {
     if (o.signal) {
       if (o.signal.aborted) this.abort();
       else o.signal.addEventListener('abort', this.onAbort, { once: true });
@@ -151,13 +154,20 @@ export class ChunkStream implements AsyncIterableIterator<unknown> {
     }
     const index = this.submitted++;
     const payload = chunkPayload(r.value, this.o.mode === Mode.Map, this.o.transfer);
-    const rec = createRecord(this.o.task, this.o.mode, payload, this.o.pipelined, (err, values) => {
-      this.live.delete(rec);
-      // A generator task gave each item's values as an array: imap yields them in order, flattened.
-      const v = rec.generated && this.o.flatten ? (values as unknown[][]).flat(1) : values;
-      this.results.set(index, { err, values: v as unknown[] | undefined });
-      this.notify();
-    }, this.o.onProgress ? { onProgress: this.o.onProgress } : undefined);
+    const rec = createRecord(
+      this.o.task,
+      this.o.mode,
+      payload,
+      this.o.pipelined,
+      (err, values) => {
+        this.live.delete(rec);
+        // A generator task gave each item's values as an array: imap yields them in order, flattened.
+        const v = rec.generated && this.o.flatten ? (values as unknown[][]).flat(1) : values;
+        this.results.set(index, { err, values: v as unknown[] | undefined });
+        this.notify();
+      },
+      this.o.onProgress ? { onProgress: this.o.onProgress } : undefined,
+    );
     this.live.add(rec);
     this.sched.submit(rec);
   }

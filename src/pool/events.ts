@@ -11,7 +11,11 @@ export interface PoolEventMap {
   /** A worker's initializer ran; it takes tasks. */
   workerready: { workerId: number };
   /** A worker is gone; `reason`: why the pool let it go, or 'crash'. */
-  workerexit: { workerId: number; code: number; reason: 'crash' | 'idle' | 'recycle' | 'maxTasks' | 'stopped' | 'shutdown' };
+  workerexit: {
+    workerId: number;
+    code: number;
+    reason: 'crash' | 'idle' | 'recycle' | 'maxTasks' | 'stopped' | 'shutdown';
+  };
   /** A worker died on its own (exit, uncaught error, out of memory, native crash). */
   workercrash: { workerId: number; code: number; error: Error | undefined };
   /** A task was handed to a worker, after `waitMs` in the queue. */
@@ -36,12 +40,20 @@ export class PoolEvents extends EventTarget {
     return () => this.removeEventListener(type, wrapped);
   }
 
-  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: AddEventListenerOptions | boolean): void {
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: AddEventListenerOptions | boolean,
+  ): void {
     super.addEventListener(type, listener, options);
     if (listener) this.count(type, 1);
   }
 
-  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: EventListenerOptions | boolean): void {
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: EventListenerOptions | boolean,
+  ): void {
     super.removeEventListener(type, listener, options);
     if (listener) this.count(type, -1);
   }

@@ -51,6 +51,14 @@ export class Histogram {
 
   summary(): HistogramSummary {
     const n = this.count;
-    return { count: n, mean: n ? this.sum / n : 0, min: n ? this.min : 0, max: this.max, p50: this.quantile(0.5), p90: this.quantile(0.9), p99: this.quantile(0.99) };
+    return {
+      count: n,
+      mean: n ? this.sum / n : 0,
+      min: n ? this.min : 0,
+      max: this.max,
+      p50: this.quantile(0.5),
+      p90: this.quantile(0.9),
+      p99: this.quantile(0.99),
+    };
   }
 }

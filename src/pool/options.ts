@@ -1,7 +1,17 @@
 /** Validation of Pool and call options: each bad value becomes an InvalidArgumentError naming it. */
 import { InvalidArgumentError } from '../core/errors.js';
 import {
-  abortSignal, boolean, func, intInRange, invalid, oneOf, optional, optionsObject, positiveInt, positiveNumber, string,
+  abortSignal,
+  boolean,
+  func,
+  intInRange,
+  invalid,
+  oneOf,
+  optional,
+  optionsObject,
+  positiveInt,
+  positiveNumber,
+  string,
 } from '../core/validate.js';
 import { encodeShareables } from './shareable.js';
 import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
@@ -92,10 +102,28 @@ export interface ResolvedPoolOptions {
 }
 
 const POOL_KEYS = [
-  'workers', 'maxTasksPerWorker', 'initializer', 'initArgs', 'taskTimeout', 'maxQueue', 'resourceLimits', 'name', 'transport',
-  'maxWorkers', 'minWorkers', 'idleTimeout', 'lazy', 'isolation', 'maxMemoryPerWorker',
+  'workers',
+  'maxTasksPerWorker',
+  'initializer',
+  'initArgs',
+  'taskTimeout',
+  'maxQueue',
+  'resourceLimits',
+  'name',
+  'transport',
+  'maxWorkers',
+  'minWorkers',
+  'idleTimeout',
+  'lazy',
+  'isolation',
+  'maxMemoryPerWorker',
 ] as const;
-const RESOURCE_LIMIT_KEYS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
+const RESOURCE_LIMIT_KEYS = [
+  'maxYoungGenerationSizeMb',
+  'maxOldGenerationSizeMb',
+  'codeRangeSizeMb',
+  'stackSizeMb',
+] as const;
 
 /** The options each kind of call takes: anything else is an unknown key. */
 export const CALL_KEYS = {
@@ -107,7 +135,10 @@ export const CALL_KEYS = {
 } as const;
 export type CallKind = keyof typeof CALL_KEYS;
 
-export function resolvePoolOptions(options: PoolOptions | undefined, defaultWorkers: () => number): ResolvedPoolOptions {
+export function resolvePoolOptions(
+  options: PoolOptions | undefined,
+  defaultWorkers: () => number,
+): ResolvedPoolOptions {
   const o = optionsObject(options, 'options', POOL_KEYS);
   const t = o.transport as WorkerTransport | undefined;
   if (t !== undefined && !(t && typeof t.spawnWorker === 'function' && typeof t.defaultConcurrency === 'function')) {
@@ -116,11 +147,17 @@ export function resolvePoolOptions(options: PoolOptions | undefined, defaultWork
   const workers = resolveWorkers(o, defaultWorkers);
   const minWorkers = o.minWorkers === undefined ? workers : intInRange(o.minWorkers, 'options.minWorkers', 0);
   if (minWorkers > workers) throw invalid('options.minWorkers', `at most options.workers (${workers})`, minWorkers);
-  const idleTimeout = optional(o.idleTimeout, 'options.idleTimeout', positiveNumber) ?? (minWorkers < workers ? 10_000 : Infinity);
+  const idleTimeout =
+    optional(o.idleTimeout, 'options.idleTimeout', positiveNumber) ?? (minWorkers < workers ? 10_000 : Infinity);
   const lazy = optional(o.lazy, 'options.lazy', boolean) ?? false;
-  const isolation = optional(o.isolation, 'options.isolation', (v, path) => oneOf(v, path, ['thread', 'process'] as const)) ?? 'thread';
+  const isolation =
+    optional(o.isolation, 'options.isolation', (v, path) => oneOf(v, path, ['thread', 'process'] as const)) ?? 'thread';
   if (isolation === 'process' && t !== undefined) {
-    throw invalid('options.isolation', "no transport with isolation: 'process' (the transport decides isolation)", isolation);
+    throw invalid(
+      'options.isolation',
+      "no transport with isolation: 'process' (the transport decides isolation)",
+      isolation,
+    );
   }
   const maxMemoryMiB = optional(o.maxMemoryPerWorker, 'options.maxMemoryPerWorker', positiveNumber);
   const initArgs = o.initArgs ?? [];
@@ -152,7 +189,8 @@ export function resolvePoolOptions(options: PoolOptions | undefined, defaultWork
 function resolveWorkers(o: Partial<Record<string, unknown>>, defaultWorkers: () => number): number {
   const w = optional(o.workers, 'options.workers', positiveInt);
   const m = optional(o.maxWorkers, 'options.maxWorkers', positiveInt);
-  if (w !== undefined && m !== undefined && w !== m) throw invalid('options.maxWorkers', `the same as options.workers (${w})`, m);
+  if (w !== undefined && m !== undefined && w !== m)
+    throw invalid('options.maxWorkers', `the same as options.workers (${w})`, m);
   return w ?? m ?? defaultWorkers();
 }
 
@@ -162,7 +200,8 @@ export function checkCallOptions<O extends CallOptions>(options: O | undefined, 
   const o = optionsObject(options, 'options', CALL_KEYS[kind] as readonly string[]) as Partial<Record<string, unknown>>;
   optional(o.signal, 'options.signal', abortSignal);
   const transfer = o.transfer;
-  if (transfer !== undefined && typeof transfer !== 'boolean' && !Array.isArray(transfer)) throw invalid('options.transfer', 'an array of transferables or a boolean', transfer);
+  if (transfer !== undefined && typeof transfer !== 'boolean' && !Array.isArray(transfer))
+    throw invalid('options.transfer', 'an array of transferables or a boolean', transfer);
   optional(o.chunksize, 'options.chunksize', positiveInt);
   optional(o.onProgress, 'options.onProgress', func);
   optional(o.callback, 'options.callback', func);
@@ -174,7 +213,10 @@ function cloneable(path: string, v: unknown): void {
   try {
     structuredClone(v);
   } catch (e) {
-    throw new InvalidArgumentError(path, `expected values structured clone can send to a worker, got one it cannot: ${(e as Error).message}`);
+    throw new InvalidArgumentError(
+      path,
+      `expected values structured clone can send to a worker, got one it cannot: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -187,7 +229,8 @@ export function findTransferables(args: unknown[]): Transferable[] {
       if (v.buffer instanceof ArrayBuffer) out.add(v.buffer);
     } else if (typeof MessagePort === 'function' && v instanceof MessagePort) out.add(v);
     else if (depth < 2 && Array.isArray(v)) for (const x of v) visit(x, depth + 1);
-    else if (depth < 2 && v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) visit(x, depth + 1);
+    else if (depth < 2 && v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+      for (const x of Object.values(v)) visit(x, depth + 1);
   };
   for (const a of args) visit(a, 0);
   return [...out];

@@ -20,7 +20,8 @@ export interface Payload {
 /** The arguments of one call. An explicit transfer list is used as given. */
 export function argsPayload(args: unknown[], transfer: TransferOption): Payload {
   const { value, found } = encodeShareables(args);
-  const list = transfer === true ? findTransferables(args) : Array.isArray(transfer) && transfer.length ? transfer : undefined;
+  const list =
+    transfer === true ? findTransferables(args) : Array.isArray(transfer) && transfer.length ? transfer : undefined;
   return { values: value as unknown[], transfer: list, shared: found };
 }
 
@@ -33,7 +34,8 @@ export function chunkPayload(items: unknown[], packable: boolean, transfer: Tran
   const values = value as unknown[];
   let list: Transferable[] | undefined;
   if (transfer === true) list = findTransferables(items);
-  else if (Array.isArray(transfer) && transfer.length) list = findTransferables(items).filter((t) => transfer.includes(t));
+  else if (Array.isArray(transfer) && transfer.length)
+    list = findTransferables(items).filter((t) => transfer.includes(t));
   if (packable && !found && !list?.length) {
     const packed = packNumbers(values);
     // Copied, not transferred (a memcpy): the host keeps the payload, so a task taken back from a worker (work stealing)

@@ -67,7 +67,13 @@ export class StatsRecorder {
       life += age;
       run += s.runMs;
       const runTime = s.runTime.summary();
-      return { id: s.id, tasks: runTime.count, utilization: age > 0 ? Math.min(1, s.runMs / age) : 0, runTime, waitTime: s.waitTime.summary() };
+      return {
+        id: s.id,
+        tasks: runTime.count,
+        utilization: age > 0 ? Math.min(1, s.runMs / age) : 0,
+        runTime,
+        waitTime: s.waitTime.summary(),
+      };
     });
     return {
       workers: live.length,

@@ -19,23 +19,46 @@ import { platform } from '../core/platform.js';
 import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
 import { autoChunksize, chunksOf, chunksOfAsync, isAsyncIterable, isIterable } from './chunks.js';
 import { argsPayload, chunkPayload, type Payload } from './payload.js';
-import { AbortError, abortError, PoolClosedError, PoolkitError, QueueFullError, throwIfAborted } from '../core/errors.js';
+import {
+  AbortError,
+  abortError,
+  PoolClosedError,
+  PoolkitError,
+  QueueFullError,
+  throwIfAborted,
+} from '../core/errors.js';
 import { invalid, optional, positiveInt } from '../core/validate.js';
 import {
-  checkCallOptions, resolvePoolOptions,
-  type ApplyAsyncOptions, type CallOptions, type MapOptions, type PoolOptions, type ResolvedPoolOptions, type StreamOptions,
+  checkCallOptions,
+  resolvePoolOptions,
+  type ApplyAsyncOptions,
+  type CallOptions,
+  type MapOptions,
+  type PoolOptions,
+  type ResolvedPoolOptions,
+  type StreamOptions,
 } from './options.js';
 
 type Args<F> = F extends TaskLike<infer A, unknown> ? A : never;
 /** A call's result: awaited; a generator task's values collected into an array. */
-type Ret<F> = F extends TaskLike<any[], infer R> ? (R extends Generator<infer Y, any, any> | AsyncGenerator<infer Y, any, any> ? Y[] : Awaited<R>) : never;
+type Ret<F> =
+  F extends TaskLike<any[], infer R>
+    ? R extends Generator<infer Y, any, any> | AsyncGenerator<infer Y, any, any>
+      ? Y[]
+      : Awaited<R>
+    : never;
 /** What map passes: the first parameter's type; never (no item fits) when the task needs more than one argument. */
 type Item<F> = Args<F> extends [infer X, ...infer Rest] ? ([] extends Rest ? X : never) : unknown;
 /** `args` may be left out only when the task can be called with no arguments. */
 type ArgsAnd<F, O> = [] extends Args<F> ? [args?: Args<F>, options?: O] : [args: Args<F>, options?: O];
 type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
 /** What a generator task yields (for `stream` and a flattening `imap`). */
-type Yielded<F> = F extends TaskLike<any[], infer R> ? (R extends Generator<infer Y, any, any> | AsyncGenerator<infer Y, any, any> ? Y : Awaited<R>) : never;
+type Yielded<F> =
+  F extends TaskLike<any[], infer R>
+    ? R extends Generator<infer Y, any, any> | AsyncGenerator<infer Y, any, any>
+      ? Y
+      : Awaited<R>
+    : never;
 
 const DEFAULT_HIGH_WATER_MARK = 16;
 
@@ -97,7 +120,11 @@ export class Pool extends PoolEvents {
     const hwm = optional(highWaterMark, 'options.highWaterMark', positiveInt) ?? DEFAULT_HIGH_WATER_MARK;
     const task = resolveTask(fn);
     if (args !== undefined && !Array.isArray(args)) throw invalid('args', 'an array of arguments', args);
-    return new TaskStream<Yielded<F>>(this.sched, task, argsPayload((args ?? []) as unknown[], call.transfer), { highWaterMark: hwm, signal: call.signal, onProgress: call.onProgress });
+    return new TaskStream<Yielded<F>>(this.sched, task, argsPayload((args ?? []) as unknown[], call.transfer), {
+      highWaterMark: hwm,
+      signal: call.signal,
+      onProgress: call.onProgress,
+    });
   }
 
   /**
@@ -115,7 +142,8 @@ export class Pool extends PoolEvents {
       checkCallOptions(options, 'apply');
       const task = resolveTask(fn);
       if (args !== undefined && !Array.isArray(args)) throw invalid('args', 'an array of arguments', args);
-      if (this.opts.maxQueue !== undefined && this.sched.queued >= this.opts.maxQueue) throw new QueueFullError(this.opts.maxQueue);
+      if (this.opts.maxQueue !== undefined && this.sched.queued >= this.opts.maxQueue)
+        throw new QueueFullError(this.opts.maxQueue);
       const a = (args ?? []) as unknown[];
       return this.one(task, Mode.Apply, argsPayload(a, options?.transfer), options) as Promise<Ret<F>>;
     } catch (e) {
@@ -124,7 +152,10 @@ export class Pool extends PoolEvents {
   }
 
   /** Like `apply`, returning an AsyncResult (`get(timeout)`, `wait`, `ready`, `successful`) and calling the callbacks. */
-  applyAsync<F extends TaskLike>(fn: F, ...[args, options]: ArgsAnd<F, ApplyAsyncOptions<Ret<F>>>): AsyncResult<Ret<F>> {
+  applyAsync<F extends TaskLike>(
+    fn: F,
+    ...[args, options]: ArgsAnd<F, ApplyAsyncOptions<Ret<F>>>
+  ): AsyncResult<Ret<F>> {
     return this.asyncResult(options, 'applyAsync', (o) => this.apply(fn as TaskLike, args, o) as Promise<Ret<F>>);
   }
 
@@ -138,11 +169,19 @@ export class Pool extends PoolEvents {
     return this.mapLike(fn, argTuples, Mode.Starmap, options) as Promise<Ret<F>[]>;
   }
 
-  mapAsync<F extends TaskLike>(fn: F, items: AnyIterable<Item<F>>, options?: MapOptions & ApplyAsyncOptions<Ret<F>[]>): AsyncResult<Ret<F>[]> {
+  mapAsync<F extends TaskLike>(
+    fn: F,
+    items: AnyIterable<Item<F>>,
+    options?: MapOptions & ApplyAsyncOptions<Ret<F>[]>,
+  ): AsyncResult<Ret<F>[]> {
     return this.asyncResult(options, 'mapAsync', (o) => this.map(fn, items, o));
   }
 
-  starmapAsync<F extends TaskLike>(fn: F, argTuples: AnyIterable<Args<F>>, options?: MapOptions & ApplyAsyncOptions<Ret<F>[]>): AsyncResult<Ret<F>[]> {
+  starmapAsync<F extends TaskLike>(
+    fn: F,
+    argTuples: AnyIterable<Args<F>>,
+    options?: MapOptions & ApplyAsyncOptions<Ret<F>[]>,
+  ): AsyncResult<Ret<F>[]> {
     return this.asyncResult(options, 'mapAsync', (o) => this.starmap(fn, argTuples, o));
   }
 
@@ -150,12 +189,20 @@ export class Pool extends PoolEvents {
    * Lazy, ordered results of `fn` over a sync or async iterable. Reads ahead only a bounded window of items, so it
    * works on endless sources with flat memory. Breaking out of the loop drops the queued rest.
    */
-  imap<F extends TaskLike>(fn: F, items: AnyIterable<Item<F>>, options?: MapOptions): AsyncIterableIterator<Yielded<F>> {
+  imap<F extends TaskLike>(
+    fn: F,
+    items: AnyIterable<Item<F>>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<Yielded<F>> {
     return this.lazyMap(fn, items, Mode.Map, true, options) as AsyncIterableIterator<Yielded<F>>;
   }
 
   /** Like `imap`, in completion order. */
-  imapUnordered<F extends TaskLike>(fn: F, items: AnyIterable<Item<F>>, options?: MapOptions): AsyncIterableIterator<Yielded<F>> {
+  imapUnordered<F extends TaskLike>(
+    fn: F,
+    items: AnyIterable<Item<F>>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<Yielded<F>> {
     return this.lazyMap(fn, items, Mode.Map, false, options) as AsyncIterableIterator<Yielded<F>>;
   }
 
@@ -174,7 +221,8 @@ export class Pool extends PoolEvents {
 
   /** Waits for every queued task to finish and the workers to exit. Call `close()` or `terminate()` first. */
   async join(): Promise<void> {
-    if (this.state === 'open') throw new PoolkitError('join() needs close() or terminate() first', { code: 'ERR_POOL_NOT_CLOSED' });
+    if (this.state === 'open')
+      throw new PoolkitError('join() needs close() or terminate() first', { code: 'ERR_POOL_NOT_CLOSED' });
     if (this.state === 'terminated') return this.terminating;
     await this.sched.whenIdle();
     await this.sched.shutdown(new PoolClosedError('pool closed'));
@@ -198,7 +246,11 @@ export class Pool extends PoolEvents {
    * The AsyncResult of `run` given `options` less the callbacks; bad options reject it (through `get()`, as every
    * other failure of the call does) and call no callback.
    */
-  private asyncResult<R, O extends ApplyAsyncOptions<R>>(options: O | undefined, kind: 'applyAsync' | 'mapAsync', run: (o: CallOptions | undefined) => Promise<R>): AsyncResult<R> {
+  private asyncResult<R, O extends ApplyAsyncOptions<R>>(
+    options: O | undefined,
+    kind: 'applyAsync' | 'mapAsync',
+    run: (o: CallOptions | undefined) => Promise<R>,
+  ): AsyncResult<R> {
     try {
       checkCallOptions(options, kind);
     } catch (e) {
@@ -221,11 +273,18 @@ export class Pool extends PoolEvents {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
       let onAbort: (() => void) | undefined;
-      const rec = createRecord(task, mode, payload, this.pipelined(signal), (err, value) => {
-        if (onAbort) signal!.removeEventListener('abort', onAbort);
-        if (err) reject(err);
-        else resolve(value);
-      }, options?.onProgress ? { onProgress: options.onProgress } : undefined);
+      const rec = createRecord(
+        task,
+        mode,
+        payload,
+        this.pipelined(signal),
+        (err, value) => {
+          if (onAbort) signal!.removeEventListener('abort', onAbort);
+          if (err) reject(err);
+          else resolve(value);
+        },
+        options?.onProgress ? { onProgress: options.onProgress } : undefined,
+      );
       if (signal) {
         onAbort = () => this.sched.cancel([rec], abortError(signal));
         signal.addEventListener('abort', onAbort, { once: true });
@@ -234,11 +293,17 @@ export class Pool extends PoolEvents {
     });
   }
 
-  private async mapLike(fn: TaskLike, items: AnyIterable<unknown>, mode: Mode.Map | Mode.Starmap, options: MapOptions | undefined): Promise<unknown[]> {
+  private async mapLike(
+    fn: TaskLike,
+    items: AnyIterable<unknown>,
+    mode: Mode.Map | Mode.Starmap,
+    options: MapOptions | undefined,
+  ): Promise<unknown[]> {
     this.checkOpen();
     checkCallOptions(options, 'map');
     const task = resolveTask(fn);
-    if (!isIterable(items) && !isAsyncIterable(items)) throw invalid(itemsPath(mode), 'an iterable or async iterable', items);
+    if (!isIterable(items) && !isAsyncIterable(items))
+      throw invalid(itemsPath(mode), 'an iterable or async iterable', items);
     const signal = options?.signal;
     throwIfAborted(signal);
     // As Python: the whole input is read first, so the automatic chunk size can be computed from its length.
@@ -247,14 +312,31 @@ export class Pool extends PoolEvents {
     const size = options?.chunksize ?? autoChunksize(list.length, this.opts.workers);
     if (list.length === 0) return [];
     if (this.opts.maxQueue !== undefined) {
-      const s = new ChunkStream(this.sched, { task, mode, source: chunksOf(list, size), window: this.opts.maxQueue, ordered: true, signal, transfer: options?.transfer, pipelined: this.pipelined(signal), onProgress: options?.onProgress, flatten: false });
+      const s = new ChunkStream(this.sched, {
+        task,
+        mode,
+        source: chunksOf(list, size),
+        window: this.opts.maxQueue,
+        ordered: true,
+        signal,
+        transfer: options?.transfer,
+        pipelined: this.pipelined(signal),
+        onProgress: options?.onProgress,
+        flatten: false,
+      });
       return s.toArray();
     }
     return this.mapAll(task, mode, list, size, options);
   }
 
   /** Submits every chunk at once and assembles results by position; the first failure rejects and drops the rest. */
-  private mapAll(task: ResolvedTask, mode: Mode.Map | Mode.Starmap, list: unknown[], size: number, options: MapOptions | undefined): Promise<unknown[]> {
+  private mapAll(
+    task: ResolvedTask,
+    mode: Mode.Map | Mode.Starmap,
+    list: unknown[],
+    size: number,
+    options: MapOptions | undefined,
+  ): Promise<unknown[]> {
     const signal = options?.signal;
     const pipelined = this.pipelined(signal);
     const transfer = options?.transfer;
@@ -279,19 +361,26 @@ export class Pool extends PoolEvents {
         // A chunk of one is sent as a plain call: no array around the item or the result.
         const slice = single ? (mode === Mode.Map ? [list[at]] : (list[at] as unknown[])) : list.slice(at, at + size);
         const payload = chunkPayload(slice, !single && mode === Mode.Map, transfer);
-        const rec = createRecord(task, single ? Mode.Apply : mode, payload, pipelined, (err, value) => {
-          if (failed) return;
-          if (err) return fail(err);
-          if (single) out[at] = value;
-          else {
-            const values = value as unknown[];
-            for (let i = 0; i < values.length; i++) out[at + i] = values[i];
-          }
-          if (--remaining === 0) {
-            signal?.removeEventListener('abort', onAbort);
-            resolve(out);
-          }
-        }, extras);
+        const rec = createRecord(
+          task,
+          single ? Mode.Apply : mode,
+          payload,
+          pipelined,
+          (err, value) => {
+            if (failed) return;
+            if (err) return fail(err);
+            if (single) out[at] = value;
+            else {
+              const values = value as unknown[];
+              for (let i = 0; i < values.length; i++) out[at + i] = values[i];
+            }
+            if (--remaining === 0) {
+              signal?.removeEventListener('abort', onAbort);
+              resolve(out);
+            }
+          },
+          extras,
+        );
         recs.push(rec);
         this.sched.submit(rec);
       }
@@ -299,16 +388,34 @@ export class Pool extends PoolEvents {
     });
   }
 
-  private lazyMap(fn: TaskLike, items: AnyIterable<unknown>, mode: Mode.Map | Mode.Starmap, ordered: boolean, options: MapOptions | undefined): AsyncIterableIterator<unknown> {
+  private lazyMap(
+    fn: TaskLike,
+    items: AnyIterable<unknown>,
+    mode: Mode.Map | Mode.Starmap,
+    ordered: boolean,
+    options: MapOptions | undefined,
+  ): AsyncIterableIterator<unknown> {
     this.checkOpen();
     checkCallOptions(options, 'map');
     const task = resolveTask(fn);
-    if (!isIterable(items) && !isAsyncIterable(items)) throw invalid(itemsPath(mode), 'an iterable or async iterable', items);
+    if (!isIterable(items) && !isAsyncIterable(items))
+      throw invalid(itemsPath(mode), 'an iterable or async iterable', items);
     const size = options?.chunksize ?? 1;
     const source = isAsyncIterable(items) ? chunksOfAsync(items, size) : chunksOf(items as Iterable<unknown>, size);
     const perWorker = Math.max(4, Math.min(64, Math.ceil(2048 / size / this.opts.workers)));
     const window = Math.min(this.opts.maxQueue ?? Infinity, perWorker * this.opts.workers);
-    return new ChunkStream(this.sched, { task, mode, source, window, ordered, signal: options?.signal, transfer: options?.transfer, pipelined: this.pipelined(options?.signal), onProgress: options?.onProgress, flatten: true });
+    return new ChunkStream(this.sched, {
+      task,
+      mode,
+      source,
+      window,
+      ordered,
+      signal: options?.signal,
+      transfer: options?.transfer,
+      pipelined: this.pipelined(options?.signal),
+      onProgress: options?.onProgress,
+      flatten: true,
+    });
   }
 }
 
@@ -317,7 +424,8 @@ function pickTransport(options: PoolOptions | undefined): WorkerTransport {
   if (options?.transport) return options.transport;
   if (options?.isolation === 'process') {
     const t = platform().processTransport;
-    if (!t) throw invalid('options.isolation', "'thread' here: 'process' isolation needs Node (child processes)", 'process');
+    if (!t)
+      throw invalid('options.isolation', "'thread' here: 'process' isolation needs Node (child processes)", 'process');
     return t;
   }
   return platform();
@@ -336,7 +444,8 @@ function itemsPath(mode: Mode.Map | Mode.Starmap): string {
 
 function checkTuples(list: unknown[]): void {
   for (let i = 0; i < list.length; i++) {
-    if (!Array.isArray(list[i])) throw invalid(`argTuples[${i}]`, 'an array of arguments (starmap spreads one per call)', list[i]);
+    if (!Array.isArray(list[i]))
+      throw invalid(`argTuples[${i}]`, 'an array of arguments (starmap spreads one per call)', list[i]);
   }
 }
 

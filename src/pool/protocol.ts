@@ -22,7 +22,14 @@ export const MODE_PROGRESS = 4;
  * One task on the wire: [id, fnKey, fnDef (first time this worker sees the key) | 0, mode, payload, shared], `shared`
  * 1 when the payload holds shareable envelopes to revive (src/pool/shareable.ts). `mode` is a Mode plus flag bits.
  */
-export type WireTask = [id: number, key: number, def: FnDef | 0, mode: number, payload: unknown[] | Float64Array, shared: 0 | 1];
+export type WireTask = [
+  id: number,
+  key: number,
+  def: FnDef | 0,
+  mode: number,
+  payload: unknown[] | Float64Array,
+  shared: 0 | 1,
+];
 
 export interface InitMessage {
   type: 'init';

@@ -22,7 +22,14 @@ import { stealForIdle } from './steal.js';
 import { WorkerSet, type ExitReason, type WorkerSetOptions, type WorkerSlot } from './workers.js';
 import { deliverProgress, remoteError, revived } from './remote-results.js';
 import type { PoolEvents } from './events.js';
-import { DataCloneError, InitializerError, TimeoutError, WorkerCrashedError, deserializeError, type SerializedError } from '../core/errors.js';
+import {
+  DataCloneError,
+  InitializerError,
+  TimeoutError,
+  WorkerCrashedError,
+  deserializeError,
+  type SerializedError,
+} from '../core/errors.js';
 
 export type { SchedulerStats } from './pool-stats.js';
 
@@ -196,10 +203,11 @@ export class Scheduler {
     }
     let live = 0;
     let busy = 0;
-    for (const s of this.slots) if (s.state === 'live') {
-      live++;
-      if (s.inflight.length) busy++;
-    }
+    for (const s of this.slots)
+      if (s.state === 'live') {
+        live++;
+        if (s.inflight.length) busy++;
+      }
     // Workers start as there is work for them, up to `workers`.
     while (live < this.opts.workers && live < busy + this.queue.length) {
       this.workers.spawn();
@@ -255,14 +263,23 @@ export class Scheduler {
       slot.inflight.push(rec);
       const first = !slot.known.has(rec.task.key);
       if (first) slot.known.add(rec.task.key);
-      wire.push([rec.id, rec.task.key, first ? rec.task.def : 0, rec.onProgress ? rec.mode | MODE_PROGRESS : rec.mode, rec.payload, rec.shared ? 1 : 0]);
+      wire.push([
+        rec.id,
+        rec.task.key,
+        first ? rec.task.def : 0,
+        rec.onProgress ? rec.mode | MODE_PROGRESS : rec.mode,
+        rec.payload,
+        rec.shared ? 1 : 0,
+      ]);
       if (rec.transfer) (transfer ??= []).push(...rec.transfer);
       if (this.opts.taskTimeout !== undefined && slot.ready && !rec.stream) this.startTimer(rec);
-      if (this.events.taskEvents) this.events.emit('taskstart', { taskId: rec.id, workerId: slot.id, waitMs: now - rec.submittedAt });
+      if (this.events.taskEvents)
+        this.events.emit('taskstart', { taskId: rec.id, workerId: slot.id, waitMs: now - rec.submittedAt });
       if (!rec.pipelined) break;
     }
     if (!wire.length) return;
-    const msg: HostMessage = slot.resumeAt === undefined ? { type: 'run', tasks: wire } : { type: 'run', tasks: wire, resume: slot.resumeAt };
+    const msg: HostMessage =
+      slot.resumeAt === undefined ? { type: 'run', tasks: wire } : { type: 'run', tasks: wire, resume: slot.resumeAt };
     slot.resumeAt = undefined;
     this.post(slot, msg, transfer);
     // A streaming task runs alone; its first credit follows it (unless the post failed and it is gone).
@@ -281,7 +298,11 @@ export class Scheduler {
       slot.seq -= msg.tasks.length;
       for (const t of msg.tasks) {
         const rec = slot.take(t[0]);
-        if (rec) this.finish(rec, new DataCloneError(`task arguments cannot be sent to a worker: ${(e as Error).message}`, { cause: e }));
+        if (rec)
+          this.finish(
+            rec,
+            new DataCloneError(`task arguments cannot be sent to a worker: ${(e as Error).message}`, { cause: e }),
+          );
         slot.known.delete(t[1]);
       }
     }
@@ -310,7 +331,9 @@ export class Scheduler {
       case 'memory':
         return this.workers.replace(slot);
       case 'ready':
-        if (this.opts.taskTimeout !== undefined) for (let i = 0; i < slot.inflight.length; i++) if (!slot.inflight.at(i)!.stream) this.startTimer(slot.inflight.at(i)!);
+        if (this.opts.taskTimeout !== undefined)
+          for (let i = 0; i < slot.inflight.length; i++)
+            if (!slot.inflight.at(i)!.stream) this.startTimer(slot.inflight.at(i)!);
         this.workers.onReady(slot);
         this.scheduleDispatch();
         return;
@@ -338,7 +361,8 @@ export class Scheduler {
     if (async) timing.async = true;
     const waitMs = rec.sentAt - rec.submittedAt;
     this.rec.task(slot, ms, waitMs);
-    if (this.events.taskEvents) this.events.emit('taskend', { taskId: rec.id, workerId: slot.id, ok: !failed, runMs: ms, waitMs });
+    if (this.events.taskEvents)
+      this.events.emit('taskend', { taskId: rec.id, workerId: slot.id, ok: !failed, runMs: ms, waitMs });
     if (slot.inflight.length === 0) {
       slot.port.unref();
       this.workers.armIdleTimer(slot);
@@ -357,7 +381,12 @@ export class Scheduler {
       this.stopSlot(slot, false, slot.state === 'retiring' ? 'recycle' : 'maxTasks');
     }
     const next = this.queue.peek();
-    if (slot.state !== 'live' || (next && slot.inflight.length <= this.depth(next.task) >> 1) || (!next && slot.inflight.length === 0)) this.dispatch();
+    if (
+      slot.state !== 'live' ||
+      (next && slot.inflight.length <= this.depth(next.task) >> 1) ||
+      (!next && slot.inflight.length === 0)
+    )
+      this.dispatch();
     else this.notifyIdle();
   }
 

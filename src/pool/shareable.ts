@@ -105,7 +105,10 @@ function revive(v: unknown, depth: number): unknown {
   const tag = v[SHAREABLE_TAG];
   if (typeof tag === 'string') {
     const codec = codecs.get(tag);
-    if (!codec) throw new PoolkitError(`cannot revive a shareable '${tag}': its type is not loaded in this thread`, { code: 'ERR_SHAREABLE' });
+    if (!codec)
+      throw new PoolkitError(`cannot revive a shareable '${tag}': its type is not loaded in this thread`, {
+        code: 'ERR_SHAREABLE',
+      });
     return codec.revive(revive(v.d, depth + 1));
   }
   for (const k of Object.keys(v)) v[k] = revive(v[k], depth + 1);

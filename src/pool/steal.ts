@@ -34,6 +34,7 @@ export function takeBack<R extends Stealable>(victim: WorkerSlot<R>): R[] {
 export function stealForIdle<R extends Stealable>(slots: readonly WorkerSlot<R>[]): R[] {
   if (!slots.some((s) => s.state === 'live' && s.ready && s.inflight.length === 0)) return [];
   let victim: WorkerSlot<R> | undefined;
-  for (const s of slots) if (s.inflight.length > 1 && (!victim || s.inflight.length > victim.inflight.length)) victim = s;
+  for (const s of slots)
+    if (s.inflight.length > 1 && (!victim || s.inflight.length > victim.inflight.length)) victim = s;
   return victim ? takeBack(victim) : [];
 }

@@ -9,11 +9,15 @@ type AnyFn = (...args: any[]) => any;
 type FnKeys<M> = { [K in keyof M]: M[K] extends AnyFn ? K : never }[keyof M] & string;
 
 /** What a call of a task returns: awaited (no promise of a promise); a generator's values as an array. */
-export type TaskResultOf<R> = R extends Generator<infer Y, any, any> | AsyncGenerator<infer Y, any, any> ? Y[] : Awaited<R>;
+export type TaskResultOf<R> = R extends Generator<infer Y, any, any> | AsyncGenerator<infer Y, any, any>
+  ? Y[]
+  : Awaited<R>;
 
 /** One method per exported function of `M`, each running that export in a worker. */
 export type TaskProxy<M> = {
-  readonly [K in FnKeys<M>]: M[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<TaskResultOf<R>> : never;
+  readonly [K in FnKeys<M>]: M[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<TaskResultOf<R>>
+    : never;
 };
 
 /** One task reference per exported function of `M`, for any pool call (`pool.map(tasks.square, items)`). */
@@ -52,5 +56,9 @@ export function defineTasks<M extends object>(url: URL | string): TaskRefs<M> {
 /** @internal the implementation of `pool.proxy(url)` */
 export function taskProxy<M extends object>(pool: Applier, url: URL | string): TaskProxy<M> {
   const refs = defineTasks<Record<string, AnyFn>>(url);
-  return lazyRecord((name) => (...args: unknown[]) => pool.apply(refs[name]!, args)) as unknown as TaskProxy<M>;
+  return lazyRecord(
+    (name) =>
+      (...args: unknown[]) =>
+        pool.apply(refs[name]!, args),
+  ) as unknown as TaskProxy<M>;
 }

@@ -49,10 +49,32 @@ export interface RecordExtras {
 
 let nextId = 1;
 
-export function createRecord(task: ResolvedTask, mode: Mode, payload: Payload, pipelined: boolean, settle: Settle, extras?: RecordExtras): TaskRecord {
+export function createRecord(
+  task: ResolvedTask,
+  mode: Mode,
+  payload: Payload,
+  pipelined: boolean,
+  settle: Settle,
+  extras?: RecordExtras,
+): TaskRecord {
   const { values, transfer, shared } = payload;
   return {
-    id: nextId++, task, mode, payload: values, transfer, shared, pipelined, onProgress: extras?.onProgress, stream: extras?.stream, settle,
-    slot: null, done: false, generated: false, submittedAt: 0, sentAt: 0, seq: 0, timer: undefined,
+    id: nextId++,
+    task,
+    mode,
+    payload: values,
+    transfer,
+    shared,
+    pipelined,
+    onProgress: extras?.onProgress,
+    stream: extras?.stream,
+    settle,
+    slot: null,
+    done: false,
+    generated: false,
+    submittedAt: 0,
+    sentAt: 0,
+    seq: 0,
+    timer: undefined,
   };
 }

@@ -96,8 +96,10 @@ export function resolveTask(fn: unknown, argument = 'fn'): ResolvedTask {
   }
   if (fn && typeof fn === 'object' && 'kind' in fn) {
     const ref = fn as TaskRef;
-    if (ref.kind === 'module' && typeof ref.url === 'string' && typeof ref.name === 'string') return cachedRef(`m:${ref.url}#${ref.name}`, { url: ref.url, name: ref.name });
-    if (ref.kind === 'builtin' && typeof ref.name === 'string') return cachedRef(`b:${ref.name}`, { builtin: ref.name });
+    if (ref.kind === 'module' && typeof ref.url === 'string' && typeof ref.name === 'string')
+      return cachedRef(`m:${ref.url}#${ref.name}`, { url: ref.url, name: ref.name });
+    if (ref.kind === 'builtin' && typeof ref.name === 'string')
+      return cachedRef(`b:${ref.name}`, { builtin: ref.name });
   }
   throw invalid(argument, 'a function or task(url, name)', fn);
 }
@@ -112,12 +114,22 @@ function cachedRef(id: string, def: FnDef): ResolvedTask {
 export function functionSource(fn: Function, argument = 'fn'): string {
   const src = Function.prototype.toString.call(fn);
   if (/\{\s*\[native code\]\s*\}\s*$/.test(src)) {
-    throw invalid(argument, 'a self-contained function or task(url, name)', fn, 'native and bound functions cannot be sent to a worker');
+    throw invalid(
+      argument,
+      'a self-contained function or task(url, name)',
+      fn,
+      'native and bound functions cannot be sent to a worker',
+    );
   }
   if (/^class[\s{]/.test(src)) throw invalid(argument, 'a task function', fn, 'a class is not one');
   if (/^(async\s+)?(function\b|\(|[\w$]+\s*=>)/.test(src)) return src;
   // Method shorthand (`square(x) { ... }`, `async *gen() {}`) is not an expression on its own.
   const m = /^(async\s+)?(\*?)\s*([\w$]+)\s*\(/.exec(src);
   if (m) return `${m[1] ?? ''}function${m[2]} ${m[3]}${src.slice(m[0].length - 1)}`;
-  throw invalid(argument, 'a function whose source text is a function expression', fn, `its source starts ${JSON.stringify(src.slice(0, 40))}`);
+  throw invalid(
+    argument,
+    'a function whose source text is a function expression',
+    fn,
+    `its source starts ${JSON.stringify(src.slice(0, 40))}`,
+  );
 }

@@ -34,17 +34,29 @@ export class TaskStream<T = unknown> implements AsyncIterableIterator<T>, Stream
   private settled!: Promise<void>;
   private readonly onAbort = () => this.abort();
 
-  constructor(private readonly sched: Scheduler, task: ResolvedTask, payload: Payload, private readonly o: TaskStreamOptions) {
+  constructor(
+    private readonly sched: Scheduler,
+    task: ResolvedTask,
+    payload: Payload,
+    private readonly o: TaskStreamOptions,
+  ) {
     this.grantedUpTo = o.highWaterMark;
     let done!: () => void;
     this.settled = new Promise<void>((resolve) => (done = resolve));
-    this.rec = createRecord(task, Mode.Stream, payload, false, (err) => {
-      this.ended = true;
-      if (err && !this.failure && !this.stopping) this.failure = err;
-      o.signal?.removeEventListener('abort', this.onAbort);
-      done();
-      this.notify();
-    }, { stream: this, onProgress: o.onProgress });
+    this.rec = createRecord(
+      task,
+      Mode.Stream,
+      payload,
+      false,
+      (err) => {
+        this.ended = true;
+        if (err && !this.failure && !this.stopping) this.failure = err;
+        o.signal?.removeEventListener('abort', this.onAbort);
+        done();
+        this.notify();
+      },
+      { stream: this, onProgress: o.onProgress },
+    );
     if (o.signal?.aborted) {
       this.failure = abortError(o.signal);
       this.ended = true;

@@ -10,7 +10,13 @@ export type SlotState = 'live' | 'retiring' | 'stopping' | 'dead';
 let nextWorkerId = 1;
 
 /** `Rec` is the scheduler's task record (generic so this file and task-record.ts need not import each other). */
-export class WorkerSlot<Rec extends { readonly id: number; readonly pipelined: boolean; seq: number } = { readonly id: number; readonly pipelined: boolean; seq: number }> {
+export class WorkerSlot<
+  Rec extends { readonly id: number; readonly pipelined: boolean; seq: number } = {
+    readonly id: number;
+    readonly pipelined: boolean;
+    seq: number;
+  },
+> {
   readonly id = nextWorkerId++;
   /** Tasks sent and not yet answered, in the order the worker runs them. */
   readonly inflight = new Deque<Rec>();
@@ -46,7 +52,9 @@ export class WorkerSlot<Rec extends { readonly id: number; readonly pipelined: b
 
   /** Status words for a new worker, or null where memory cannot be shared with it. */
   static statusBuffer(shareable: boolean): SharedArrayBuffer | null {
-    return shareable && typeof SharedArrayBuffer === 'function' && (globalThis.crossOriginIsolated !== false) ? new SharedArrayBuffer(4 * STATUS_WORDS) : null;
+    return shareable && typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated !== false
+      ? new SharedArrayBuffer(4 * STATUS_WORDS)
+      : null;
   }
 
   get hasStatus(): boolean {
@@ -86,7 +94,9 @@ export class WorkerSlot<Rec extends { readonly id: number; readonly pipelined: b
     if (head && head.id === id) return this.inflight.shift();
     const rest: Rec[] = [];
     let found: Rec | undefined;
-    for (const r of this.inflight.clear()) if (r.id === id) found = r; else rest.push(r);
+    for (const r of this.inflight.clear())
+      if (r.id === id) found = r;
+      else rest.push(r);
     for (const r of rest) this.inflight.push(r);
     return found;
   }

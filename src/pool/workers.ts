@@ -77,8 +77,13 @@ export class WorkerSet {
     const counter = this.sharedStatus ? identCounter() : null;
     const thread = { ident, name: `${this.opts.spawn.name ?? 'PoolWorker'}-${ident}`, counter };
     slot.port.post({
-      type: 'init', status: slot.statusBuffer, initializer: init ? { key: init.key, def: init.def } : null, initArgs: this.opts.initArgs,
-      ...(memoryLimit !== undefined ? { memoryLimit } : {}), claims: slot.hasStatus, thread,
+      type: 'init',
+      status: slot.statusBuffer,
+      initializer: init ? { key: init.key, def: init.def } : null,
+      initArgs: this.opts.initArgs,
+      ...(memoryLimit !== undefined ? { memoryLimit } : {}),
+      claims: slot.hasStatus,
+      thread,
     });
     this.events.emit('workercreate', { workerId: slot.id });
     return slot;
@@ -124,7 +129,8 @@ export class WorkerSet {
     if (ms === Infinity || slot.state !== 'live' || this.liveCount() <= this.opts.minWorkers) return;
     slot.idleTimer = setTimeout(() => {
       slot.idleTimer = undefined;
-      if (slot.state === 'live' && slot.inflight.length === 0 && this.liveCount() > this.opts.minWorkers) this.stop(slot, 'idle');
+      if (slot.state === 'live' && slot.inflight.length === 0 && this.liveCount() > this.opts.minWorkers)
+        this.stop(slot, 'idle');
     }, ms);
     (slot.idleTimer as { unref?: () => void }).unref?.();
   }
@@ -139,9 +145,15 @@ export class WorkerSet {
       this.stats.counters.respawned++;
       this.events.emit('workercrash', { workerId: slot.id, code, error: slot.failure });
     }
-    this.gone(slot, wasLive ? 'crash' : slot.exitReason ?? 'stopped', code);
+    this.gone(slot, wasLive ? 'crash' : (slot.exitReason ?? 'stopped'), code);
     if (wasLive && !slot.ready && this.readyWaiters.length) {
-      this.failReady(new WorkerCrashedError(code, `a worker exited while starting${slot.failure ? `: ${slot.failure.message}` : ''}`, { cause: slot.failure }));
+      this.failReady(
+        new WorkerCrashedError(
+          code,
+          `a worker exited while starting${slot.failure ? `: ${slot.failure.message}` : ''}`,
+          { cause: slot.failure },
+        ),
+      );
     }
     return { wasLive };
   }

@@ -160,7 +160,8 @@ export class Barrier {
   }
 
   private outcome(round: number, index: number): number {
-    if (Atomics.load(this.state, ROUND) === round) throw new BrokenBarrierError(this.broken ? 'the barrier is broken' : undefined);
+    if (Atomics.load(this.state, ROUND) === round)
+      throw new BrokenBarrierError(this.broken ? 'the barrier is broken' : undefined);
     if (this.state[RESET_ROUND] === round) throw new BrokenBarrierError('the barrier was reset');
     return index;
   }
@@ -175,7 +176,8 @@ export class Barrier {
 export const barrierType = defineShareable<Barrier, Descriptor>({
   tag: 'poolkit.Barrier',
   encode: (b) => ({ state: b.state, action: b.action?.toString() ?? null, timeout: b.timeout }),
-  revive: (d) => new Barrier(0, { action: d.action ? reviveFunction(d.action) : undefined, timeout: d.timeout }, d.state),
+  revive: (d) =>
+    new Barrier(0, { action: d.action ? reviveFunction(d.action) : undefined, timeout: d.timeout }, d.state),
 });
 
 function reviveFunction(source: string): () => void {

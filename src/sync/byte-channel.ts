@@ -124,7 +124,10 @@ export class ByteChannel {
   }
 
   /** Reads one message; `into(length)` gives the buffer to read it into. */
-  *get(deadline: Deadline, into: (length: number) => Uint8Array): Steps<Uint8Array | Outcome.TimedOut | Outcome.Closed> {
+  *get(
+    deadline: Deadline,
+    into: (length: number) => Uint8Array,
+  ): Steps<Uint8Array | Outcome.TimedOut | Outcome.Closed> {
     const w = this.words;
     if (!(yield* lockSteps(w, GET_LOCK, deadline))) return Outcome.TimedOut;
     try {
@@ -158,7 +161,8 @@ export class ByteChannel {
   /** Polls, without sleeping, until a message is ready or the channel is closed (true) or `until` passes (false). */
   pollUntil(until: number): boolean {
     for (;;) {
-      for (let i = 0; i < 64; i++) if (Atomics.load(this.words, READY) > 0 || Atomics.load(this.words, CLOSED) === 1) return true;
+      for (let i = 0; i < 64; i++)
+        if (Atomics.load(this.words, READY) > 0 || Atomics.load(this.words, CLOSED) === 1) return true;
       if (performance.now() >= until) return false;
     }
   }

@@ -57,7 +57,8 @@ export class Condition {
     beforeBlocking('Condition.wait');
     const seen = Atomics.load(this.seq, 0);
     const saved = this.releaseLock();
-    const woke = waitWord(this.seq, 0, seen, deadline) && (Atomics.load(this.seq, 0) !== seen || timeLeft(deadline) > 0);
+    const woke =
+      waitWord(this.seq, 0, seen, deadline) && (Atomics.load(this.seq, 0) !== seen || timeLeft(deadline) > 0);
     this.retake(saved, this.lock.acquire());
     return woke;
   }
@@ -67,7 +68,9 @@ export class Condition {
     const deadline = deadlineOf(timeoutMs);
     const seen = Atomics.load(this.seq, 0);
     const saved = this.releaseLock();
-    const woke = (await waitWordAsync(this.seq, 0, seen, deadline)) && (Atomics.load(this.seq, 0) !== seen || timeLeft(deadline) > 0);
+    const woke =
+      (await waitWordAsync(this.seq, 0, seen, deadline)) &&
+      (Atomics.load(this.seq, 0) !== seen || timeLeft(deadline) > 0);
     this.retake(saved, await this.lock.acquireAsync());
     return woke;
   }

@@ -14,20 +14,59 @@ type BigType = 'i64' | 'u64';
 export type ElementOf<T extends TypeCode> = T extends BigType | 'l' | 'L' | 'q' | 'Q' ? bigint : number;
 
 export interface ArrayOf {
-  i8: Int8Array; u8: Uint8Array; i16: Int16Array; u16: Uint16Array; i32: Int32Array; u32: Uint32Array;
-  f32: Float32Array; f64: Float64Array; i64: BigInt64Array; u64: BigUint64Array;
-  b: Int8Array; B: Uint8Array; c: Uint8Array; h: Int16Array; H: Uint16Array; i: Int32Array; I: Uint32Array;
-  l: BigInt64Array; L: BigUint64Array; q: BigInt64Array; Q: BigUint64Array; f: Float32Array; d: Float64Array;
+  i8: Int8Array;
+  u8: Uint8Array;
+  i16: Int16Array;
+  u16: Uint16Array;
+  i32: Int32Array;
+  u32: Uint32Array;
+  f32: Float32Array;
+  f64: Float64Array;
+  i64: BigInt64Array;
+  u64: BigUint64Array;
+  b: Int8Array;
+  B: Uint8Array;
+  c: Uint8Array;
+  h: Int16Array;
+  H: Uint16Array;
+  i: Int32Array;
+  I: Uint32Array;
+  l: BigInt64Array;
+  L: BigUint64Array;
+  q: BigInt64Array;
+  Q: BigUint64Array;
+  f: Float32Array;
+  d: Float64Array;
 }
 
 const PYTHON: Record<PythonTypeCode, CType> = {
-  b: 'i8', B: 'u8', c: 'u8', h: 'i16', H: 'u16', i: 'i32', I: 'u32', l: 'i64', L: 'u64', q: 'i64', Q: 'u64', f: 'f32', d: 'f64',
+  b: 'i8',
+  B: 'u8',
+  c: 'u8',
+  h: 'i16',
+  H: 'u16',
+  i: 'i32',
+  I: 'u32',
+  l: 'i64',
+  L: 'u64',
+  q: 'i64',
+  Q: 'u64',
+  f: 'f32',
+  d: 'f64',
 };
 
 type TypedArrayCtor = new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => ArrayOf[CType];
 const CTORS: Record<CType, TypedArrayCtor> = {
-  i8: Int8Array, u8: Uint8Array, i16: Int16Array, u16: Uint16Array, i32: Int32Array, u32: Uint32Array,
-  f32: Float32Array, f64: Float64Array, i64: BigInt64Array, u64: BigUint64Array,
+  i8: Int8Array,
+  u8: Uint8Array,
+  i16: Int16Array,
+  u16: Uint16Array,
+  i32: Int32Array,
+  u32: Uint32Array,
+  f32: Float32Array,
+  f64: Float64Array,
+  i64: BigInt64Array,
+  u64: BigUint64Array,
 } as Record<CType, TypedArrayCtor>;
 
 /** The canonical type of `code`; `argument` names it in the error. */
@@ -36,7 +75,11 @@ export function ctypeOf(code: unknown, argument: string): CType {
     if (Object.hasOwn(CTORS, code)) return code as CType;
     if (Object.hasOwn(PYTHON, code)) return PYTHON[code as PythonTypeCode];
   }
-  throw invalid(argument, `one of ${Object.keys(CTORS).join(' ')} or a Python code (${Object.keys(PYTHON).join(' ')})`, code);
+  throw invalid(
+    argument,
+    `one of ${Object.keys(CTORS).join(' ')} or a Python code (${Object.keys(PYTHON).join(' ')})`,
+    code,
+  );
 }
 
 export function arrayCtor(type: CType): TypedArrayCtor {

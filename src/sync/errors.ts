@@ -30,7 +30,9 @@ export class QueueFullTimeoutError extends QueueFullError {
   constructor(maxsize: number, timeoutMs: number | undefined) {
     super(maxsize);
     this.name = 'QueueFullError';
-    this.message = timeoutMs ? `queue stayed full (maxsize = ${maxsize}) for ${timeoutMs} ms` : `queue is full (maxsize = ${maxsize})`;
+    this.message = timeoutMs
+      ? `queue stayed full (maxsize = ${maxsize}) for ${timeoutMs} ms`
+      : `queue is full (maxsize = ${maxsize})`;
   }
 }
 

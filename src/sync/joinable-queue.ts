@@ -19,7 +19,8 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
     const w = this.channel.words;
     for (;;) {
       const n = Atomics.load(w, USER_WORD);
-      if (n <= 0) throw new PoolkitError('taskDone() called more times than there were items', { code: 'ERR_TASK_DONE' });
+      if (n <= 0)
+        throw new PoolkitError('taskDone() called more times than there were items', { code: 'ERR_TASK_DONE' });
       if (Atomics.compareExchange(w, USER_WORD, n, n - 1) === n) {
         if (n === 1) Atomics.notify(w, USER_WORD);
         return;
@@ -29,11 +30,13 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
 
   /** Waits until every item put has been marked done (up to `timeoutMs`; then SyncTimeoutError). */
   join(timeoutMs?: number): void {
-    if (!runBlocking(this.joinSteps(deadlineOf(timeoutMs)), 'JoinableQueue.join')) throw new SyncTimeoutError('JoinableQueue.join', timeoutMs!);
+    if (!runBlocking(this.joinSteps(deadlineOf(timeoutMs)), 'JoinableQueue.join'))
+      throw new SyncTimeoutError('JoinableQueue.join', timeoutMs!);
   }
 
   async joinAsync(timeoutMs?: number): Promise<void> {
-    if (!(await runAsync(this.joinSteps(deadlineOf(timeoutMs))))) throw new SyncTimeoutError('JoinableQueue.joinAsync', timeoutMs!);
+    if (!(await runAsync(this.joinSteps(deadlineOf(timeoutMs)))))
+      throw new SyncTimeoutError('JoinableQueue.joinAsync', timeoutMs!);
   }
 
   /** Items put and not yet marked done. */

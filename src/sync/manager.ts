@@ -45,7 +45,9 @@ interface Link {
 }
 
 /** Objects served, per manager, on the thread that serves them. */
-const servers = ((globalThis as unknown as Record<symbol, Map<number, Map<number, unknown>> | undefined>)[Symbol.for('poolkit.managers')] ??= new Map());
+const servers = ((globalThis as unknown as Record<symbol, Map<number, Map<number, unknown>> | undefined>)[
+  Symbol.for('poolkit.managers')
+] ??= new Map());
 let nextServer = Math.floor(Math.random() * 2 ** 30);
 
 export class Manager {
@@ -73,7 +75,8 @@ export class Manager {
   dict<V = unknown>(entries?: Iterable<[unknown, V]> | Record<string, V>): DictProxy<V> {
     const m = new Map<unknown, V>();
     if (entries !== undefined) {
-      if (typeof entries !== 'object' || entries === null) throw invalid('entries', 'an iterable of [key, value] pairs, an object or undefined', entries);
+      if (typeof entries !== 'object' || entries === null)
+        throw invalid('entries', 'an iterable of [key, value] pairs, an object or undefined', entries);
       const pairs = isIterable(entries) ? entries : Object.entries(entries);
       let i = 0;
       for (const pair of pairs) {
@@ -93,7 +96,8 @@ export class Manager {
 
   /** A namespace: a proxy whose properties live in the manager (`ns.x = 1` in a worker, read on the host). */
   Namespace(init?: Record<string, unknown>): Record<string, unknown> {
-    if (init !== undefined && (typeof init !== 'object' || init === null || Array.isArray(init))) throw invalid('init', 'an object or undefined', init);
+    if (init !== undefined && (typeof init !== 'object' || init === null || Array.isArray(init)))
+      throw invalid('init', 'an object or undefined', init);
     return namespaceProxy(this.link, this.add(new Map(Object.entries(init ?? {}))));
   }
 
@@ -173,28 +177,54 @@ function apply(obj: unknown, op: string, args: unknown[]): unknown {
   if (obj instanceof Map) {
     const [k, v] = args;
     switch (op) {
-      case 'get': return obj.has(k) ? obj.get(k) : v;
-      case 'set': obj.set(k, v); return undefined;
-      case 'has': return obj.has(k);
-      case 'delete': return obj.delete(k);
-      case 'size': return obj.size;
-      case 'keys': return [...obj.keys()];
-      case 'values': return [...obj.values()];
-      case 'entries': return [...obj.entries()];
-      case 'clear': obj.clear(); return undefined;
-      case 'update': for (const [a, b] of args[0] as [unknown, unknown][]) obj.set(a, b); return undefined;
-      case 'incr': { const n = ((obj.get(k) as number) ?? 0) + (v as number); obj.set(k, n); return n; }
+      case 'get':
+        return obj.has(k) ? obj.get(k) : v;
+      case 'set':
+        obj.set(k, v);
+        return undefined;
+      case 'has':
+        return obj.has(k);
+      case 'delete':
+        return obj.delete(k);
+      case 'size':
+        return obj.size;
+      case 'keys':
+        return [...obj.keys()];
+      case 'values':
+        return [...obj.values()];
+      case 'entries':
+        return [...obj.entries()];
+      case 'clear':
+        obj.clear();
+        return undefined;
+      case 'update':
+        for (const [a, b] of args[0] as [unknown, unknown][]) obj.set(a, b);
+        return undefined;
+      case 'incr': {
+        const n = ((obj.get(k) as number) ?? 0) + (v as number);
+        obj.set(k, n);
+        return n;
+      }
     }
   } else if (Array.isArray(obj)) {
     const [i, v] = args as [number, unknown];
     switch (op) {
-      case 'get': return obj.at(i);
-      case 'set': obj[i < 0 ? obj.length + i : i] = v; return undefined;
-      case 'push': return obj.push(...args);
-      case 'pop': return obj.pop();
-      case 'length': return obj.length;
-      case 'toArray': return obj;
-      case 'clear': obj.length = 0; return undefined;
+      case 'get':
+        return obj.at(i);
+      case 'set':
+        obj[i < 0 ? obj.length + i : i] = v;
+        return undefined;
+      case 'push':
+        return obj.push(...args);
+      case 'pop':
+        return obj.pop();
+      case 'length':
+        return obj.length;
+      case 'toArray':
+        return obj;
+      case 'clear':
+        obj.length = 0;
+        return undefined;
     }
   }
   throw new PoolkitError(`unknown manager operation ${op}`, { code: 'ERR_MANAGER_OP' });
@@ -236,7 +266,10 @@ function* claimSlot(claims: Int32Array): Steps<number> {
 
 /** A dict on the manager (Python's DictProxy); keys and values are copies of structured-clone data. */
 export class DictProxy<V = unknown> {
-  constructor(/** @internal */ readonly link: Link, /** @internal */ readonly id: number) {
+  constructor(
+    /** @internal */ readonly link: Link,
+    /** @internal */ readonly id: number,
+  ) {
     markShareable(this, dictType);
   }
   get(key: unknown, fallback?: V): V | undefined {
@@ -283,7 +316,10 @@ export class DictProxy<V = unknown> {
 
 /** A list on the manager (Python's ListProxy). */
 export class ListProxy<V = unknown> {
-  constructor(/** @internal */ readonly link: Link, /** @internal */ readonly id: number) {
+  constructor(
+    /** @internal */ readonly link: Link,
+    /** @internal */ readonly id: number,
+  ) {
     markShareable(this, listType);
   }
   /** The item at `index` (negative counts from the end). */
@@ -327,7 +363,9 @@ function namespaceProxy(link: Link, id: number): Record<string, unknown> {
     deleteProperty: (_t, key) => typeof key === 'string' && (call(link, id, 'delete', [key]) as boolean),
     ownKeys: () => call(link, id, 'keys', []) as string[],
     getOwnPropertyDescriptor: (_t, key) =>
-      typeof key === 'string' && call(link, id, 'has', [key]) ? { value: call(link, id, 'get', [key]), enumerable: true, configurable: true, writable: true } : undefined,
+      typeof key === 'string' && call(link, id, 'has', [key])
+        ? { value: call(link, id, 'get', [key]), enumerable: true, configurable: true, writable: true }
+        : undefined,
   });
   markShareable(proxy, namespaceType);
   namespaces.set(proxy, target);

@@ -100,7 +100,8 @@ export class Process<A extends unknown[] = unknown[]> {
 
   /** Starts the target in a worker. A Process starts once. */
   start(): void {
-    if (this.worker || this.done) throw invalid('start()', 'a Process not yet started', this, 'this one was started already');
+    if (this.worker || this.done)
+      throw invalid('start()', 'a Process not yet started', this, 'this one was started already');
     const w = takeWarm();
     this.worker = w;
     children.add(this);
@@ -184,10 +185,15 @@ function fillWarm(): void {
   while (warm.length + spawning < SPARE) {
     spawning++;
     const w = startWarm();
-    void w.pool.apply(() => 0).then(() => {
-      spawning--;
-      warm.push(w);
-    }, () => spawning--);
+    void w.pool
+      .apply(() => 0)
+      .then(
+        () => {
+          spawning--;
+          warm.push(w);
+        },
+        () => spawning--,
+      );
   }
 }
 

@@ -42,9 +42,16 @@ export class Queue<T = unknown> {
   constructor(options?: QueueOptions, /** @internal */ shared?: Int32Array) {
     if (shared) this.channel = new ByteChannel(shared);
     else {
-      const opts = optionsObject(options, 'options', new.target === SimpleQueue ? ['capacity'] : ['maxsize', 'capacity']);
+      const opts = optionsObject(
+        options,
+        'options',
+        new.target === SimpleQueue ? ['capacity'] : ['maxsize', 'capacity'],
+      );
       const maxsize = optional(opts.maxsize, 'options.maxsize', (v, path) => intInRange(v, path, 0)) ?? 0;
-      const capacity = optional(opts.capacity, 'options.capacity', (v, path) => intInRange(v, path, 1024, 2 ** 30, 'bytes, 1 KiB to 1 GiB')) ?? DEFAULT_CAPACITY;
+      const capacity =
+        optional(opts.capacity, 'options.capacity', (v, path) =>
+          intInRange(v, path, 1024, 2 ** 30, 'bytes, 1 KiB to 1 GiB'),
+        ) ?? DEFAULT_CAPACITY;
       this.channel = ByteChannel.create(capacity, maxsize, new.target.name);
     }
     markShareable(this, queueCodecs.get(new.target) ?? queueType);
@@ -124,7 +131,8 @@ export class Queue<T = unknown> {
 
   private afterPut(out: Outcome, options: PutOptions | undefined): void {
     if (out !== Outcome.Ok) this.counted(-1);
-    if (out === Outcome.TimedOut) throw new QueueFullTimeoutError(this.channel.maxsize, options?.block === false ? 0 : options?.timeout);
+    if (out === Outcome.TimedOut)
+      throw new QueueFullTimeoutError(this.channel.maxsize, options?.block === false ? 0 : options?.timeout);
     if (out === Outcome.Closed) throw new ClosedError('put() on a closed queue');
   }
 
@@ -151,7 +159,6 @@ function callDeadline(options: PutOptions | GetOptions | undefined): number {
   const deadline = deadlineOf(opts.timeout as number | undefined, 'options.timeout');
   return block ? deadline : deadlineOf(0);
 }
-
 
 export const queueType = defineShareable<Queue, Int32Array>({
   tag: 'poolkit.Queue',

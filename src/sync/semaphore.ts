@@ -65,7 +65,8 @@ export class Semaphore {
     if (bound >= 0) {
       for (;;) {
         const v = Atomics.load(this.state, VALUE);
-        if (v + n > bound) throw new SemaphoreOverflowError(`BoundedSemaphore released too many times (bound ${bound})`);
+        if (v + n > bound)
+          throw new SemaphoreOverflowError(`BoundedSemaphore released too many times (bound ${bound})`);
         if (Atomics.compareExchange(this.state, VALUE, v, v + n) === v) break;
       }
     } else Atomics.add(this.state, VALUE, n);

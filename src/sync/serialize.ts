@@ -8,10 +8,40 @@
 import { PoolkitError } from '../core/errors.js';
 
 const enum Tag {
-  Undefined, Null, False, True, Int, Float, String, BigInt, Array, Object, Date, RegExp, Map, Set, ArrayBuffer, View, Error, Ref,
+  Undefined,
+  Null,
+  False,
+  True,
+  Int,
+  Float,
+  String,
+  BigInt,
+  Array,
+  Object,
+  Date,
+  RegExp,
+  Map,
+  Set,
+  ArrayBuffer,
+  View,
+  Error,
+  Ref,
 }
 
-const VIEWS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView] as const;
+const VIEWS = [
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+  DataView,
+] as const;
 
 /** A value that cannot be written as bytes. */
 export class NotSerializableError extends PoolkitError {
@@ -88,8 +118,10 @@ export function serialize(value: unknown): Uint8Array {
 
 function write(w: Writer, v: unknown, path: string): void {
   switch (typeof v) {
-    case 'undefined': return w.u8(Tag.Undefined);
-    case 'boolean': return w.u8(v ? Tag.True : Tag.False);
+    case 'undefined':
+      return w.u8(Tag.Undefined);
+    case 'boolean':
+      return w.u8(v ? Tag.True : Tag.False);
     case 'number':
       if ((v | 0) === v && !Object.is(v, -0)) {
         w.u8(Tag.Int);
@@ -171,7 +203,9 @@ function writeObject(w: Writer, o: object, path: string): void {
   }
   const proto = Object.getPrototypeOf(o);
   if (proto !== Object.prototype && proto !== null) {
-    throw new NotSerializableError(`${path}: expected data (plain objects, arrays, typed arrays, Map, Set, …), got an instance of ${proto?.constructor?.name ?? 'a class'}: shared objects (Lock, Value, …) travel as task or Process arguments, not in queue items`);
+    throw new NotSerializableError(
+      `${path}: expected data (plain objects, arrays, typed arrays, Map, Set, …), got an instance of ${proto?.constructor?.name ?? 'a class'}: shared objects (Lock, Value, …) travel as task or Process arguments, not in queue items`,
+    );
   }
   const keys = Object.keys(o);
   w.u8(Tag.Object);
@@ -183,7 +217,9 @@ function writeObject(w: Writer, o: object, path: string): void {
 }
 
 function sharedMemory(path: string): NotSerializableError {
-  return new NotSerializableError(`${path}: shared memory (a SharedArrayBuffer, or a view of one) cannot travel in a queue item: pass it as a task or Process argument`);
+  return new NotSerializableError(
+    `${path}: shared memory (a SharedArrayBuffer, or a view of one) cannot travel in a queue item: pass it as a task or Process argument`,
+  );
 }
 
 class Reader {
@@ -220,10 +256,14 @@ export function deserialize(bytes: Uint8Array): unknown {
 function read(r: Reader): unknown {
   const tag = r.buf[r.at++] as Tag;
   switch (tag) {
-    case Tag.Undefined: return undefined;
-    case Tag.Null: return null;
-    case Tag.False: return false;
-    case Tag.True: return true;
+    case Tag.Undefined:
+      return undefined;
+    case Tag.Null:
+      return null;
+    case Tag.False:
+      return false;
+    case Tag.True:
+      return true;
     case Tag.Int: {
       const v = r.view.getInt32(r.at, true);
       r.at += 4;
@@ -234,9 +274,12 @@ function read(r: Reader): unknown {
       r.at += 8;
       return v;
     }
-    case Tag.String: return r.str();
-    case Tag.BigInt: return BigInt(r.str());
-    case Tag.Ref: return r.refs[r.u32()];
+    case Tag.String:
+      return r.str();
+    case Tag.BigInt:
+      return BigInt(r.str());
+    case Tag.Ref:
+      return r.refs[r.u32()];
     case Tag.Array: {
       const n = r.u32();
       const out = new Array(n);
@@ -258,7 +301,11 @@ function read(r: Reader): unknown {
       const C = VIEWS[r.buf[r.at++]!]!;
       const b = r.bytes();
       const per = C === DataView ? 1 : (C as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-      const out = new (C as unknown as new (b: ArrayBuffer, o: number, n: number) => object)(b.buffer as ArrayBuffer, 0, b.byteLength / per);
+      const out = new (C as unknown as new (b: ArrayBuffer, o: number, n: number) => object)(
+        b.buffer as ArrayBuffer,
+        0,
+        b.byteLength / per,
+      );
       r.refs.push(out);
       return out;
     }

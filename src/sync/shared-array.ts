@@ -13,7 +13,10 @@ const LENGTH_OR_ITEMS = 'a length (an integer at least 0) or an iterable of numb
  * A typed array of `type` over new shared memory: `lengthOrItems` elements, zeroed, or a copy of an iterable.
  * `SharedArray('d', [1, 2, 3])` is a Float64Array.
  */
-export function SharedArray<T extends TypeCode>(type: T, lengthOrItems: number | Iterable<number | bigint>): ArrayOf[T] {
+export function SharedArray<T extends TypeCode>(
+  type: T,
+  lengthOrItems: number | Iterable<number | bigint>,
+): ArrayOf[T] {
   const ctype = ctypeOf(type, 'type');
   if (typeof SharedArrayBuffer !== 'function') throw new SharedMemoryUnavailableError('SharedArray');
   const Ctor = arrayCtor(ctype);

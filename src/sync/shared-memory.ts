@@ -26,6 +26,16 @@ export function sharedInt32(words: number, what: string): Int32Array {
  */
 export function ownWords(shared: unknown, words: number, what: string): Int32Array {
   if (shared === undefined) return sharedInt32(words, what);
-  if (shared instanceof Int32Array && shared.length >= words && typeof SharedArrayBuffer === 'function' && shared.buffer instanceof SharedArrayBuffer) return shared;
-  throw invalid('shared', `no argument (${/^[AEIOU]/.test(what) ? 'an' : 'a'} ${what} allocates its own shared memory)`, shared);
+  if (
+    shared instanceof Int32Array &&
+    shared.length >= words &&
+    typeof SharedArrayBuffer === 'function' &&
+    shared.buffer instanceof SharedArrayBuffer
+  )
+    return shared;
+  throw invalid(
+    'shared',
+    `no argument (${/^[AEIOU]/.test(what) ? 'an' : 'a'} ${what} allocates its own shared memory)`,
+    shared,
+  );
 }

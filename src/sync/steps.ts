@@ -9,7 +9,13 @@
  */
 import { beforeBlocking, waitWord, waitWordAsync, type Deadline } from './wait.js';
 
-export type WaitStep = readonly [word: Int32Array, index: number, expected: number, deadline: Deadline, sleepers?: number];
+export type WaitStep = readonly [
+  word: Int32Array,
+  index: number,
+  expected: number,
+  deadline: Deadline,
+  sleepers?: number,
+];
 export type Steps<T> = Generator<WaitStep, T, boolean>;
 
 /**

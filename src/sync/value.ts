@@ -82,7 +82,8 @@ export class Value<T extends TypeCode = TypeCode> extends RawValue<T> {
 
   /** The lock that guards read-modify-writes of `value`. */
   getLock(): Lock | RLock {
-    if (!this.lock) throw new PoolkitError('this Value was made with { lock: false }: it has no lock', { code: 'ERR_NO_LOCK' });
+    if (!this.lock)
+      throw new PoolkitError('this Value was made with { lock: false }: it has no lock', { code: 'ERR_NO_LOCK' });
     return this.lock;
   }
 }

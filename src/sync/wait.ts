@@ -12,7 +12,9 @@ import { flushDispatches } from '../pool/dispatch-flush.js';
 export class BlockingNotAllowedError extends PoolkitError {
   override readonly code = 'ERR_BLOCKING_NOT_ALLOWED';
   constructor(what: string) {
-    super(`${what} blocks the thread, which this thread may not do (a browser's main thread): use the async form (…Async)`);
+    super(
+      `${what} blocks the thread, which this thread may not do (a browser's main thread): use the async form (…Async)`,
+    );
   }
 }
 
@@ -55,7 +57,12 @@ export function waitWord(word: Int32Array, index: number, expected: number, dead
 }
 
 /** Like `waitWord`, without blocking the thread. */
-export async function waitWordAsync(word: Int32Array, index: number, expected: number, deadline: Deadline): Promise<boolean> {
+export async function waitWordAsync(
+  word: Int32Array,
+  index: number,
+  expected: number,
+  deadline: Deadline,
+): Promise<boolean> {
   const left = timeLeft(deadline);
   if (left <= 0) return false;
   const w = Atomics.waitAsync(word, index, expected, left === Infinity ? undefined : left);
@@ -66,7 +73,10 @@ export async function waitWordAsync(word: Int32Array, index: number, expected: n
 /** The typed error of a wait that ran out of time. */
 export class SyncTimeoutError extends PoolkitError {
   override readonly code = 'ERR_SYNC_TIMEOUT';
-  constructor(what: string, readonly timeoutMs: number) {
+  constructor(
+    what: string,
+    readonly timeoutMs: number,
+  ) {
     super(`${what} timed out after ${timeoutMs} ms`);
   }
 }

@@ -10,7 +10,12 @@ interface WorkerScope {
   addEventListener(type: 'message', fn: (e: MessageEvent<HostMessage>) => void): void;
 }
 const scope = globalThis as unknown as WorkerScope;
-const runtime = createRuntime({ post: (msg: WorkerMessage, transfer?: Transferable[]) => scope.postMessage(msg, transfer ?? []) }, kernels, shareableTypes, { ownThread: true });
+const runtime = createRuntime(
+  { post: (msg: WorkerMessage, transfer?: Transferable[]) => scope.postMessage(msg, transfer ?? []) },
+  kernels,
+  shareableTypes,
+  { ownThread: true },
+);
 scope.addEventListener('message', (e) => runtime.onMessage(e.data));
 
 // Browsers report nothing when a worker closes itself; tell the host first so it can treat it like a Node exit.

@@ -15,7 +15,8 @@ import { PoolkitError } from '../core/errors.js';
 import { kernels } from './kernels.js';
 import { shareableTypes } from './shareables.js';
 
-if (!parentPort) throw new PoolkitError('the poolkit worker entry must run in a worker thread', { code: 'ERR_NOT_IN_WORKER' });
+if (!parentPort)
+  throw new PoolkitError('the poolkit worker entry must run in a worker thread', { code: 'ERR_NOT_IN_WORKER' });
 const port = parentPort;
 const runtime = createRuntime(
   { post: (msg: WorkerMessage, transfer?: Transferable[]) => port.postMessage(msg, transfer as never) },

@@ -9,12 +9,11 @@ import { shareableTypes } from './shareables.js';
 
 const send = process.send?.bind(process);
 if (!send) throw new PoolkitError('the poolkit process entry must run as a forked child with an IPC channel');
-const runtime = createRuntime(
-  { post: (msg: WorkerMessage) => void send(msg) },
-  kernels,
-  shareableTypes,
-  { openFile: openPositional, ownThread: true, heapUsed: () => process.memoryUsage().heapUsed },
-);
+const runtime = createRuntime({ post: (msg: WorkerMessage) => void send(msg) }, kernels, shareableTypes, {
+  openFile: openPositional,
+  ownThread: true,
+  heapUsed: () => process.memoryUsage().heapUsed,
+});
 process.on('message', (msg: HostMessage) => runtime.onMessage(msg));
 // The host went away: nothing more will come.
 process.on('disconnect', () => process.exit(0));

@@ -16,6 +16,20 @@ import { connectionType } from '../sync/pipe.js';
 import { dictType, listType, namespaceType } from '../sync/manager.js';
 
 export const shareableTypes: readonly ShareableCodec<any, any>[] = [
-  lockType, rlockType, semaphoreType, boundedType, eventType, conditionType, barrierType, rawValueType, valueType,
-  queueType, simpleQueueType, joinableQueueType, connectionType, dictType, listType, namespaceType,
+  lockType,
+  rlockType,
+  semaphoreType,
+  boundedType,
+  eventType,
+  conditionType,
+  barrierType,
+  rawValueType,
+  valueType,
+  queueType,
+  simpleQueueType,
+  joinableQueueType,
+  connectionType,
+  dictType,
+  listType,
+  namespaceType,
 ];

@@ -18,7 +18,20 @@ describe('Pool features in Chromium', function () {
       const made = new Int32Array(new SharedArrayBuffer(8));
       let taken = 0;
       let ahead = 0;
-      for await (const v of pool.stream(function* (c) { try { for (let i = 0; ; i++) { Atomics.add(c, 0, 1); yield i; } } finally { Atomics.store(c, 1, 1); } }, [made], { highWaterMark: 8 })) {
+      for await (const v of pool.stream(
+        function* (c) {
+          try {
+            for (let i = 0; ; i++) {
+              Atomics.add(c, 0, 1);
+              yield i;
+            }
+          } finally {
+            Atomics.store(c, 1, 1);
+          }
+        },
+        [made],
+        { highWaterMark: 8 },
+      )) {
         taken++;
         ahead = Math.max(ahead, Atomics.load(made, 0) - taken);
         if (taken % 50 === 0) await sleep(5);
@@ -27,10 +40,23 @@ describe('Pool features in Chromium', function () {
       out.ahead = ahead;
       out.finallyRan = Atomics.load(made, 1);
       const flat = [];
-      for await (const v of pool.imap(function* (n) { for (let i = 0; i < n; i++) yield n; }, [1, 2, 3])) flat.push(v);
+      for await (const v of pool.imap(
+        function* (n) {
+          for (let i = 0; i < n; i++) yield n;
+        },
+        [1, 2, 3],
+      ))
+        flat.push(v);
       out.flat = flat;
       const seen = [];
-      out.progressResult = await pool.apply((n) => { for (let i = 1; i <= n; i++) poolkit.progress(i); return n; }, [50000], { onProgress: (v) => seen.push(v) });
+      out.progressResult = await pool.apply(
+        (n) => {
+          for (let i = 1; i <= n; i++) poolkit.progress(i);
+          return n;
+        },
+        [50000],
+        { onProgress: (v) => seen.push(v) },
+      );
       out.progress = [seen.length, seen.at(-1)];
       const ends = [];
       pool.on('taskend', (d) => ends.push(d.ok));
@@ -43,7 +69,11 @@ describe('Pool features in Chromium', function () {
       out.ends = ends.length;
       const s = pool.stats();
       out.hist = [s.runTime.count > 0, s.runTime.p50 > 0, s.perWorker.length, s.utilization > 0];
-      const f = (ms) => { const t = performance.now(); while (performance.now() - t < ms); return ms; };
+      const f = (ms) => {
+        const t = performance.now();
+        while (performance.now() - t < ms);
+        return ms;
+      };
       await pool.map(f, new Array(50).fill(0.05), { chunksize: 1 });
       const items = new Array(200).fill(0.05);
       items[100] = 300;
@@ -87,13 +117,36 @@ describe('Pool features in Chromium', function () {
       const pool = new Pool({ workers: 1 });
       const out = {};
       const got = [];
-      for await (const v of pool.stream(async function* () { for (let i = 0; ; i++) yield i; }, [], { highWaterMark: 4 })) if (got.push(v) === 20) break;
+      for await (const v of pool.stream(
+        async function* () {
+          for (let i = 0; ; i++) yield i;
+        },
+        [],
+        { highWaterMark: 4 },
+      ))
+        if (got.push(v) === 20) break;
       out.got = got.length;
       out.after = await pool.apply(() => 'free');
       const seen = [];
-      await pool.apply(() => { poolkit.progress('p'); }, [], { onProgress: (v) => seen.push(v) });
+      await pool.apply(
+        () => {
+          poolkit.progress('p');
+        },
+        [],
+        { onProgress: (v) => seen.push(v) },
+      );
       out.seen = seen;
-      const settled = await Promise.allSettled([1, 2, 3].map((i) => pool.apply((j) => { if (j === 2) self.close(); return j; }, [i])));
+      const settled = await Promise.allSettled(
+        [1, 2, 3].map((i) =>
+          pool.apply(
+            (j) => {
+              if (j === 2) self.close();
+              return j;
+            },
+            [i],
+          ),
+        ),
+      );
       out.settled = settled.map((s) => (s.status === 'fulfilled' ? s.value : s.reason.name));
       await pool.terminate();
       return out;

@@ -12,20 +12,58 @@ describe('Pool in Chromium (Web Workers)', function () {
       const out = {};
       const pool = new Pool({ workers: 2 });
       const runs = new Int32Array(new SharedArrayBuffer(4 * 100));
-      const settled = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => pool.apply((c, j) => { Atomics.add(c, j, 1); if (j === 40) self.close(); return j; }, [runs, i])));
+      const settled = await Promise.allSettled(
+        Array.from({ length: 100 }, (_, i) =>
+          pool.apply(
+            (c, j) => {
+              Atomics.add(c, j, 1);
+              if (j === 40) self.close();
+              return j;
+            },
+            [runs, i],
+          ),
+        ),
+      );
       out.crashed = settled.filter((s) => s.status === 'rejected').map((s) => s.reason.name);
       out.fulfilled = settled.filter((s) => s.status === 'fulfilled').length;
       out.runs = [...runs];
-      try { await pool.apply(() => new Promise(() => setTimeout(() => { throw new Error('stray'); }, 1))); } catch (e) { out.stray = e.name; }
+      try {
+        await pool.apply(
+          () =>
+            new Promise(() =>
+              setTimeout(() => {
+                throw new Error('stray');
+              }, 1),
+            ),
+        );
+      } catch (e) {
+        out.stray = e.name;
+      }
       const ac = new AbortController();
       const t0 = performance.now();
       setTimeout(() => ac.abort(), 30);
-      try { await pool.apply(() => { for (;;); }, [], { signal: ac.signal }); } catch (e) { out.abort = [e.name, performance.now() - t0]; }
+      try {
+        await pool.apply(
+          () => {
+            for (;;);
+          },
+          [],
+          { signal: ac.signal },
+        );
+      } catch (e) {
+        out.abort = [e.name, performance.now() - t0];
+      }
       out.after = await pool.apply(() => 'alive');
       out.stats = pool.stats();
       await pool.terminate();
       const timed = new Pool({ workers: 1, taskTimeout: 100 });
-      try { await timed.apply(() => { for (;;); }); } catch (e) { out.timeout = e.name; }
+      try {
+        await timed.apply(() => {
+          for (;;);
+        });
+      } catch (e) {
+        out.timeout = e.name;
+      }
       out.afterTimeout = await timed.apply(() => 7);
       await timed.terminate();
       return out;
@@ -49,8 +87,18 @@ describe('Pool in Chromium (Web Workers)', function () {
       const pool = new Pool({ workers: 2 });
       const out = { isolated: crossOriginIsolated, sab: typeof SharedArrayBuffer };
       out.map = await pool.map((x) => x + 1, [1, 2, 3, 4], { chunksize: 1 });
-      const settled = await Promise.allSettled([1, 2, 3, 4, 5, 6].map((i) => pool.apply((j) => { if (j === 3) self.close(); return j; }, [i])));
-      out.settled = settled.map((s) => s.status === 'fulfilled' ? s.value : s.reason.name);
+      const settled = await Promise.allSettled(
+        [1, 2, 3, 4, 5, 6].map((i) =>
+          pool.apply(
+            (j) => {
+              if (j === 3) self.close();
+              return j;
+            },
+            [i],
+          ),
+        ),
+      );
+      out.settled = settled.map((s) => (s.status === 'fulfilled' ? s.value : s.reason.name));
       await pool.terminate();
       return out;
     });

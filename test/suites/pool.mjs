@@ -25,7 +25,7 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
 
   describe('Pool: the Python surface', function () {
     let pool;
-    before(() => (pool = new Pool({ ...poolOptions,  workers: 2 })));
+    before(() => (pool = new Pool({ ...poolOptions, workers: 2 })));
     after(() => pool.terminate());
 
     it('apply runs a function with its arguments and returns its value', async () => {
@@ -282,36 +282,37 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
     });
 
     // Transfer lists and shared memory reach threads only; a child process receives copies.
-    if (env.sharesMemory !== false) it('transfers buffers on request and shares SharedArrayBuffers', async () => {
-      const buf = new Float64Array([1, 2, 3]).buffer;
-      assert.equal(
-        await pool.apply((b) => new Float64Array(b).reduce((a, x) => a + x, 0), [buf], { transfer: [buf] }),
-        6,
-      );
-      assert.equal(buf.byteLength, 0, 'transferred: detached on the host');
-      const arr = new Uint8Array(8);
-      await pool.apply((a) => a.length, [arr], { transfer: true });
-      assert.equal(arr.byteLength, 0);
-      const copy = new Uint8Array(8);
-      await pool.apply((a) => a.length, [copy]);
-      assert.equal(copy.byteLength, 8, 'copied by default');
-      if (env.isolated) {
-        const shared = new Int32Array(new SharedArrayBuffer(8));
-        await pool.apply(
-          (s) => {
-            Atomics.store(s, 1, 99);
-          },
-          [shared],
-        );
-        assert.equal(shared[1], 99);
-      } else {
+    if (env.sharesMemory !== false)
+      it('transfers buffers on request and shares SharedArrayBuffers', async () => {
+        const buf = new Float64Array([1, 2, 3]).buffer;
         assert.equal(
-          typeof SharedArrayBuffer,
-          'undefined',
-          'a page without cross-origin isolation has no SharedArrayBuffer',
+          await pool.apply((b) => new Float64Array(b).reduce((a, x) => a + x, 0), [buf], { transfer: [buf] }),
+          6,
         );
-      }
-    });
+        assert.equal(buf.byteLength, 0, 'transferred: detached on the host');
+        const arr = new Uint8Array(8);
+        await pool.apply((a) => a.length, [arr], { transfer: true });
+        assert.equal(arr.byteLength, 0);
+        const copy = new Uint8Array(8);
+        await pool.apply((a) => a.length, [copy]);
+        assert.equal(copy.byteLength, 8, 'copied by default');
+        if (env.isolated) {
+          const shared = new Int32Array(new SharedArrayBuffer(8));
+          await pool.apply(
+            (s) => {
+              Atomics.store(s, 1, 99);
+            },
+            [shared],
+          );
+          assert.equal(shared[1], 99);
+        } else {
+          assert.equal(
+            typeof SharedArrayBuffer,
+            'undefined',
+            'a page without cross-origin isolation has no SharedArrayBuffer',
+          );
+        }
+      });
 
     it('timers and promises a task leaves behind still run while its worker is idle', async () => {
       if (sharesMemory) {
@@ -329,7 +330,7 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
         assert.deepEqual([...flag], [1, 1]);
       } else {
         // No shared memory to watch: one worker keeps the flags in its globals, and a later task reads them.
-        const one = new Pool({ ...poolOptions,  workers: 1 });
+        const one = new Pool({ ...poolOptions, workers: 1 });
         await one.apply(() => {
           globalThis.flag = [0, 0];
           setTimeout(() => (globalThis.flag[0] = 1), 30);
@@ -355,7 +356,8 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
 
   describe('Pool: lifecycle and options', function () {
     it('initializer runs once per worker with initArgs', async () => {
-      const pool = new Pool({ ...poolOptions, 
+      const pool = new Pool({
+        ...poolOptions,
         workers: 2,
         initializer: (v) => {
           globalThis.initValue = v;
@@ -369,7 +371,8 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
     });
 
     it('a failing initializer rejects tasks with InitializerError, never hangs', async () => {
-      const pool = new Pool({ ...poolOptions, 
+      const pool = new Pool({
+        ...poolOptions,
         workers: 1,
         initializer: () => {
           throw new Error('init broke');
@@ -387,7 +390,7 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
     });
 
     it('maxTasksPerWorker replaces workers after that many tasks', async () => {
-      const pool = new Pool({ ...poolOptions,  workers: 1, maxTasksPerWorker: 2 });
+      const pool = new Pool({ ...poolOptions, workers: 1, maxTasksPerWorker: 2 });
       // A worker's identity: its thread id in Node; in a page, an id the worker draws once and keeps in its globals.
       const workerId =
         env.platform === 'node'
@@ -399,7 +402,7 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
     });
 
     it('maxQueue rejects apply beyond the limit but lets map wait', async () => {
-      const pool = new Pool({ ...poolOptions,  workers: 1, maxQueue: 2 });
+      const pool = new Pool({ ...poolOptions, workers: 1, maxQueue: 2 });
       const slow = () => new Promise((r) => setTimeout(() => r(1), 50));
       const running = [pool.apply(slow)];
       await new Promise((r) => setTimeout(r, 10));
@@ -418,7 +421,7 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
     });
 
     it('close then join waits for queued work; calls after close fail', async () => {
-      const pool = new Pool({ ...poolOptions,  workers: 2 });
+      const pool = new Pool({ ...poolOptions, workers: 2 });
       const results = [1, 2, 3].map((x) =>
         pool.apply(
           async (v) => {
@@ -441,7 +444,7 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
     });
 
     it('terminate rejects pending tasks with PoolClosedError; asyncDispose terminates', async () => {
-      const pool = new Pool({ ...poolOptions,  workers: 1 });
+      const pool = new Pool({ ...poolOptions, workers: 1 });
       const p = pool.apply(() => new Promise(() => {}));
       const q = pool.apply(() => 2);
       p.catch(() => {});
@@ -450,7 +453,7 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
       await pool.terminate();
       await assert.rejects(p, PoolClosedError);
       await assert.rejects(q, PoolClosedError);
-      const p2 = new Pool({ ...poolOptions,  workers: 1 });
+      const p2 = new Pool({ ...poolOptions, workers: 1 });
       assert.equal(typeof p2[Symbol.asyncDispose], 'function');
       await p2[Symbol.asyncDispose]();
       await assert.rejects(
@@ -461,34 +464,34 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
 
     it('misuse gives typed errors naming the problem', async () => {
       assert.throws(
-        () => new Pool({ ...poolOptions,  workers: 0 }),
+        () => new Pool({ ...poolOptions, workers: 0 }),
         (e) => e instanceof InvalidArgumentError && e.argument === 'options.workers',
       );
       assert.throws(
-        () => new Pool({ ...poolOptions,  workers: 1.5 }),
+        () => new Pool({ ...poolOptions, workers: 1.5 }),
         (e) => e.argument === 'options.workers',
       );
       assert.throws(
-        () => new Pool({ ...poolOptions,  wokers: 2 }),
+        () => new Pool({ ...poolOptions, wokers: 2 }),
         (e) => e.argument === 'options.wokers' && /unknown option/.test(e.message),
       );
       assert.throws(
-        () => new Pool({ ...poolOptions,  taskTimeout: -1 }),
+        () => new Pool({ ...poolOptions, taskTimeout: -1 }),
         (e) => e.argument === 'options.taskTimeout',
       );
       assert.throws(
-        () => new Pool({ ...poolOptions,  initArgs: 'x' }),
+        () => new Pool({ ...poolOptions, initArgs: 'x' }),
         (e) => e.argument === 'options.initArgs',
       );
       assert.throws(
-        () => new Pool({ ...poolOptions,  initArgs: [() => 1] }),
+        () => new Pool({ ...poolOptions, initArgs: [() => 1] }),
         (e) => e.argument === 'options.initArgs',
       );
       assert.throws(
-        () => new Pool({ ...poolOptions,  initializer: 42 }),
+        () => new Pool({ ...poolOptions, initializer: 42 }),
         (e) => e.argument === 'options.initializer',
       );
-      const pool = new Pool({ ...poolOptions,  workers: 1 });
+      const pool = new Pool({ ...poolOptions, workers: 1 });
       await assert.rejects(
         pool.apply('not a function'),
         (e) => e instanceof InvalidArgumentError && e.argument === 'fn',

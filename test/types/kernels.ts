@@ -35,7 +35,14 @@ expectTypeOf(
   kmeans(rows, { k: 1, init: [[0, 0]], sampleWeight: [1, 2], signal: AbortSignal.timeout(10) }),
 ).toEqualTypeOf<Promise<KMeansResult>>();
 kmeans(rows, { k: 1, onProgress: (p) => expectTypeOf(p).toEqualTypeOf<KMeansProgress>() });
-expectTypeOf<KMeansProgress>().toEqualTypeOf<{ run: number; iteration: number; inertia: number; shift: number; skipped: number; algorithm: 'lloyd' | 'hamerly' | 'elkan' | 'yinyang' }>();
+expectTypeOf<KMeansProgress>().toEqualTypeOf<{
+  run: number;
+  iteration: number;
+  inertia: number;
+  shift: number;
+  skipped: number;
+  algorithm: 'lloyd' | 'hamerly' | 'elkan' | 'yinyang';
+}>();
 expectTypeOf(rows).toExtend<KMeansData>();
 expectTypeOf<KMeansOptions['backend']>().toEqualTypeOf<'auto' | 'js' | 'wasm' | 'webgpu' | undefined>();
 expectTypeOf<KMeansOptions['init']>().toEqualTypeOf<

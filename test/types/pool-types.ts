@@ -28,10 +28,32 @@ pool.map(refs.square, ['a']);
 
 // Inline functions: awaited results; generators stream their yielded type and collect into arrays.
 expectTypeOf(pool.apply(async (x: number) => x + 1, [1])).toEqualTypeOf<Promise<number>>();
-expectTypeOf(pool.stream(function* (n: number) { yield `${n}`; }, [1])).toEqualTypeOf<AsyncIterableIterator<string>>();
-expectTypeOf(pool.stream(async function* () { yield 1; })).toEqualTypeOf<AsyncIterableIterator<number>>();
-expectTypeOf(pool.imap(function* (n: number) { yield n; }, [1])).toEqualTypeOf<AsyncIterableIterator<number>>();
-expectTypeOf(pool.apply(function* () { yield true; })).toEqualTypeOf<Promise<boolean[]>>();
+expectTypeOf(
+  pool.stream(
+    function* (n: number) {
+      yield `${n}`;
+    },
+    [1],
+  ),
+).toEqualTypeOf<AsyncIterableIterator<string>>();
+expectTypeOf(
+  pool.stream(async function* () {
+    yield 1;
+  }),
+).toEqualTypeOf<AsyncIterableIterator<number>>();
+expectTypeOf(
+  pool.imap(
+    function* (n: number) {
+      yield n;
+    },
+    [1],
+  ),
+).toEqualTypeOf<AsyncIterableIterator<number>>();
+expectTypeOf(
+  pool.apply(function* () {
+    yield true;
+  }),
+).toEqualTypeOf<Promise<boolean[]>>();
 expectTypeOf(pool.apply(task<[string], Promise<number>>(url, 'x'), ['a'])).toEqualTypeOf<Promise<number>>();
 // @ts-expect-error: highWaterMark is a number
 pool.stream(function* () {}, [], { highWaterMark: 'lots' });

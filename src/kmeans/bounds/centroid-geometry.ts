@@ -37,7 +37,8 @@ export function centroidDistances(c: ArrayLike<number>, k: number, dims: number)
 /** Half the distance from each centroid to its nearest other centroid (Infinity when k = 1). */
 export function halfSeparation(cc: Float64Array, k: number): Float64Array {
   const out = new Float64Array(k).fill(Infinity);
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) if (a !== b && cc[a * k + b] / 2 < out[a]) out[a] = cc[a * k + b] / 2;
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < k; b++) if (a !== b && cc[a * k + b] / 2 < out[a]) out[a] = cc[a * k + b] / 2;
   return out;
 }
 
@@ -93,7 +94,8 @@ export function groupCentroids(c: ArrayLike<number>, k: number, dims: number, gr
       counts[of[a]]++;
       for (let j = 0; j < dims; j++) sums[of[a] * dims + j] += c[a * dims + j];
     }
-    for (let g = 0; g < groups; g++) if (counts[g] > 0) for (let j = 0; j < dims; j++) centres[g * dims + j] = sums[g * dims + j] / counts[g];
+    for (let g = 0; g < groups; g++)
+      if (counts[g] > 0) for (let j = 0; j < dims; j++) centres[g * dims + j] = sums[g * dims + j] / counts[g];
   }
   // An empty group would only cost a loop turn, but renumbering keeps groups dense (0..used-1).
   const used = new Int32Array(groups).fill(-1);

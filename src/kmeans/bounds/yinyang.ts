@@ -46,7 +46,8 @@ export class YinyangEngine extends JsBoundedEngine {
   protected beginStep(_centroids: Float64Array, drift: Float64Array): void {
     this.drift = drift;
     this.groupDrift = new Float64Array(this.groups);
-    for (let c = 0; c < this.problem.k; c++) this.groupDrift[this.groupOf[c]] = Math.max(this.groupDrift[this.groupOf[c]], drift[c]);
+    for (let c = 0; c < this.problem.k; c++)
+      this.groupDrift[this.groupOf[c]] = Math.max(this.groupDrift[this.groupOf[c]], drift[c]);
   }
 
   protected initRow(r: number, centroids: Float64Array): number {

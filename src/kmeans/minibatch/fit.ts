@@ -113,7 +113,13 @@ async function fitInMemory(data: KMeansData, o: CheckedMiniBatch): Promise<MiniB
 }
 
 /** k-means++ on `initSize` distinct random rows (all rows when there are fewer). */
-async function initialise(values: ArrayLike<number>, n: number, dims: number, o: CheckedMiniBatch, rng: Prng): Promise<MiniBatchState> {
+async function initialise(
+  values: ArrayLike<number>,
+  n: number,
+  dims: number,
+  o: CheckedMiniBatch,
+  rng: Prng,
+): Promise<MiniBatchState> {
   const m = Math.min(n, o.initSize);
   const sample = new Float32Array(m * dims);
   const rows = m === n ? Array.from({ length: n }, (_, i) => i) : sampleRows(n, m, rng);
@@ -165,9 +171,15 @@ export class MiniBatchKMeans {
     const { values, n, dims } = readMatrix(block, this.dims, 'block');
     this.dims = dims;
     if (!this.state) {
-      if (n < this.o.k) throw invalid('block', `at least k = ${this.o.k} rows in the first block`, block, `it has ${n}`);
+      if (n < this.o.k)
+        throw invalid('block', `at least k = ${this.o.k} rows in the first block`, block, `it has ${n}`);
       const data = Float32Array.from(values);
-      const init = await kmeansPlusPlus({ data, n, dims, k: this.o.k, weights: null }, this.rng, undefined, this.o.signal);
+      const init = await kmeansPlusPlus(
+        { data, n, dims, k: this.o.k, weights: null },
+        this.rng,
+        undefined,
+        this.o.signal,
+      );
       this.state = newState(init, this.o.k, dims, this.o.reassignmentRatio);
     }
     let inertia = 0;

@@ -1,5 +1,13 @@
 /** Options of `miniBatchKMeans` and `MiniBatchKMeans`, checked once (paths name them as the caller wrote them). */
-import { finiteNumber, intInRange, invalid, optional, optionsObject, positiveInt, abortSignal } from '../../core/validate.js';
+import {
+  finiteNumber,
+  intInRange,
+  invalid,
+  optional,
+  optionsObject,
+  positiveInt,
+  abortSignal,
+} from '../../core/validate.js';
 
 export interface MiniBatchOptions {
   /** Number of clusters. */
@@ -36,7 +44,18 @@ export interface CheckedMiniBatch {
   signal: AbortSignal | undefined;
 }
 
-const KEYS = ['k', 'dims', 'batchSize', 'maxIter', 'maxNoImprovement', 'reassignmentRatio', 'tol', 'initSize', 'seed', 'signal'] as const;
+const KEYS = [
+  'k',
+  'dims',
+  'batchSize',
+  'maxIter',
+  'maxNoImprovement',
+  'reassignmentRatio',
+  'tol',
+  'initSize',
+  'seed',
+  'signal',
+] as const;
 
 export function checkMiniBatch(options: unknown): CheckedMiniBatch {
   const o = optionsObject(options, 'options', KEYS, true);
@@ -49,7 +68,8 @@ export function checkMiniBatch(options: unknown): CheckedMiniBatch {
     batchSize,
     maxIter: optional(o.maxIter, 'options.maxIter', positiveInt) ?? 100,
     maxNoImprovement: optional(o.maxNoImprovement, 'options.maxNoImprovement', (v, p) => intInRange(v, p, 0)) ?? 10,
-    reassignmentRatio: o.reassignmentRatio === undefined ? 0.01 : finiteNumber(o.reassignmentRatio, 'options.reassignmentRatio', 0),
+    reassignmentRatio:
+      o.reassignmentRatio === undefined ? 0.01 : finiteNumber(o.reassignmentRatio, 'options.reassignmentRatio', 0),
     tol: o.tol === undefined ? 0 : finiteNumber(o.tol, 'options.tol', 0),
     initSize: Math.max(k, optional(o.initSize, 'options.initSize', positiveInt) ?? 3 * batchSize),
     seed: optional(o.seed, 'options.seed', finiteNumber) ?? 0,

@@ -19,11 +19,24 @@ export interface MiniBatchState {
 }
 
 export function newState(init: ArrayLike<number>, k: number, dims: number, reassignmentRatio: number): MiniBatchState {
-  return { k, dims, centres: Float64Array.from(init), weightSums: new Float64Array(k), reassignmentRatio, sinceReassign: 0 };
+  return {
+    k,
+    dims,
+    centres: Float64Array.from(init),
+    weightSums: new Float64Array(k),
+    reassignmentRatio,
+    sinceReassign: 0,
+  };
 }
 
 /** Nearest centre of row r of `rows` (first index among equal distances) and its squared distance. */
-export function nearest(centres: Float64Array, k: number, dims: number, rows: ArrayLike<number>, r: number): { label: number; d2: number } {
+export function nearest(
+  centres: Float64Array,
+  k: number,
+  dims: number,
+  rows: ArrayLike<number>,
+  r: number,
+): { label: number; d2: number } {
   let label = 0;
   let best = Infinity;
   for (let c = 0; c < k; c++) {
@@ -55,7 +68,8 @@ export function miniBatchStep(s: MiniBatchState, batch: ArrayLike<number>, count
   for (let c = 0; c < k; c++) {
     if (hits[c] === 0) continue;
     const total = weightSums[c] + hits[c];
-    for (let j = 0; j < dims; j++) centres[c * dims + j] = (centres[c * dims + j] * weightSums[c] + sums[c * dims + j]) / total;
+    for (let j = 0; j < dims; j++)
+      centres[c * dims + j] = (centres[c * dims + j] * weightSums[c] + sums[c * dims + j]) / total;
     weightSums[c] = total;
   }
   s.sinceReassign += count;
@@ -77,7 +91,11 @@ function reassign(s: MiniBatchState, batch: ArrayLike<number>, count: number, rn
   for (let c = 0; c < k; c++) if (weightSums[c] < s.reassignmentRatio * maxW) low.push(c);
   // Never more than half the batch: the lightest centres go first.
   const limit = Math.floor(0.5 * count);
-  if (low.length > limit) low = low.sort((a, b) => weightSums[a] - weightSums[b] || a - b).slice(0, limit).sort((a, b) => a - b);
+  if (low.length > limit)
+    low = low
+      .sort((a, b) => weightSums[a] - weightSums[b] || a - b)
+      .slice(0, limit)
+      .sort((a, b) => a - b);
   if (low.length === 0) return;
   const keep = new Set(low);
   let minKept = Infinity;

@@ -51,7 +51,11 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
 
 class WasmEngine implements LloydEngine {
   /** `bounds`: the bounded steps of Hamerly, Elkan or Yinyang; null for Lloyd's. */
-  constructor(private readonly ctx: WasmContext, private readonly l: KMeansLayout, private readonly bounds: WasmBounds | null = null) {}
+  constructor(
+    private readonly ctx: WasmContext,
+    private readonly l: KMeansLayout,
+    private readonly bounds: WasmBounds | null = null,
+  ) {}
 
   reset(): void {
     this.ctx.i32(this.l.labels, this.l.n).fill(-1);
@@ -65,7 +69,13 @@ class WasmEngine implements LloydEngine {
     ctx.i32(l.desc, KMeansDesc.bytes / 4)[KMeansDesc.index.update] = update ? 1 : 0;
     Atomics.store(ctx.i32(l.counter, 1), 0, 0);
     const calls = Math.max(1, Math.min(ctx.threads, l.nblocks));
-    const changed = (await ctx.parallel('assign', Array.from({ length: calls }, () => [l.desc]), signal)).reduce((a, b) => a + b, 0);
+    const changed = (
+      await ctx.parallel(
+        'assign',
+        Array.from({ length: calls }, () => [l.desc]),
+        signal,
+      )
+    ).reduce((a, b) => a + b, 0);
     let inertia: number;
     if (update) {
       inertia = Number(ctx.exports.reduce(l.desc, l.outSums, l.outCounts));
@@ -74,7 +84,14 @@ class WasmEngine implements LloydEngine {
       for (const v of ctx.f64(l.binertia, l.nblocks)) inertia += v;
     }
     const computed = this.bounds ? this.bounds.computed() : l.n * l.k;
-    return { changed, sums: ctx.f64(l.outSums, l.k * l.dp), stride: l.dp, counts: ctx.f64(l.outCounts, l.k), inertia, computed };
+    return {
+      changed,
+      sums: ctx.f64(l.outSums, l.k * l.dp),
+      stride: l.dp,
+      counts: ctx.f64(l.outCounts, l.k),
+      inertia,
+      computed,
+    };
   }
 
   labels(): Int32Array {
@@ -93,14 +110,25 @@ export class WasmBackend implements KMeansBackend {
 
   private disposed = false;
 
-  constructor(private readonly ctx: WasmContext, private readonly cacheKey: string | null = null, private readonly pool?: Pool) {
+  constructor(
+    private readonly ctx: WasmContext,
+    private readonly cacheKey: string | null = null,
+    private readonly pool?: Pool,
+  ) {
     this.threads = ctx.threads;
   }
 
   /** The problem's layout, uploading its data unless it is the one already in memory (nInit restarts reuse it). */
   private upload(problem: LloydProblem): KMeansLayout {
     const c = this.cached;
-    if (c && c.problem.data === problem.data && c.problem.weights === problem.weights && c.problem.k === problem.k && c.problem.dims === problem.dims) return c.layout;
+    if (
+      c &&
+      c.problem.data === problem.data &&
+      c.problem.weights === problem.weights &&
+      c.problem.k === problem.k &&
+      c.problem.dims === problem.dims
+    )
+      return c.layout;
     this.cached = null;
     this.ctx.release();
     const layout = layOut(this.ctx, problem);
@@ -141,7 +169,11 @@ export class WasmBackend implements KMeansBackend {
     }
   }
 
-  async assign(problem: LloydProblem, centroids: Float32Array, signal?: AbortSignal): Promise<{ labels: Int32Array; inertia: number }> {
+  async assign(
+    problem: LloydProblem,
+    centroids: Float32Array,
+    signal?: AbortSignal,
+  ): Promise<{ labels: Int32Array; inertia: number }> {
     throwIfAborted(signal);
     const engine = new WasmEngine(this.ctx, this.upload(problem));
     const s = await engine.step(centroids, false, signal);
@@ -169,7 +201,17 @@ export class WasmBackend implements KMeansBackend {
       ctx.i32(cand, rows.length).set(rows);
       const args: number[][] = [];
       for (let t = 0; t < calls; t++) {
-        args.push([l.desc, min, cand, rows.length, out, n4, pots, Math.floor((t * l.nblocks) / calls), Math.floor(((t + 1) * l.nblocks) / calls)]);
+        args.push([
+          l.desc,
+          min,
+          cand,
+          rows.length,
+          out,
+          n4,
+          pots,
+          Math.floor((t * l.nblocks) / calls),
+          Math.floor(((t + 1) * l.nblocks) / calls),
+        ]);
       }
       await ctx.parallel('kppTrials', args);
       const p = ctx.f64(pots, rows.length * l.nblocks);

@@ -7,7 +7,14 @@
 import type { WasmContext } from '../../wasm/context.js';
 import type { ExactAlgorithm } from '../backend.js';
 import type { KMeansLayout } from './layout.js';
-import { ALG_ELKAN, ALG_HAMERLY, ALG_YINYANG, KMeansBounds, KMeansDesc, writeKMeansBounds } from './generated/layouts.js';
+import {
+  ALG_ELKAN,
+  ALG_HAMERLY,
+  ALG_YINYANG,
+  KMeansBounds,
+  KMeansDesc,
+  writeKMeansBounds,
+} from './generated/layouts.js';
 import { centroidDistances, drifts, groupCentroids, halfSeparation, twoLargest } from '../bounds/centroid-geometry.js';
 import { yinyangGroups } from '../algorithm.js';
 
@@ -28,7 +35,11 @@ export class WasmBounds {
   private prev: Float32Array | null = null;
   private groups: Int32Array = new Int32Array(0);
 
-  constructor(private readonly ctx: WasmContext, private readonly l: KMeansLayout, private readonly algorithm: Exclude<ExactAlgorithm, 'lloyd'>) {
+  constructor(
+    private readonly ctx: WasmContext,
+    private readonly l: KMeansLayout,
+    private readonly algorithm: Exclude<ExactAlgorithm, 'lloyd'>,
+  ) {
     const { n, k, kp, nblocks } = l;
     const n4 = Math.ceil(n / 4) * 4;
     this.stride = algorithm === 'hamerly' ? 1 : algorithm === 'elkan' ? k : yinyangGroups(k);
@@ -43,8 +54,21 @@ export class WasmBounds {
     const scratch = ctx.reserve(nblocks * kp * 6, 64, what);
     this.computedAt = ctx.reserve(nblocks * 4, 64, what);
     writeKMeansBounds(new DataView(ctx.memory.buffer), this.at, {
-      algorithm: ALG[algorithm], first: 1, lower: this.lower, stride: this.stride, drift: this.drift, half: this.half, cc: this.cc,
-      groupOf: this.groupOf, groupDrift: this.groupDrift, maxDriftAt: -1, maxDrift: 0, secondDrift: 0, cmax: 0, scratch, computed: this.computedAt,
+      algorithm: ALG[algorithm],
+      first: 1,
+      lower: this.lower,
+      stride: this.stride,
+      drift: this.drift,
+      half: this.half,
+      cc: this.cc,
+      groupOf: this.groupOf,
+      groupDrift: this.groupDrift,
+      maxDriftAt: -1,
+      maxDrift: 0,
+      secondDrift: 0,
+      cmax: 0,
+      scratch,
+      computed: this.computedAt,
     });
   }
 

@@ -72,9 +72,49 @@ function reserveLayout(ctx: WasmContext, n: number, dims: number, k: number, has
   ctx.f32(data + n * dp * 4, (n4 - n) * dp).fill(0);
   ctx.i32(labels, n4).fill(-1);
   writeKMeansDesc(new DataView(ctx.memory.buffer), desc, {
-    data, n, dp, kp, k, ct, cnorm, cent, weights, labels, mind, sums, counts, binertia, blockRows, nblocks, counter, update: 0, bounds: 0,
+    data,
+    n,
+    dp,
+    kp,
+    k,
+    ct,
+    cnorm,
+    cent,
+    weights,
+    labels,
+    mind,
+    sums,
+    counts,
+    binertia,
+    blockRows,
+    nblocks,
+    counter,
+    update: 0,
+    bounds: 0,
   });
-  return { n, dims, k, dp, kp, blockRows, nblocks, desc, data, weights, labels, mind, ct, cnorm, cent, sums, counts, binertia, counter, outSums, outCounts };
+  return {
+    n,
+    dims,
+    k,
+    dp,
+    kp,
+    blockRows,
+    nblocks,
+    desc,
+    data,
+    weights,
+    labels,
+    mind,
+    ct,
+    cnorm,
+    cent,
+    sums,
+    counts,
+    binertia,
+    counter,
+    outSums,
+    outCounts,
+  };
 }
 
 /** Reserves memory for `problem` in `ctx` and copies its (already centred) data and weights in. */
@@ -108,7 +148,14 @@ export interface CentredLayout {
  * and squared deviations and writes the centred float32 rows, with the same float64 arithmetic as the host's
  * `prepare` (so both give identical data). Views stay valid only on shared memory (it never detaches on growth).
  */
-export function layOutCentred(ctx: WasmContext, values: Float32Array | Float64Array, n: number, dims: number, k: number, weights: ArrayLike<number> | null): CentredLayout {
+export function layOutCentred(
+  ctx: WasmContext,
+  values: Float32Array | Float64Array,
+  n: number,
+  dims: number,
+  k: number,
+  weights: ArrayLike<number> | null,
+): CentredLayout {
   const l = reserveLayout(ctx, n, dims, k, weights !== null);
   const what = `k-means on ${n} × ${dims} values`;
   const compact = l.dp === dims ? l.data : ctx.reserve(n * dims * 4, 64, what);
@@ -131,7 +178,13 @@ export function layOutCentred(ctx: WasmContext, values: Float32Array | Float64Ar
     w = ctx.f32(l.weights, n);
     w.set(weights);
   }
-  return { layout: l, data: ctx.f32(compact, n * dims), weights: w, mean: Float64Array.from(ctx.f64(mean, dims)), m2: Float64Array.from(ctx.f64(m2, dims)) };
+  return {
+    layout: l,
+    data: ctx.f32(compact, n * dims),
+    weights: w,
+    mean: Float64Array.from(ctx.f64(mean, dims)),
+    m2: Float64Array.from(ctx.f64(m2, dims)),
+  };
 }
 
 /** Writes centroids (k × dims) in the three forms the kernel reads: −2c grouped by 8 and transposed, ‖c‖², rows. */

@@ -88,8 +88,16 @@ class WebGpuBackend implements KMeansBackend {
   private async upload(problem: LloydProblem, signal?: AbortSignal): Promise<GpuKMeansProblem> {
     const ctx = await acquireGpu(signal);
     const c = this.cached;
-    if (c && c.ctx === ctx && !ctx.lost && c.problem.data === problem.data && c.problem.weights === problem.weights &&
-        c.problem.n === problem.n && c.problem.dims === problem.dims && c.problem.k === problem.k) {
+    if (
+      c &&
+      c.ctx === ctx &&
+      !ctx.lost &&
+      c.problem.data === problem.data &&
+      c.problem.weights === problem.weights &&
+      c.problem.n === problem.n &&
+      c.problem.dims === problem.dims &&
+      c.problem.k === problem.k
+    ) {
       c.gpu.resetLabels();
       return c.gpu;
     }
@@ -103,7 +111,11 @@ class WebGpuBackend implements KMeansBackend {
     return this.serial(() => this.runLloyd(problem, init, options));
   }
 
-  assign(problem: LloydProblem, centroids: Float32Array, signal?: AbortSignal): Promise<{ labels: Int32Array; inertia: number }> {
+  assign(
+    problem: LloydProblem,
+    centroids: Float32Array,
+    signal?: AbortSignal,
+  ): Promise<{ labels: Int32Array; inertia: number }> {
     return this.serial(() => this.runAssign(problem, centroids, signal));
   }
 
@@ -157,7 +169,11 @@ class WebGpuBackend implements KMeansBackend {
     }
   }
 
-  private async runAssign(problem: LloydProblem, centroids: Float32Array, signal?: AbortSignal): Promise<{ labels: Int32Array; inertia: number }> {
+  private async runAssign(
+    problem: LloydProblem,
+    centroids: Float32Array,
+    signal?: AbortSignal,
+  ): Promise<{ labels: Int32Array; inertia: number }> {
     throwIfAborted(signal);
     const gpu = await this.upload(problem, signal);
     try {

@@ -39,7 +39,12 @@ export function emptyClusters(s: ClusterSums): number[] {
  * re-seeded cluster, the row that now is its centre.
  */
 export function relocateEmpty(
-  problem: LloydProblem, old: Float32Array, s: ClusterSums, empty: readonly number[], labels: Int32Array, distances: Float32Array,
+  problem: LloydProblem,
+  old: Float32Array,
+  s: ClusterSums,
+  empty: readonly number[],
+  labels: Int32Array,
+  distances: Float32Array,
 ): Map<number, number> {
   const { dims, n } = problem;
   const far = farthestRows(distances, n, empty.length);
@@ -62,7 +67,12 @@ export function relocateEmpty(
  * New centroids c_old + Σw(x − c_old) / Σw (a re-seeded cluster takes its row exactly; a cluster still without weight
  * keeps its centre) and the total squared shift Σ‖c_new − c_old‖² of the float32 centroids.
  */
-export function newCentroids(problem: LloydProblem, old: Float32Array, s: ClusterSums, seeds: Map<number, number>): { centroids: Float32Array; shift: number } {
+export function newCentroids(
+  problem: LloydProblem,
+  old: Float32Array,
+  s: ClusterSums,
+  seeds: Map<number, number>,
+): { centroids: Float32Array; shift: number } {
   const { k, dims, data } = problem;
   const out = new Float32Array(k * dims);
   let shift = 0;

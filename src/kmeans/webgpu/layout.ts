@@ -90,7 +90,11 @@ export function grid2d(groups: number, maxPerDim: number): Grid {
   if (groups <= 0) return [0, 0];
   const x = Math.min(groups, maxPerDim);
   const y = Math.ceil(groups / x);
-  if (y > maxPerDim) throw new WebGpuLimitError('maxComputeWorkgroupsPerDimension', `${groups} workgroups do not fit a ${maxPerDim} × ${maxPerDim} grid`);
+  if (y > maxPerDim)
+    throw new WebGpuLimitError(
+      'maxComputeWorkgroupsPerDimension',
+      `${groups} workgroups do not fit a ${maxPerDim} × ${maxPerDim} grid`,
+    );
   return [x, y];
 }
 
@@ -100,12 +104,20 @@ export function planLayout(n: number, dims: number, k: number, limits: GpuLimits
   const bindingBytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   let rowsPerChunk = Math.floor(bindingBytes / rowBytes);
   if (caps.maxRowsPerBinding !== undefined) rowsPerChunk = Math.min(rowsPerChunk, Math.floor(caps.maxRowsPerBinding));
-  if (rowsPerChunk < 1) throw new WebGpuLimitError('maxStorageBufferBindingSize', `one row of ${dims} floats does not fit one storage binding`);
+  if (rowsPerChunk < 1)
+    throw new WebGpuLimitError(
+      'maxStorageBufferBindingSize',
+      `one row of ${dims} floats does not fit one storage binding`,
+    );
   const maxPerDim = Math.min(limits.maxComputeWorkgroupsPerDimension, caps.maxWorkgroupsPerDimension ?? Infinity);
 
   const cells = k * (dims + 1);
   const cellBytes = cells * 4;
-  if (cellBytes > bindingBytes) throw new WebGpuLimitError('maxStorageBufferBindingSize', `k × (dims + 1) = ${cells} floats do not fit one storage binding`);
+  if (cellBytes > bindingBytes)
+    throw new WebGpuLimitError(
+      'maxStorageBufferBindingSize',
+      `k × (dims + 1) = ${cells} floats do not fit one storage binding`,
+    );
   const partialBytes = Math.min(caps.maxPartialBytes ?? DEFAULT_PARTIAL_BYTES, bindingBytes);
   const maxBlocks = Math.max(1, Math.floor(partialBytes / cellBytes));
   const nChunks = Math.ceil(n / rowsPerChunk);
@@ -116,7 +128,11 @@ export function planLayout(n: number, dims: number, k: number, limits: GpuLimits
     return total;
   };
   while (countBlocks(blockRows) > maxBlocks) {
-    if (blockRows >= rowsPerChunk) throw new WebGpuLimitError('maxStorageBufferBindingSize', `partial sums for ${nChunks} chunks of k × (dims + 1) = ${cells} floats exceed ${partialBytes} bytes`);
+    if (blockRows >= rowsPerChunk)
+      throw new WebGpuLimitError(
+        'maxStorageBufferBindingSize',
+        `partial sums for ${nChunks} chunks of k × (dims + 1) = ${cells} floats exceed ${partialBytes} bytes`,
+      );
     blockRows = Math.min(rowsPerChunk, Math.ceil(blockRows * 1.25));
   }
 
@@ -143,10 +159,19 @@ export function planLayout(n: number, dims: number, k: number, limits: GpuLimits
   }
 
   // Workgroup memory: the centroid tile, in vec4s (four centroids' values of one dimension).
-  const tileVec4s = Math.floor(Math.min(DEFAULT_TILE_FLOATS, limits.maxComputeWorkgroupStorageSize / 4, caps.maxTileFloats ?? Infinity) / 4);
+  const tileVec4s = Math.floor(
+    Math.min(DEFAULT_TILE_FLOATS, limits.maxComputeWorkgroupStorageSize / 4, caps.maxTileFloats ?? Infinity) / 4,
+  );
 
   return {
-    n, dims, k, chunks, rowsPerChunk, blockRows, blocks: blockBase, cells,
+    n,
+    dims,
+    k,
+    chunks,
+    rowsPerChunk,
+    blockRows,
+    blocks: blockBase,
+    cells,
     reduceGrid: grid2d(Math.ceil(cells / REDUCE_WG), maxPerDim),
     inertiaPartials: inertiaBase,
     tileVec4s: tileVec4s >= dims ? tileVec4s : 0,

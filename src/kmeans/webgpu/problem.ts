@@ -56,19 +56,29 @@ export class GpuKMeansProblem {
   private reduceGroup!: GPUBindGroup;
   private destroyed = false;
 
-  private constructor(readonly ctx: GpuContext, readonly layout: Layout, private readonly pipelines: Pipelines) {}
+  private constructor(
+    readonly ctx: GpuContext,
+    readonly layout: Layout,
+    private readonly pipelines: Pipelines,
+  ) {}
 
   /** Uploads `problem` and prepares every buffer and bind group. */
   static async create(ctx: GpuContext, problem: LloydProblem, caps?: LayoutCaps): Promise<GpuKMeansProblem> {
     // Workgroup-memory optimisations (centroid tiles, local sums) pay on GPUs only; CPU implementations skip them.
-    const layout = planLayout(problem.n, problem.dims, problem.k, ctx.limits, { ...caps, localSums: caps?.localSums ?? !ctx.software });
+    const layout = planLayout(problem.n, problem.dims, problem.k, ctx.limits, {
+      ...caps,
+      localSums: caps?.localSums ?? !ctx.software,
+    });
     const { device } = ctx;
-    const [assign, update, reduce, inertia] = await guard(ctx, Promise.all([
-      assignPipeline(device, caps?.tiledAssign ?? !ctx.software ? layout.tileVec4s : 0),
-      updatePipeline(device, layout.updateWorkgroupSize, layout.localSumFloats),
-      reducePipeline(device),
-      inertiaPipeline(device),
-    ]));
+    const [assign, update, reduce, inertia] = await guard(
+      ctx,
+      Promise.all([
+        assignPipeline(device, (caps?.tiledAssign ?? !ctx.software) ? layout.tileVec4s : 0),
+        updatePipeline(device, layout.updateWorkgroupSize, layout.localSumFloats),
+        reducePipeline(device),
+        inertiaPipeline(device),
+      ]),
+    );
     const p = new GpuKMeansProblem(ctx, layout, { assign, update, reduce, inertia });
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
@@ -81,10 +91,22 @@ export class GpuKMeansProblem {
     const [invalid, oom] = await guard(ctx, Promise.all([device.popErrorScope(), device.popErrorScope()]));
     if (thrown || invalid || oom) {
       p.destroy();
-      if (thrown) throw thrown instanceof WebGpuLimitError || thrown instanceof WebGpuError ? thrown : new WebGpuError(`WebGPU could not create the k-means buffers: ${String(thrown)}`, { code: 'ERR_WEBGPU_VALIDATION', cause: thrown });
+      if (thrown)
+        throw thrown instanceof WebGpuLimitError || thrown instanceof WebGpuError
+          ? thrown
+          : new WebGpuError(`WebGPU could not create the k-means buffers: ${String(thrown)}`, {
+              code: 'ERR_WEBGPU_VALIDATION',
+              cause: thrown,
+            });
       const bytes = problem.n * problem.dims * 4;
-      if (oom) throw new WebGpuLimitError('memory', `the GPU has not enough memory for ${problem.n} × ${problem.dims} floats (${bytes} bytes) and their labels: ${oom.message}`);
-      throw new WebGpuError(`WebGPU rejected the k-means buffers: ${invalid!.message}`, { code: 'ERR_WEBGPU_VALIDATION' });
+      if (oom)
+        throw new WebGpuLimitError(
+          'memory',
+          `the GPU has not enough memory for ${problem.n} × ${problem.dims} floats (${bytes} bytes) and their labels: ${oom.message}`,
+        );
+      throw new WebGpuError(`WebGPU rejected the k-means buffers: ${invalid!.message}`, {
+        code: 'ERR_WEBGPU_VALIDATION',
+      });
     }
     return p;
   }
@@ -103,8 +125,17 @@ export class GpuKMeansProblem {
     const partials = this.own(storageBuffer(device, 'kmeans.partials', layout.blocks * cells * 4));
     this.totalsBuf = this.own(storageBuffer(device, 'kmeans.totals', cells * 4));
     this.inertiaBuf = this.own(storageBuffer(device, 'kmeans.inertia', layout.inertiaPartials * 4));
-    this.staging = this.own(createBuffer(device, 'kmeans.staging', (cells + 1 + layout.inertiaPartials) * 4, BufferUsage.MAP_READ | BufferUsage.COPY_DST));
-    const reduceParams = this.own(uniformBuffer(device, 'kmeans.reduceParams', reduceParamsUniform({ cells, blocks: layout.blocks })));
+    this.staging = this.own(
+      createBuffer(
+        device,
+        'kmeans.staging',
+        (cells + 1 + layout.inertiaPartials) * 4,
+        BufferUsage.MAP_READ | BufferUsage.COPY_DST,
+      ),
+    );
+    const reduceParams = this.own(
+      uniformBuffer(device, 'kmeans.reduceParams', reduceParamsUniform({ cells, blocks: layout.blocks })),
+    );
     this.reduceGroup = bindGroup(device, pipelines.reduce, 'kmeans.reduce', [reduceParams, partials, this.totalsBuf]);
     const noWeights = problem.weights ? null : this.own(storageBuffer(device, 'kmeans.noWeights', 4));
 
@@ -119,15 +150,41 @@ export class GpuKMeansProblem {
       }
       const labels = this.own(storageBuffer(device, `kmeans.labels@${chunk.row0}`, chunk.rows * 4));
       const mind = this.own(storageBuffer(device, `kmeans.mind@${chunk.row0}`, chunk.rows * 4));
-      const params = this.own(uniformBuffer(device, `kmeans.params@${chunk.row0}`, chunkParamsUniform({
-        rows: chunk.rows, dims, k, hasWeights: problem.weights ? 1 : 0, blockRows: layout.blockRows, blockBase: chunk.blockBase, inertiaBase: chunk.inertiaBase,
-      })));
+      const params = this.own(
+        uniformBuffer(
+          device,
+          `kmeans.params@${chunk.row0}`,
+          chunkParamsUniform({
+            rows: chunk.rows,
+            dims,
+            k,
+            hasWeights: problem.weights ? 1 : 0,
+            blockRows: layout.blockRows,
+            blockBase: chunk.blockBase,
+            inertiaBase: chunk.inertiaBase,
+          }),
+        ),
+      );
       this.chunkBuffers.push({
         chunk,
         labels,
         mind,
-        assign: bindGroup(device, pipelines.assign, 'kmeans.assign', [params, data, this.centroids, labels, mind, this.changedBuf]),
-        update: bindGroup(device, pipelines.update, 'kmeans.update', [params, data, weights!, labels, this.centroids, partials]),
+        assign: bindGroup(device, pipelines.assign, 'kmeans.assign', [
+          params,
+          data,
+          this.centroids,
+          labels,
+          mind,
+          this.changedBuf,
+        ]),
+        update: bindGroup(device, pipelines.update, 'kmeans.update', [
+          params,
+          data,
+          weights!,
+          labels,
+          this.centroids,
+          partials,
+        ]),
         inertia: bindGroup(device, pipelines.inertia, 'kmeans.inertia', [params, mind, weights!, this.inertiaBuf]),
       });
     }
@@ -151,7 +208,13 @@ export class GpuKMeansProblem {
     this.checkUsable();
     const { device } = this.ctx;
     const { layout, pipelines } = this;
-    device.queue.writeBuffer(this.centroids, 0, centroids.buffer as ArrayBuffer, centroids.byteOffset, centroids.byteLength);
+    device.queue.writeBuffer(
+      this.centroids,
+      0,
+      centroids.buffer as ArrayBuffer,
+      centroids.byteOffset,
+      centroids.byteLength,
+    );
     const enc = device.createCommandEncoder({ label: 'kmeans.step' });
     enc.clearBuffer(this.changedBuf, 0, 4);
     const pass = enc.beginComputePass({ label: 'kmeans.step' });
@@ -203,7 +266,8 @@ export class GpuKMeansProblem {
 
   private checkUsable(): void {
     checkLost(this.ctx);
-    if (this.destroyed) throw new WebGpuError('GpuKMeansProblem used after destroy()', { code: 'ERR_WEBGPU_DESTROYED' });
+    if (this.destroyed)
+      throw new WebGpuError('GpuKMeansProblem used after destroy()', { code: 'ERR_WEBGPU_DESTROYED' });
   }
 
   /** Frees every buffer (safe to call twice, and on a lost device). */

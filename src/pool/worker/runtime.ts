@@ -4,8 +4,16 @@
  * running task). Streaming tasks (stream-task.ts) hold the worker until their generator ends.
  */
 import {
-  MODE_MASK, MODE_PROGRESS, Mode, STATUS_CLAIMED, STATUS_RUNNING,
-  type HostMessage, type InitMessage, type TaskResult, type WireTask, type WorkerMessage,
+  MODE_MASK,
+  MODE_PROGRESS,
+  Mode,
+  STATUS_CLAIMED,
+  STATUS_RUNNING,
+  type HostMessage,
+  type InitMessage,
+  type TaskResult,
+  type WireTask,
+  type WorkerMessage,
 } from '../protocol.js';
 import { DataCloneError, PoolkitError, serializeError } from '../../core/errors.js';
 import { packNumbers } from '../chunks.js';
@@ -34,12 +42,20 @@ export interface Runtime {
  * The runtime of one worker. `kernels` is the entry's table of built-in steps, `shareables` the shareable types it
  * revives, `env` what the platform gives a worker (file access and heap size in Node).
  */
-export function createRuntime(side: WorkerSide, kernels: KernelTable, shareables: readonly ShareableCodec<any, any>[], env: WorkerEnvironment = {}): Runtime {
+export function createRuntime(
+  side: WorkerSide,
+  kernels: KernelTable,
+  shareables: readonly ShareableCodec<any, any>[],
+  env: WorkerEnvironment = {},
+): Runtime {
   for (const type of shareables) defineShareable(type);
   const context: KernelContext = {
     resolveTask: (spec) => cache.define(spec.key, spec.def),
     openFile(path) {
-      if (!env.openFile) throw new PoolkitError('this worker cannot open files (no file access on this platform)', { code: 'ERR_NO_FILE_ACCESS' });
+      if (!env.openFile)
+        throw new PoolkitError('this worker cannot open files (no file access on this platform)', {
+          code: 'ERR_NO_FILE_ACCESS',
+        });
       return env.openFile(path);
     },
   };
@@ -97,8 +113,17 @@ export function createRuntime(side: WorkerSide, kernels: KernelTable, shareables
     if (status) Atomics.store(status, STATUS_RUNNING, id);
     const mode = (modeBits & MODE_MASK) as Mode;
     let fn: Fn | Promise<Fn> | undefined = def ? define(key, def) : cache.get(key);
-    if (fn === undefined) return fail(id, new PoolkitError(`worker has no definition for task key ${key}`, { code: 'ERR_TASK_NOT_FOUND' }), false);
-    if (fn instanceof Promise) return fn.then((f) => start(id, f, mode, payload), (e) => fail(id, e, true));
+    if (fn === undefined)
+      return fail(
+        id,
+        new PoolkitError(`worker has no definition for task key ${key}`, { code: 'ERR_TASK_NOT_FOUND' }),
+        false,
+      );
+    if (fn instanceof Promise)
+      return fn.then(
+        (f) => start(id, f, mode, payload),
+        (e) => fail(id, e, true),
+      );
     return start(id, fn, mode, payload);
   };
 
@@ -125,19 +150,28 @@ export function createRuntime(side: WorkerSide, kernels: KernelTable, shareables
       if (early === 'cancel') c.cancel();
       else if (early !== undefined) c.credit(early);
     };
-    return driveStream(id, it, (m) => side.post(m), register).then(
-      (v) => settle(id, { ok: true, v }, false),
-      (e) => fail(id, e, true),
-    ).then(() => undefined);
+    return driveStream(id, it, (m) => side.post(m), register)
+      .then(
+        (v) => settle(id, { ok: true, v }, false),
+        (e) => fail(id, e, true),
+      )
+      .then(() => undefined);
   };
 
   const settle = (id: number, out: { ok: boolean; v: unknown }, generated: boolean): Promise<void> | void => {
     if (!out.ok) return fail(id, out.v, false);
     const v = out.v;
-    if (isThenable(v)) return Promise.resolve(v).then((x) => finish([id, 0, x, true], generated), (e) => fail(id, e, true));
+    if (isThenable(v))
+      return Promise.resolve(v).then(
+        (x) => finish([id, 0, x, true], generated),
+        (e) => fail(id, e, true),
+      );
     if (Array.isArray(v) && v.some(isThenable)) {
       // A chunk whose items returned promises: the chunk result is the settled values.
-      return Promise.all(v).then((x) => finish([id, 0, x, true], generated), (e) => fail(id, e, true));
+      return Promise.all(v).then(
+        (x) => finish([id, 0, x, true], generated),
+        (e) => fail(id, e, true),
+      );
     }
     try {
       finish([id, 0, v, false], generated);
@@ -182,10 +216,12 @@ export function createRuntime(side: WorkerSide, kernels: KernelTable, shareables
     claims = msg.claims === true && status !== null;
     if (msg.initializer) {
       const { key, def } = msg.initializer;
-      const ready = Promise.resolve(define(key, def)).then((f) => f(...(reviveShareables(msg.initArgs) as unknown[]))).then(
-        () => side.post({ type: 'ready' }),
-        (e) => side.post({ type: 'init-error', error: serializeError(e) }),
-      );
+      const ready = Promise.resolve(define(key, def))
+        .then((f) => f(...(reviveShareables(msg.initArgs) as unknown[])))
+        .then(
+          () => side.post({ type: 'ready' }),
+          (e) => side.post({ type: 'init-error', error: serializeError(e) }),
+        );
       busy = true;
       ready.then(() => {
         busy = false;
@@ -246,5 +282,9 @@ function call(fn: Fn, mode: Mode, payload: unknown[]): { ok: boolean; v: unknown
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+  return (
+    v !== null &&
+    (typeof v === 'object' || typeof v === 'function') &&
+    typeof (v as { then?: unknown }).then === 'function'
+  );
 }

@@ -24,14 +24,21 @@ export function toIterator(v: unknown): AnyIterator {
     if (typeof o[Symbol.asyncIterator] === 'function') return o[Symbol.asyncIterator]!();
     if (typeof o[Symbol.iterator] === 'function') return o[Symbol.iterator]!();
   }
-  throw new TypeError(`a streaming task must return an iterator (use a function* or async function*), got ${v === null ? 'null' : typeof v}`);
+  throw new TypeError(
+    `a streaming task must return an iterator (use a function* or async function*), got ${v === null ? 'null' : typeof v}`,
+  );
 }
 
 /**
  * Runs one stream to its end. `register` hands the host's credit and cancel messages to it; the returned promise
  * resolves with the generator's return value, or rejects with what it threw.
  */
-export async function driveStream(id: number, it: AnyIterator, post: (m: WorkerMessage) => void, register: (c: StreamControl | undefined) => void): Promise<unknown> {
+export async function driveStream(
+  id: number,
+  it: AnyIterator,
+  post: (m: WorkerMessage) => void,
+  register: (c: StreamControl | undefined) => void,
+): Promise<unknown> {
   let allowed = 0;
   let produced = 0;
   let cancelled = false;

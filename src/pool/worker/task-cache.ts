@@ -22,7 +22,8 @@ export function createTaskCache(kernels: KernelTable, context: () => KernelConte
   const compile = (def: FnDef): TaskFn | Promise<TaskFn> => {
     if ('src' in def) {
       const f = new Function(`return (${def.src}\n)`)() as unknown;
-      if (typeof f !== 'function') throw new PoolkitError('task source did not evaluate to a function', { code: 'ERR_TASK_NOT_FOUND' });
+      if (typeof f !== 'function')
+        throw new PoolkitError('task source did not evaluate to a function', { code: 'ERR_TASK_NOT_FOUND' });
       return collectingIfGenerator(f as TaskFn);
     }
     if ('builtin' in def) {
@@ -32,7 +33,10 @@ export function createTaskCache(kernels: KernelTable, context: () => KernelConte
     }
     return import(/* @vite-ignore */ def.url).then((mod: Record<string, unknown>) => {
       const f = mod[def.name];
-      if (typeof f !== 'function') throw new PoolkitError(`module ${def.url} has no exported function '${def.name}'`, { code: 'ERR_TASK_NOT_FOUND' });
+      if (typeof f !== 'function')
+        throw new PoolkitError(`module ${def.url} has no exported function '${def.name}'`, {
+          code: 'ERR_TASK_NOT_FOUND',
+        });
       return collectingIfGenerator(f as TaskFn);
     });
   };
@@ -49,7 +53,11 @@ export function createTaskCache(kernels: KernelTable, context: () => KernelConte
           };
         }
         fns.set(key, f);
-        if (f instanceof Promise) f.then((g) => fns.set(key, g), () => fns.delete(key));
+        if (f instanceof Promise)
+          f.then(
+            (g) => fns.set(key, g),
+            () => fns.delete(key),
+          );
       }
       return f;
     },

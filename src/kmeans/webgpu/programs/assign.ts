@@ -10,5 +10,9 @@ import { ASSIGN_WG } from '../layout.js';
  * memory (GPUs); 0: read them directly (CPU implementations, where that is faster, and dims too large for a tile).
  */
 export function assignPipeline(device: GPUDevice, tileVec4s: number): Promise<GPUComputePipeline> {
-  return computePipeline(device, 'poolkit.kmeans.assign', assignWgsl, { WG: ASSIGN_WG, TILE_VEC4S: Math.max(1, tileVec4s), TILED: tileVec4s > 0 ? 1 : 0 });
+  return computePipeline(device, 'poolkit.kmeans.assign', assignWgsl, {
+    WG: ASSIGN_WG,
+    TILE_VEC4S: Math.max(1, tileVec4s),
+    TILED: tileVec4s > 0 ? 1 : 0,
+  });
 }

@@ -6,5 +6,8 @@ import { INERTIA_ROWS_PER_THREAD, INERTIA_WG } from '../layout.js';
 
 /** Bindings: 0 ChunkParams (uniform), 1 min distances, 2 weights, 3 partials (read_write). */
 export function inertiaPipeline(device: GPUDevice): Promise<GPUComputePipeline> {
-  return computePipeline(device, 'poolkit.kmeans.inertia', inertiaWgsl, { WG: INERTIA_WG, ROWS_PER_THREAD: INERTIA_ROWS_PER_THREAD });
+  return computePipeline(device, 'poolkit.kmeans.inertia', inertiaWgsl, {
+    WG: INERTIA_WG,
+    ROWS_PER_THREAD: INERTIA_ROWS_PER_THREAD,
+  });
 }

@@ -8,6 +8,14 @@ import { computePipeline } from '../../../gpu/pipelines.js';
  * `workgroupSize` threads, one per column. `localFloats` > 0: running sums in that many floats of workgroup memory
  * (k × (dims + 1)); 0: in the partial buffer.
  */
-export function updatePipeline(device: GPUDevice, workgroupSize: number, localFloats: number): Promise<GPUComputePipeline> {
-  return computePipeline(device, 'poolkit.kmeans.update', updateWgsl, { WG: workgroupSize, LOCAL_SUMS: localFloats > 0 ? 1 : 0, LOCAL_FLOATS: Math.max(1, localFloats) });
+export function updatePipeline(
+  device: GPUDevice,
+  workgroupSize: number,
+  localFloats: number,
+): Promise<GPUComputePipeline> {
+  return computePipeline(device, 'poolkit.kmeans.update', updateWgsl, {
+    WG: workgroupSize,
+    LOCAL_SUMS: localFloats > 0 ? 1 : 0,
+    LOCAL_FLOATS: Math.max(1, localFloats),
+  });
 }
