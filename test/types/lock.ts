@@ -1,6 +1,6 @@
 // Lock: blocking and async acquisition with timeouts, `using` through held().
 import { expectTypeOf } from 'expect-type';
-import { Lock, Pool } from 'poolkit';
+import { Lock, type Pool } from 'poolkit';
 
 const lock = new Lock();
 expectTypeOf(lock.acquire()).toEqualTypeOf<boolean>();
