@@ -1,10 +1,12 @@
 /** Renders each task's result into its panel: summary numbers, charts, downloads. */
 import type { ClustersResult, ColoursResult, CompareRow, ElbowPoint, WordsResult } from './protocol.js';
 import { barChart, lineChart } from './charts.js';
-import { clusterColour, drawScatter } from './scatter.js';
+import { clusterColour } from './scatter.js';
+import { ScatterView } from './scatter-view.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const urls = new Map<string, string>();
+let scatter: ScatterView | undefined;
 
 /** Points link `id` at a fresh object URL for `blob`, releasing the one it had. */
 function link(id: string, blob: Blob): void {
@@ -59,20 +61,12 @@ export function showClusters(r: ClustersResult): void {
     ['threads', 'Threads', j.threads, j.threads === 0 ? 'GPU' : String(j.threads)],
   ]);
   link('clusters-json', new Blob([JSON.stringify(j, null, 2)], { type: 'application/json' }));
-  link('clusters-labels', new Blob([`label\n${r.labels.join('\n')}\n`], { type: 'text/csv' }));
-  const names = r.header ?? Array.from({ length: j.dims }, (_, i) => `x${i}`);
-  link(
-    'clusters-centroids',
-    new Blob(
-      [
-        `${['cluster', 'size', ...names].join(',')}\n${j.centroids.map((c, i) => [i, r.sizes[i], ...c].join(',')).join('\n')}\n`,
-      ],
-      { type: 'text/csv' },
-    ),
-  );
+  link('clusters-labels', r.labelsCsv);
+  link('clusters-centroids', r.centroidsCsv);
   $('scatter-caption').textContent =
     `${j.n.toLocaleString('en-US')} points: ${r.axes[0]} against ${r.axes[1]}, coloured by cluster; rings mark centroids`;
-  requestAnimationFrame(() => drawScatter($<HTMLCanvasElement>('scatter'), r.xy, r.labels, r.centroidXY, r.axes));
+  scatter ??= new ScatterView($<HTMLCanvasElement>('scatter'));
+  scatter.show({ xy: r.xy, labels: r.labels, centroids: r.centroidXY, axes: r.axes });
   $('legend').replaceChildren(
     ...r.sizes.map((s, c) => {
       const span = document.createElement('span');
