@@ -25,6 +25,8 @@ const PHASES: Record<Phase, string> = {
 };
 
 const client = new JobClient();
+/** When Cancel (or Esc) was pressed for the running job; the page reports how long stopping took. */
+let cancelAt: number | null = null;
 const files: Record<Task, File | null> = { clusters: null, colours: null, words: null };
 let task: Task = 'clusters';
 const available = new Set<Backend>(['auto', 'wasm', 'js']);
@@ -99,6 +101,7 @@ function updateFileHint(): void {
   $('file-hint').textContent = f
     ? `using ${f.name} (${(f.size / 1e6).toFixed(1)} MB) · choose or drop another to replace it`
     : `or drop one anywhere on the page · without a file: the sample, ${SAMPLES[task]}`;
+  $('use-sample').hidden = !f;
 }
 
 function updateBackends(): void {
@@ -197,7 +200,7 @@ function progress(phase: Phase, fraction: number | null, detail: string): void {
     $('progress').append(label, bar, d);
     row = { bar, detail: d };
     // Earlier phases are complete once a later one starts.
-    for (const other of bars.values()) if (other.bar.hasAttribute('value')) other.bar.value = 1;
+    for (const other of bars.values()) other.bar.value = 1;
     bars.set(phase, row);
     status(`${PHASES[phase]}…`);
   }
@@ -233,6 +236,7 @@ async function start(mode: 'run' | 'elbow' | 'compare'): Promise<void> {
         ? `Comparing ${job.backends!.join(', ')}`
         : { clusters: 'k-means', colours: 'Quantizing', words: 'Counting words' }[task];
   status(`${what} on ${source}: started.`);
+  cancelAt = null;
   setBusy(true);
   const t0 = performance.now();
   let failure = '';
@@ -254,11 +258,12 @@ async function start(mode: 'run' | 'elbow' | 'compare'): Promise<void> {
   setBusy(false);
   for (const { bar } of bars.values()) if (how === 'done') bar.value = 1;
   const secs = ((performance.now() - t0) / 1000).toFixed(2);
-  if (how === 'cancelled')
-    status(
-      `Cancelled after ${secs} s${mode === 'elbow' ? `; ${elbow.length} elbow point${elbow.length === 1 ? '' : 's'} kept` : ''}.`,
-    );
-  else if (how === 'error') {
+  if (how === 'cancelled') {
+    const stopMs = cancelAt === null ? 0 : performance.now() - cancelAt;
+    document.body.dataset.cancelMs = stopMs.toFixed(1);
+    const kept = mode === 'elbow' ? `; ${elbow.length} elbow point${elbow.length === 1 ? '' : 's'} kept` : '';
+    status(`Cancelled after ${secs} s (stopped ${stopMs.toFixed(0)} ms after Cancel)${kept}.`);
+  } else if (how === 'error') {
     showError(failure);
     status(`Failed after ${secs} s: ${failure}`);
   } else if (mode !== 'run') status(`Done in ${secs} s.`);
@@ -341,9 +346,20 @@ function init(): void {
   $('run').addEventListener('click', () => void start('run'));
   $('elbow').addEventListener('click', () => void start('elbow'));
   $('compare').addEventListener('click', () => void start('compare'));
-  $('cancel').addEventListener('click', () => void client.cancel());
+  const cancel = () => {
+    if (!client.busy) return;
+    cancelAt ??= performance.now();
+    void client.cancel();
+  };
+  $('cancel').addEventListener('click', cancel);
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && client.busy) void client.cancel();
+    if (e.key === 'Escape') cancel();
+  });
+  $('use-sample').addEventListener('click', () => {
+    files[task] = null;
+    $<HTMLInputElement>('file').value = '';
+    updateFileHint();
+    status(`Using the sample: ${SAMPLES[task]}. Press Run.`);
   });
   $<HTMLInputElement>('file').addEventListener('change', (e) => useFile((e.target as HTMLInputElement).files?.[0]));
   for (const p of PARAMS) $(p).addEventListener('change', writeHash);

@@ -162,6 +162,6 @@ export function showWords(r: WordsResult): void {
 export function addCompareRow(row: CompareRow): void {
   $('compare-card').hidden = false;
   const tr = $<HTMLTableSectionElement>('compare-rows').insertRow();
-  for (const v of [row.backend, row.threads, row.seconds.toFixed(3), row.value, row.agrees])
+  for (const v of [row.backend, row.threads === 0 ? 'GPU' : row.threads, row.seconds.toFixed(3), row.value, row.agrees])
     tr.insertCell().textContent = String(v);
 }

@@ -1,0 +1,173 @@
+// The analytics page's controls beyond a plain run, from `poolkit serve`: parameters in the URL hash, a file dropped
+// anywhere on the page, empty files, comparing backends, cancelling the elbow chart, and the page's transfer size.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch } from './harness.mjs';
+import { kmeans } from '../../dist/index.js';
+import { sampleBlobs } from '../../dist/web/samples.js';
+import { TMP, downloadJson, npy, poolkitServe, press, shoot, shown } from './web-helpers.mjs';
+
+const HASH_KEYS = ['task', 'k', 'seed', 'ninit', 'maxiter', 'colours', 'space', 'top', 'backend', 'threads', 'axis-x'];
+
+describe('the analytics page: hash, drop, empty files, compare, elbow cancel (poolkit serve)', function () {
+  let browser;
+  let server;
+  let page;
+  const requests = [];
+  const responses = [];
+
+  before(async () => {
+    browser = await launch();
+    server = await poolkitServe();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    page.errors = [];
+    page.on('pageerror', (e) => page.errors.push(e.message));
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('response', (r) => responses.push(r));
+    await page.goto(`${server.url}#task=colours&colours=7&space=srgb&backend=js&seed=9&top=33`);
+    await page.waitForSelector('#env[data-ready="true"]');
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const hash = () => page.evaluate(() => Object.fromEntries(new URLSearchParams(location.hash.slice(1))));
+
+  it('takes its parameters from the URL hash and writes changes back, never the data', async () => {
+    assert.equal(await page.getByRole('tab', { name: 'Colours', exact: true }).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.getByRole('tabpanel').count(), 1);
+    assert.equal(await page.getByRole('spinbutton', { name: 'Colours', exact: true }).inputValue(), '7');
+    assert.equal(await page.getByRole('combobox', { name: 'Colour space' }).inputValue(), 'srgb');
+    assert.equal(await page.getByRole('combobox', { name: 'Backend', exact: true }).inputValue(), 'js');
+    assert.equal(await page.locator('#seed').inputValue(), '9');
+    assert.equal(await page.locator('#top').inputValue(), '33');
+    await page.getByRole('spinbutton', { name: 'Colours', exact: true }).fill('11');
+    await page.getByRole('spinbutton', { name: 'Colours', exact: true }).press('Tab');
+    await page.getByRole('combobox', { name: 'Colour space' }).selectOption('oklab');
+    let h = await hash();
+    assert.equal(h.colours, '11');
+    assert.equal(h.space, 'oklab');
+    await page.getByRole('tab', { name: 'Words', exact: true }).click();
+    assert.equal((await hash()).task, 'words');
+    // A chosen file and a run leave the hash with parameters only: no file name, no words, no counts.
+    const file = join(TMP, 'private-diary.txt');
+    writeFileSync(file, 'dear diary today nothing happened\n');
+    await page.getByLabel('File', { exact: true }).setInputFiles(file);
+    await press(page);
+    h = await hash();
+    assert.deepEqual(
+      Object.keys(h).filter((key) => !HASH_KEYS.includes(key) && key !== 'axis-y'),
+      [],
+    );
+    const raw = await page.evaluate(() => location.hash);
+    assert.doesNotMatch(raw, /diary|happened|private/);
+    // Going to a new hash (a bookmark, the back button) sets the controls again.
+    await page.evaluate(() => {
+      location.hash = 'task=clusters&k=4&seed=3&backend=js';
+    });
+    await page.waitForFunction(() => document.getElementById('tab-clusters').getAttribute('aria-selected') === 'true');
+    assert.equal(await page.getByRole('spinbutton', { name: 'k', exact: true }).inputValue(), '4');
+  });
+
+  it('uses a file dropped anywhere on the page', async () => {
+    const data = sampleBlobs(2000, 2, 4, 13);
+    const lines = [];
+    for (let i = 0; i < 2000; i++) lines.push(`${data[2 * i]},${data[2 * i + 1]}`);
+    const csv = `${lines.join('\n')}\n`;
+    // A real drop: a DataTransfer holding a File, dispatched on the footer (not on the file input).
+    const transfer = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      return dt;
+    }, csv);
+    await page.dispatchEvent('footer', 'dragover', { dataTransfer: transfer });
+    assert.equal(await page.evaluate(() => document.body.classList.contains('dragging')), true);
+    await page.dispatchEvent('footer', 'drop', { dataTransfer: transfer });
+    assert.equal(await page.evaluate(() => document.body.classList.contains('dragging')), false);
+    assert.match(await page.locator('#file-hint').textContent(), /using dropped\.csv/);
+    await press(page);
+    const json = await downloadJson(page);
+    const ref = await kmeans(Float64Array.from(lines.flatMap((l) => l.split(',').map(Number))), {
+      k: 4,
+      dims: 2,
+      seed: 3,
+      backend: 'js',
+    });
+    assert.equal(json.n, 2000);
+    assert.equal(json.inertia, ref.inertia);
+    assert.equal(Number(await shown(page, 'clusters', 'n')), 2000);
+  });
+
+  it('compares backends on Clusters: a row per available backend, labels agreeing', async () => {
+    await press(page, 'Compare backends');
+    const rows = [];
+    for (const tr of await page.locator('#compare-rows tr').all()) rows.push(await tr.locator('td').allTextContents());
+    assert.deepEqual(
+      rows.map((r) => r[0]),
+      ['js', 'wasm', 'webgpu'], // WebGPU on SwiftShader
+    );
+    assert.equal(rows[0][4], 'reference');
+    assert.equal(rows[1][4], '100.00 % same labels');
+    const gpu = Number(rows[2][4].match(/^([\d.]+) % same labels$/)?.[1]);
+    assert.ok(gpu >= 99, rows[2][4]);
+    for (const r of rows) assert.ok(Number(r[2]) > 0, `seconds: ${r[2]}`);
+    await shoot(page, 'clusters-compare');
+  });
+
+  it('Cancel during the elbow chart keeps the points computed so far', async () => {
+    const n = 200_000;
+    const file = join(TMP, 'elbow.npy');
+    writeFileSync(file, npy(sampleBlobs(n, 8, 20, 5), n, 8));
+    await page.getByLabel('File', { exact: true }).setInputFiles(file);
+    await page.getByRole('spinbutton', { name: 'k', exact: true }).fill('40');
+    await page.getByRole('button', { name: 'Elbow chart', exact: true }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#elbow-chart tbody tr').length >= 2, null, {
+      timeout: 90_000,
+    });
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.body.getAttribute('aria-busy') === 'false');
+    const kept = await page.locator('#elbow-chart tbody tr').count();
+    assert.ok(kept >= 2 && kept < 44, `elbow rows kept: ${kept}`);
+    const status = await page.getByRole('status').textContent();
+    assert.match(status, new RegExp(`; ${kept} elbow points kept\\.$`));
+    assert.ok(Number(await page.evaluate(() => document.body.dataset.cancelMs)) < 200);
+    await shoot(page, 'clusters-elbow-cancelled');
+  });
+
+  it('an empty file gets one clear message on Colours and Words, and the page stays usable', async () => {
+    const empty = join(TMP, 'nothing.png');
+    writeFileSync(empty, '');
+    for (const tab of ['Colours', 'Words']) {
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      await page.getByLabel('File', { exact: true }).setInputFiles(empty);
+      await press(page);
+      assert.match(await page.getByRole('alert').textContent(), /^nothing\.png: the file is empty$/);
+      assert.match(await page.getByRole('status').textContent(), /^Failed after/);
+    }
+    // Back to the sample: the file is let go and the run works.
+    await page.getByRole('button', { name: 'Use the sample instead', exact: true }).click();
+    assert.match(await page.locator('#file-hint').textContent(), /without a file: the sample/);
+    await press(page);
+    assert.equal(await page.locator('#error').isHidden(), true);
+    assert.match(await page.getByRole('status').textContent(), /^Done in .* words, .* unique\.$/);
+  });
+
+  it('sent nothing beyond its origin; the page and its workers transfer under 1 MB', async () => {
+    const origin = new URL(server.url).origin;
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')),
+      [],
+    );
+    // Every file the page and its workers fetched, fetched again here to weigh it as served.
+    const files = new Set(
+      responses.filter((r) => r.url().startsWith(origin) && r.status() === 200).map((r) => r.url()),
+    );
+    let bytes = 0;
+    for (const url of files) bytes += (await (await fetch(url)).arrayBuffer()).byteLength;
+    console.log(`      page transfer: ${(bytes / 1024).toFixed(0)} KiB in ${files.size} files (uncompressed)`);
+    assert.ok(bytes > 100_000 && bytes < 1_000_000, `${bytes} bytes`);
+    assert.deepEqual(page.errors, []);
+  });
+});
