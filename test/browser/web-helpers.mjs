@@ -1,6 +1,6 @@
 // Helpers for the analytics page's browser tests: `poolkit serve`, test-made files, and driving the page's controls.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,7 +99,7 @@ export async function downloadJson(page, name = 'Download JSON') {
 export async function shoot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}-1280.png`), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(150);
+  await page.waitForTimeout(400);
   await page.screenshot({ path: join(ARTIFACTS, `${name}-phone.png`), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -133,3 +133,33 @@ export const resetLongestTask = (page) =>
     document.body.dataset.longestTask = '0';
   });
 export const longestTask = async (page) => Number(await page.evaluate(() => document.body.dataset.longestTask ?? 0));
+
+/** Chromium's renderer processes started under this test process (the page and its workers live in one of them). */
+export function rendererPids() {
+  const parent = new Map();
+  const renderers = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      // The parent pid is the 2nd field after the command name, which is in parentheses and may hold spaces.
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      parent.set(Number(p), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--type=renderer')) renderers.push(Number(p));
+    } catch {
+      /* the process has gone */
+    }
+  }
+  const ours = (pid) => {
+    for (let at = pid, hops = 0; at > 1 && hops < 32; at = parent.get(at) ?? 0, hops++)
+      if (at === process.pid) return true;
+    return false;
+  };
+  return renderers.filter(ours);
+}
+
+/** A process's resident memory now and its peak so far (VmRSS, VmHWM), in bytes. */
+export function residentMemory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(status.match(new RegExp(`${key}:\\s+(\\d+) kB`))?.[1] ?? Number.NaN) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
