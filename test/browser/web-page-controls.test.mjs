@@ -154,6 +154,35 @@ describe('the analytics page: hash, drop, empty files, compare, elbow cancel (po
     assert.match(await page.getByRole('status').textContent(), /^Done in .* words, .* unique\.$/);
   });
 
+  it('Colours: a damaged PNG gets a clear message; Compare backends agrees on the sample', async () => {
+    await page.getByRole('tab', { name: 'Colours', exact: true }).click();
+    const broken = join(TMP, 'broken.png');
+    writeFileSync(
+      broken,
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]),
+    );
+    await page.getByLabel('File', { exact: true }).setInputFiles(broken);
+    await press(page);
+    assert.match(
+      await page.getByRole('alert').textContent(),
+      /^broken\.png: the browser could not decode this PNG image \(damaged or unsupported\)$/,
+    );
+    await page.getByRole('button', { name: 'Use the sample instead', exact: true }).click();
+    await page.getByRole('spinbutton', { name: 'Colours', exact: true }).fill('6');
+    await press(page, 'Compare backends');
+    assert.equal(await page.locator('#error').isHidden(), true);
+    const rows = [];
+    for (const tr of await page.locator('#compare-rows tr').all()) rows.push(await tr.locator('td').allTextContents());
+    assert.deepEqual(
+      rows.map((r) => r[0]),
+      ['js', 'wasm', 'webgpu'],
+    );
+    assert.equal(rows[0][4], 'reference');
+    // The same start (Wu's palette) on every backend; float32 sums may move a colour by one step, not more.
+    for (const r of rows.slice(1)) assert.match(r[4], /^(same palette|ΔPSNR -?0\.0\d\d dB)$/);
+    await shoot(page, 'colours-compare');
+  });
+
   it('sent nothing beyond its origin; the page and its workers transfer under 1 MB', async () => {
     const origin = new URL(server.url).origin;
     assert.deepEqual(
