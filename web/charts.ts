@@ -20,7 +20,7 @@ function table(head: string[], rows: (string | number)[][], summary: string): HT
   const s = document.createElement('summary');
   s.textContent = summary;
   const t = document.createElement('table');
-  t.innerHTML = `<thead><tr>${head.map((h) => `<th scope="col">${escape(h)}</th>`).join('')}</tr></thead>`;
+  t.innerHTML = `<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`;
   const body = document.createElement('tbody');
   for (const r of rows) {
     const tr = body.insertRow();
@@ -31,7 +31,7 @@ function table(head: string[], rows: (string | number)[][], summary: string): HT
   return details;
 }
 
-export function escape(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(
     /[&<>"]/g,
     (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' } as Record<string, string>)[c]};`,
