@@ -1,6 +1,7 @@
 /** The analytics page: tabs, controls, URL-hash parameters, file choice and drop; work goes to the job worker. */
 import { JobClient } from './client.js';
 import type { Backend, ElbowPoint, FromWorker, Input, Job, Phase, Task } from './protocol.js';
+import { PARAMS, readHash, writeHash } from './hash-params.js';
 import { addCompareRow, showClusters, showColours, showElbow, showWords } from './views.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -35,37 +36,12 @@ let gpuReady: Promise<void>;
 const isolated = globalThis.crossOriginIsolated === true;
 const cores = navigator.hardwareConcurrency || 1;
 
-// Parameters in the URL hash (never the data): #task=clusters&k=5&seed=0&backend=auto…
-const PARAMS = [
-  'k',
-  'seed',
-  'ninit',
-  'maxiter',
-  'colours',
-  'space',
-  'top',
-  'backend',
-  'threads',
-  'axis-x',
-  'axis-y',
-] as const;
-
-function readHash(): void {
-  const h = new URLSearchParams(location.hash.slice(1));
-  const t = h.get('task');
-  if (t && (TASKS as string[]).includes(t)) task = t as Task;
-  for (const p of PARAMS) {
-    const v = h.get(p);
-    const e = $<HTMLInputElement | HTMLSelectElement>(p);
-    if (v !== null && e) e.value = v;
-  }
+/** Reads the hash's parameters into the controls, and its task. */
+function readParams(): void {
+  task = readHash(TASKS) ?? task;
 }
 
-function writeHash(): void {
-  const h = new URLSearchParams({ task });
-  for (const p of PARAMS) h.set(p, $<HTMLInputElement>(p).value);
-  history.replaceState(null, '', `#${h}`);
-}
+const writeParams = () => writeHash(task);
 
 function num(id: string, name: string, min: number, max: number): number {
   const raw = $<HTMLInputElement>(id).value;
@@ -93,7 +69,7 @@ function selectTab(next: Task, focus = false): void {
   $('compare-card').hidden = true;
   updateFileHint();
   updateBackends();
-  writeHash();
+  writeParams();
 }
 
 function updateFileHint(): void {
@@ -219,7 +195,7 @@ async function start(mode: 'run' | 'elbow' | 'compare'): Promise<void> {
     showError((e as Error).message);
     return;
   }
-  writeHash();
+  writeParams();
   bars.clear();
   $('progress').replaceChildren();
   if (mode === 'compare') {
@@ -335,7 +311,7 @@ function init(): void {
   threads.disabled = !isolated;
   if (!isolated) threads.title = 'one thread: the page is not cross-origin isolated';
   setAxes(2, null);
-  readHash();
+  readParams();
   if (!isolated) threads.value = '1';
   for (const t of TASKS) $(`tab-${t}`).addEventListener('click', () => selectTab(t));
   $('tab-clusters').parentElement!.addEventListener('keydown', (e) => {
@@ -362,9 +338,9 @@ function init(): void {
     status(`Using the sample: ${SAMPLES[task]}. Press Run.`);
   });
   $<HTMLInputElement>('file').addEventListener('change', (e) => useFile((e.target as HTMLInputElement).files?.[0]));
-  for (const p of PARAMS) $(p).addEventListener('change', writeHash);
+  for (const p of PARAMS) $(p).addEventListener('change', writeParams);
   window.addEventListener('hashchange', () => {
-    readHash();
+    readParams();
     selectTab(task);
   });
   document.addEventListener('dragover', (e) => {
