@@ -183,6 +183,74 @@ describe('the analytics page: hash, drop, empty files, compare, elbow cancel (po
     await shoot(page, 'colours-compare');
   });
 
+  it('Colours takes JPEG and WebP too (made and dropped in the page)', async () => {
+    await page.getByRole('spinbutton', { name: 'Colours', exact: true }).fill('8');
+    for (const type of ['image/jpeg', 'image/webp']) {
+      const transfer = await page.evaluateHandle(async (mime) => {
+        const canvas = new OffscreenCanvas(96, 64);
+        const ctx = canvas.getContext('2d');
+        const g = ctx.createLinearGradient(0, 0, 96, 64);
+        g.addColorStop(0, '#1d3b8f');
+        g.addColorStop(0.5, '#f2a541');
+        g.addColorStop(1, '#17a398');
+        ctx.fillStyle = g;
+        ctx.fillRect(0, 0, 96, 64);
+        const blob = await canvas.convertToBlob({ type: mime, quality: 0.9 });
+        const dt = new DataTransfer();
+        dt.items.add(new File([blob], `gradient.${mime.slice(6)}`, { type: mime }));
+        return dt;
+      }, type);
+      await page.dispatchEvent('main', 'drop', { dataTransfer: transfer });
+      await press(page);
+      assert.equal(await page.locator('#error').isHidden(), true, await page.locator('#error').textContent());
+      assert.equal(await page.locator('#palette .swatch').count(), 8, type);
+      const psnr = Number(await shown(page, 'colours', 'psnr'));
+      assert.ok(psnr > 20 && psnr < 80, `${type}: PSNR ${psnr}`);
+    }
+  });
+
+  it('scatter axes: the first two principal components by default, or two chosen columns', async () => {
+    await page.getByRole('tab', { name: 'Clusters', exact: true }).click();
+    const data = sampleBlobs(1500, 3, 3, 17);
+    const rows = ['alpha,beta,gamma'];
+    for (let i = 0; i < 1500; i++) rows.push(`${data[3 * i]},${data[3 * i + 1]},${data[3 * i + 2]}`);
+    const file = join(TMP, 'three.csv');
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    await page.getByLabel('File', { exact: true }).setInputFiles(file);
+    await page.getByRole('spinbutton', { name: 'k', exact: true }).fill('3');
+    await press(page);
+    const caption = () => page.locator('#scatter-caption').textContent();
+    assert.match(await caption(), /principal component 1 against principal component 2/);
+    // The axis lists now name the file's columns.
+    await page.getByRole('combobox', { name: 'X axis' }).selectOption({ label: 'gamma' });
+    await page.getByRole('combobox', { name: 'Y axis' }).selectOption({ label: 'alpha' });
+    await press(page);
+    assert.match(await caption(), /^1,500 points: gamma against alpha/);
+    assert.equal((await hash())['axis-x'], '2');
+    await page.waitForFunction(() => document.getElementById('scatter').dataset.points === '1500');
+  });
+
+  it('announces start, each phase and the result in the status region; arrow keys move between tabs', async () => {
+    await page.evaluate(() => {
+      window.announced = [];
+      new MutationObserver(() => window.announced.push(document.getElementById('status').textContent)).observe(
+        document.getElementById('status'),
+        { childList: true, characterData: true, subtree: true },
+      );
+    });
+    await press(page);
+    const said = await page.evaluate(() => window.announced);
+    assert.match(said[0], /^k-means on three\.csv: started\.$/);
+    for (const phase of ['Reading…', 'Parsing…', 'Iterating…']) assert.ok(said.includes(phase), said.join(' | '));
+    assert.match(said.at(-1), /^Done in [\d.]+ s: inertia [\d.e+]+ after \d+ iterations on js\.$/);
+    await page.getByRole('tab', { name: 'Clusters', exact: true }).focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getByRole('tab', { name: 'Colours', exact: true }).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-colours');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.getByRole('tab', { name: 'Clusters', exact: true }).getAttribute('aria-selected'), 'true');
+  });
+
   it('sent nothing beyond its origin; the page and its workers transfer under 1 MB', async () => {
     const origin = new URL(server.url).origin;
     assert.deepEqual(
