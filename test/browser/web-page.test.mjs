@@ -186,6 +186,7 @@ for (const isolated of [true, false]) {
       assert.equal(await page.locator('#error').isHidden(), true, await page.locator('#error').textContent());
       const sample = await downloadJson(page);
       assert.equal(sample.palette.length, 8);
+      if (isolated) await shoot(page, 'colours-sample');
       const w = 48,
         hgt = 32;
       const rgba = new Uint8ClampedArray(w * hgt * 4);
