@@ -2,6 +2,8 @@
  * Small SVG charts (bars, a line with dots), each followed by a table as its text alternative. A few dozen lines of
  * our own rather than a charting library: the page stays small and has nothing to fetch.
  */
+import { grouped } from './format.js';
+
 const SVG = 'http://www.w3.org/2000/svg';
 
 function svgEl<K extends keyof SVGElementTagNameMap>(
@@ -47,7 +49,7 @@ export function barChart(
   rows: { label: string; value: number; colour?: string }[],
   opts: { name: string; valueName: string; format?: (v: number) => string },
 ): void {
-  const fmt = opts.format ?? ((v: number) => v.toLocaleString('en-US'));
+  const fmt = opts.format ?? ((v: number) => grouped(v));
   const rowH = 20;
   const labelW = Math.min(140, 12 + 7 * Math.max(3, ...rows.map((r) => r.label.length)));
   const width = 420;

@@ -3,6 +3,7 @@ import { JobClient } from './client.js';
 import type { Backend, ElbowPoint, FromWorker, Input, Job, Phase, Task } from './protocol.js';
 import { PARAMS, readHash, writeHash } from './hash-params.js';
 import { addCompareRow, showClusters, showColours, showElbow, showWords } from './views.js';
+import { grouped } from './format.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const TASKS: Task[] = ['clusters', 'colours', 'words'];
@@ -254,7 +255,7 @@ function summaryLine(
   if (r.task === 'clusters')
     return `inertia ${r.json.inertia.toPrecision(7)} after ${r.json.iterations} iterations on ${r.json.backend}.`;
   if (r.task === 'colours') return `${r.k} colours, PSNR ${r.psnr.toFixed(2)} dB, mean ΔE ${r.deltaE.toFixed(2)}.`;
-  return `${r.json.total.toLocaleString('en-US')} words, ${r.json.unique.toLocaleString('en-US')} unique.`;
+  return `${grouped(r.json.total)} words, ${grouped(r.json.unique)} unique.`;
 }
 
 function setAxes(dims: number, header: string[] | null): void {

@@ -62,6 +62,8 @@ describe('the analytics page at scale (poolkit serve)', function () {
       const before = new Map(pids.map((pid) => [pid, residentMemory(pid).rss]));
       await resetLongestTask(page);
       await press(page);
+      // Read before the download below, whose click and save are the test's doing, not the page's work.
+      const longest = await longestTask(page);
       assert.equal(await page.locator('#error').isHidden(), true, await page.locator('#error').textContent());
       const json = await downloadJson(page);
       assert.equal(json.bytes, copies * piece.length);
@@ -76,10 +78,10 @@ describe('the analytics page at scale (poolkit serve)', function () {
       // at least its 1 GB; slices keep the growth to the counting tables and a few slices in flight.
       const growth = Math.max(...pids.map((pid) => residentMemory(pid).peak - before.get(pid)));
       console.log(
-        `      1 GB word count: ${json.seconds.toFixed(1)} s, renderer peak growth ${(growth / 2 ** 20).toFixed(0)} MiB, longest main-thread task ${await longestTask(page)} ms (loaded machine)`,
+        `      1 GB word count: ${json.seconds.toFixed(1)} s, renderer peak growth ${(growth / 2 ** 20).toFixed(0)} MiB, longest main-thread task ${longest} ms (loaded machine)`,
       );
       assert.ok(growth < 320 * 2 ** 20, `renderer memory grew ${(growth / 2 ** 20).toFixed(0)} MiB`);
-      assert.ok((await longestTask(page)) < 100, `longest main-thread task ${await longestTask(page)} ms`);
+      assert.ok(longest < 100, `longest main-thread task ${longest} ms`);
     } finally {
       rmSync(file, { force: true });
     }
