@@ -36,8 +36,17 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
   }
   const controller = new AbortController();
   running.set(m.id, controller);
-  const progress = (phase: Phase, fraction: number | null, detail = '') =>
+  let lastPhase: Phase | null = null;
+  let lastAt = 0;
+  // A new phase is always posted; within one, at most 20 updates a second (and the last, fraction 1): a kernel
+  // reporting each slice would keep the page thread redrawing bars no one can read that fast.
+  const progress = (phase: Phase, fraction: number | null, detail = '') => {
+    const now = performance.now();
+    if (phase === lastPhase && now - lastAt < 50 && fraction !== 1) return;
+    lastPhase = phase;
+    lastAt = now;
     post({ type: 'progress', id: m.id, phase, fraction, detail, heap: heap() });
+  };
   run(m.id, m.job, controller.signal, progress)
     .then(
       () => post({ type: 'done', id: m.id }),
