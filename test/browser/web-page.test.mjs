@@ -140,10 +140,27 @@ for (const isolated of [true, false]) {
       if (isolated) await shoot(page, 'clusters-error-recovered');
     });
 
-    it('the elbow chart fills in from Pool tasks', async () => {
+    it('the elbow chart fills in from Pool tasks, a point at a time as each finishes', async () => {
+      await page.evaluate(() => {
+        window.elbowSizes = [];
+        new MutationObserver(() =>
+          window.elbowSizes.push(document.querySelectorAll('#elbow-chart tbody tr').length),
+        ).observe(document.getElementById('elbow-chart'), { childList: true });
+      });
       await press(page, 'Elbow chart');
       const rows = await page.locator('#elbow-chart tbody tr').count();
-      assert.ok(rows >= 10, `elbow rows: ${rows}`);
+      assert.equal(rows, 10); // k = 1 … max(10, k + 4), with k at most 6 here
+      // Drawn again after every point: 1, 2, … rows, not once at the end.
+      const sizes = await page.evaluate(() => [...new Set(window.elbowSizes)]);
+      assert.deepEqual(
+        sizes,
+        Array.from({ length: rows }, (_, i) => i + 1),
+      );
+      const ks = (await page.locator('#elbow-chart tbody tr td:first-child').allTextContents()).map(Number);
+      assert.deepEqual(
+        ks,
+        Array.from({ length: rows }, (_, i) => i + 1),
+      );
     });
 
     it('Cancel (and Esc) stops a long k-means within 200 ms and keeps the page usable', async () => {
