@@ -2,14 +2,18 @@
 // file outside dist/, bad arguments exiting 2, and a clean exit on SIGTERM.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 /** Starts `poolkit serve` with `args`; resolves with its URL (the first stdout line) and the child. */
 function start(...args) {
-  const child = spawn(process.execPath, [main, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = typeof args.at(-1) === 'object' ? args.pop() : process.env;
+  const child = spawn(process.execPath, [main, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -80,6 +84,20 @@ describe('poolkit serve', function () {
     assert.equal((await get(server.url, '/web/..%2f..%2fpackage.json')).status, 403);
     assert.equal((await get(server.url, '/web/nothing-here.js')).status, 404);
     assert.equal((await get(server.url, '/web/', 'POST')).status, 405);
+  });
+
+  it('--open hands the URL to the system opener (xdg-open here)', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'poolkit-open-'));
+    const opened = join(bin, 'opened.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\necho "$@" > '${opened}'\n`, { mode: 0o755 });
+    const other = await start('--port', '0', '--open', { ...process.env, PATH: `${bin}:${process.env.PATH}` });
+    try {
+      for (let i = 0; i < 100 && !existsSync(opened); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(readFileSync(opened, 'utf8').trim(), other.url);
+    } finally {
+      other.child.kill('SIGTERM');
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 with one line for a bad port or host, and 0 on SIGTERM', async () => {

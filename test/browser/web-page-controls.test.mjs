@@ -1,7 +1,7 @@
 // The analytics page's controls beyond a plain run, from `poolkit serve`: parameters in the URL hash, a file dropped
 // anywhere on the page, empty files, comparing backends, cancelling the elbow chart, and the page's transfer size.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch } from './harness.mjs';
 import { kmeans } from '../../dist/index.js';
@@ -249,6 +249,50 @@ describe('the analytics page: hash, drop, empty files, compare, elbow cancel (po
     assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-colours');
     await page.keyboard.press('ArrowLeft');
     assert.equal(await page.getByRole('tab', { name: 'Clusters', exact: true }).getAttribute('aria-selected'), 'true');
+  });
+
+  it('n_init and max_iter reach kmeans(); the centroids CSV holds the JSON centroids; out-of-range values are named', async () => {
+    await page.getByRole('tab', { name: 'Clusters', exact: true }).click();
+    await page.getByRole('button', { name: 'Use the sample instead', exact: true }).click();
+    await page.getByRole('spinbutton', { name: 'k', exact: true }).fill('7');
+    await page.getByRole('spinbutton', { name: 'Seed', exact: true }).fill('5');
+    await page.getByRole('spinbutton', { name: 'n_init', exact: true }).fill('3');
+    await page.getByRole('spinbutton', { name: 'max_iter', exact: true }).fill('2');
+    await page.getByRole('combobox', { name: 'Backend', exact: true }).selectOption('js');
+    await press(page);
+    const json = await downloadJson(page);
+    const ref = await kmeans(sampleBlobs(), { k: 7, dims: 2, seed: 5, nInit: 3, maxIter: 2, backend: 'js' });
+    assert.equal(json.iterations, ref.iterations);
+    assert.ok(json.iterations <= 2);
+    assert.equal(json.converged, ref.converged);
+    assert.equal(json.inertia, ref.inertia);
+    const [d] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download centroids CSV', exact: true }).click(),
+    ]);
+    const csv = readFileSync(await d.path(), 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(csv[0], 'cluster,size,x,y');
+    assert.deepEqual(
+      csv.slice(1).map((line) => line.split(',').slice(2).map(Number)),
+      json.centroids,
+    );
+    const sizes = csv.slice(1).map((line) => Number(line.split(',')[1]));
+    assert.equal(
+      sizes.reduce((a, b) => a + b, 0),
+      json.n,
+    );
+    await page.getByRole('spinbutton', { name: 'max_iter', exact: true }).fill('300');
+    await page.getByRole('spinbutton', { name: 'k', exact: true }).fill('0');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    assert.equal(await page.getByRole('alert').textContent(), 'k: expected an integer from 1 to 10000, got "0"');
+    await page.getByRole('spinbutton', { name: 'k', exact: true }).fill('5');
+    await page.getByRole('tab', { name: 'Colours', exact: true }).click();
+    await page.getByRole('spinbutton', { name: 'Colours', exact: true }).fill('257');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    assert.equal(await page.getByRole('alert').textContent(), 'Colours: expected an integer from 2 to 256, got "257"');
+    await page.getByRole('spinbutton', { name: 'Colours', exact: true }).fill('16');
   });
 
   it('sent nothing beyond its origin; the page and its workers transfer under 1 MB', async () => {
