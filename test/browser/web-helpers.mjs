@@ -1,6 +1,6 @@
 // Helpers for the analytics page's browser tests: `poolkit serve`, test-made files, and driving the page's controls.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ export const ARTIFACTS = join(root, 'test/browser/artifacts');
 export const TMP = join(tmpdir(), `poolkit-web-${process.pid}`);
 mkdirSync(ARTIFACTS, { recursive: true });
 mkdirSync(TMP, { recursive: true });
+// The files the tests make (tens of MB) go with the test process.
+process.once('exit', () => rmSync(TMP, { recursive: true, force: true }));
 
 /** Starts `poolkit serve --port 0` and resolves with its URL (the first stdout line) and a stop function. */
 export function poolkitServe() {
