@@ -99,7 +99,9 @@ const external = {
   setup: (b) => b.onResolve({ filter: /^poolkit$/ }, () => ({ path: '../browser/index.js', external: true })),
 };
 await esbuild.build({
-  entryPoints: ['main', 'job-worker', 'elbow-task', 'samples', 'colours'].map((n) => join(root, 'web', `${n}.ts`)),
+  entryPoints: ['main', 'job-worker', 'scatter-worker', 'elbow-task', 'samples', 'colours'].map((n) =>
+    join(root, 'web', `${n}.ts`),
+  ),
   outdir: join(root, 'dist', 'web'),
   bundle: true,
   format: 'esm',

@@ -2,6 +2,8 @@
  * Small SVG charts (bars, a line with dots), each followed by a table as its text alternative. A few dozen lines of
  * our own rather than a charting library: the page stays small and has nothing to fetch.
  */
+import { grouped } from './format.js';
+
 const SVG = 'http://www.w3.org/2000/svg';
 
 function svgEl<K extends keyof SVGElementTagNameMap>(
@@ -20,7 +22,7 @@ function table(head: string[], rows: (string | number)[][], summary: string): HT
   const s = document.createElement('summary');
   s.textContent = summary;
   const t = document.createElement('table');
-  t.innerHTML = `<thead><tr>${head.map((h) => `<th scope="col">${escape(h)}</th>`).join('')}</tr></thead>`;
+  t.innerHTML = `<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`;
   const body = document.createElement('tbody');
   for (const r of rows) {
     const tr = body.insertRow();
@@ -31,7 +33,7 @@ function table(head: string[], rows: (string | number)[][], summary: string): HT
   return details;
 }
 
-export function escape(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(
     /[&<>"]/g,
     (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' } as Record<string, string>)[c]};`,
@@ -47,7 +49,7 @@ export function barChart(
   rows: { label: string; value: number; colour?: string }[],
   opts: { name: string; valueName: string; format?: (v: number) => string },
 ): void {
-  const fmt = opts.format ?? ((v: number) => v.toLocaleString('en-US'));
+  const fmt = opts.format ?? ((v: number) => grouped(v));
   const rowH = 20;
   const labelW = Math.min(140, 12 + 7 * Math.max(3, ...rows.map((r) => r.label.length)));
   const width = 420;

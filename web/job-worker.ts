@@ -2,10 +2,8 @@
  * The page's job worker: reads and parses input, runs poolkit (which starts its own workers for wasm threads and the
  * Pool), and posts progress and results back. The page thread only draws, so it never freezes.
  */
-import { kmeans, wordCount, Pool, task } from 'poolkit';
-import { parseCsv, parseNpy, type NumericTable } from '../src/io/matrix.js';
+import { kmeans, wordCount } from 'poolkit';
 import type {
-  ClustersParams,
   ColoursParams,
   CompareRow,
   FromWorker,
@@ -16,11 +14,10 @@ import type {
   Input,
   Backend,
 } from './protocol.js';
-import { sampleBlobs, sampleImage, sampleText } from './samples.js';
+import { sampleImage, sampleText } from './samples.js';
 import { quantize } from './colours.js';
 import { checkImage, inputName, InputError, readAll } from './read-input.js';
-import { columns, principalAxes, project } from './pca.js';
-import type { ElbowArgs } from './elbow-task.js';
+import { clusterRun, elbow, readTable, type Progress } from './clusters-job.js';
 
 const scope = self as unknown as {
   postMessage(m: unknown, transfer: Transferable[]): void;
@@ -39,8 +36,17 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
   }
   const controller = new AbortController();
   running.set(m.id, controller);
-  const progress = (phase: Phase, fraction: number | null, detail = '') =>
+  let lastPhase: Phase | null = null;
+  let lastAt = 0;
+  // A new phase is always posted; within one, at most 20 updates a second (and the last, fraction 1): a kernel
+  // reporting each slice would keep the page thread redrawing bars no one can read that fast.
+  const progress = (phase: Phase, fraction: number | null, detail = '') => {
+    const now = performance.now();
+    if (phase === lastPhase && now - lastAt < 50 && fraction !== 1) return;
+    lastPhase = phase;
+    lastAt = now;
     post({ type: 'progress', id: m.id, phase, fraction, detail, heap: heap() });
+  };
   run(m.id, m.job, controller.signal, progress)
     .then(
       () => post({ type: 'done', id: m.id }),
@@ -57,12 +63,11 @@ function message(err: unknown): string {
   return String(err);
 }
 
-type Progress = (phase: Phase, fraction: number | null, detail?: string) => void;
-
 async function run(id: number, job: Job, signal: AbortSignal, progress: Progress): Promise<void> {
   if (job.task === 'clusters') {
     const table = await readTable(job.input, signal, progress);
-    if (job.mode === 'elbow') return elbow(id, table, job.params, signal, progress);
+    if (job.mode === 'elbow')
+      return elbow(table, job.params, signal, progress, (point, of) => post({ type: 'elbow', id, point, of }));
     if (job.mode === 'compare') {
       return compare(
         id,
@@ -73,7 +78,11 @@ async function run(id: number, job: Job, signal: AbortSignal, progress: Progress
       );
     }
     const r = await clusterRun(table, job.params, signal, progress);
-    post({ type: 'result', id, result: r.result }, [r.result.labels.buffer, r.result.xy.buffer]);
+    post({ type: 'result', id, result: r.result }, [
+      r.result.labels.buffer,
+      r.result.xy.buffer,
+      r.result.centroidXY.buffer,
+    ]);
   } else if (job.task === 'colours') {
     const image = await readImage(job.input, signal, progress);
     if (job.mode === 'compare') {
@@ -101,133 +110,6 @@ async function run(id: number, job: Job, signal: AbortSignal, progress: Progress
     }
     const r = await wordRun(job.input, job.params, signal, progress);
     post({ type: 'result', id, result: r.result });
-  }
-}
-
-// ---- Clusters
-
-async function readTable(
-  input: Input,
-  signal: AbortSignal,
-  progress: Progress,
-): Promise<NumericTable & { name: string }> {
-  if (input.kind === 'sample')
-    return { values: sampleBlobs(), n: 20_000, dims: 2, header: ['x', 'y'], name: 'blobs.csv' };
-  const name = input.file.name;
-  const bytes = await readAll(input.file, signal, (f) => progress('reading', f));
-  progress('parsing', null, name);
-  if (/\.npy$/i.test(name)) return { ...parseNpy(bytes, name), name };
-  return { ...parseCsv(new TextDecoder().decode(bytes), name), name };
-}
-
-async function clusterRun(table: NumericTable, p: ClustersParams, signal: AbortSignal, progress: Progress) {
-  if (p.k > table.n) throw new InputError(`k = ${p.k} is more than the ${table.n} rows of the data`);
-  const timings: Record<string, number> = {};
-  const t0 = performance.now();
-  const r = await kmeans(table.values, {
-    k: p.k,
-    dims: table.dims,
-    seed: p.seed,
-    nInit: p.nInit,
-    maxIter: p.maxIter,
-    backend: p.backend,
-    threads: p.threads,
-    signal,
-    onProgress: ({ iteration, inertia, run }) =>
-      progress(
-        'iterating',
-        iteration / p.maxIter,
-        `run ${run + 1}, iteration ${iteration}, inertia ${inertia.toPrecision(7)}`,
-      ),
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  timings.kmeans = seconds;
-  const { dims, n } = table;
-  const centroids: number[][] = [];
-  for (let c = 0; c < p.k; c++) centroids.push(Array.from(r.centroids.subarray(c * dims, c * dims + dims)));
-  const sizes = new Array<number>(p.k).fill(0);
-  for (const l of r.labels) sizes[l]!++;
-  const names = table.header ?? Array.from({ length: dims }, (_, j) => `column ${j + 1}`);
-  let xy: Float32Array;
-  let centroidXY: Float32Array;
-  let axes: [string, string];
-  const t1 = performance.now();
-  if (p.x >= 0 && p.y >= 0 && p.x < dims && p.y < dims) {
-    xy = columns(table.values, n, dims, p.x, p.y);
-    centroidXY = columns(r.centroids, p.k, dims, p.x, p.y);
-    axes = [names[p.x]!, names[p.y]!];
-  } else if (dims <= 2) {
-    xy = columns(table.values, n, dims, 0, dims - 1);
-    centroidXY = columns(r.centroids, p.k, dims, 0, dims - 1);
-    axes = [names[0]!, names[dims - 1]!];
-  } else {
-    const pca = principalAxes(table.values, n, dims);
-    xy = project(table.values, n, dims, pca.mean, pca.axes);
-    centroidXY = project(r.centroids, p.k, dims, pca.mean, pca.axes);
-    axes = ['principal component 1', 'principal component 2'];
-  }
-  timings.projection = (performance.now() - t1) / 1000;
-  const json = {
-    n,
-    dims,
-    k: p.k,
-    inertia: r.inertia,
-    iterations: r.iterations,
-    converged: r.converged,
-    backend: r.backend,
-    threads: r.threads,
-    seconds,
-    centroids,
-  };
-  return {
-    inertia: r.inertia,
-    labels: r.labels,
-    result: {
-      task: 'clusters' as const,
-      json,
-      header: table.header,
-      sizes,
-      labels: r.labels,
-      xy,
-      centroidXY,
-      axes,
-      timings,
-    },
-  };
-}
-
-async function elbow(
-  id: number,
-  table: NumericTable,
-  p: ClustersParams,
-  signal: AbortSignal,
-  progress: Progress,
-): Promise<void> {
-  // At most 20 000 rows (every m-th): the curve's shape, not the last digit, is what the chart is for.
-  const step = Math.max(1, Math.ceil(table.n / 20_000));
-  const rows = Math.ceil(table.n / step);
-  const data = new Float32Array(rows * table.dims);
-  for (let i = 0; i < rows; i++)
-    data.set(table.values.subarray(i * step * table.dims, (i * step + 1) * table.dims), i * table.dims);
-  const ks = Array.from({ length: Math.min(Math.max(10, p.k + 4), rows) }, (_, i) => i + 1);
-  const pool = new Pool({ workers: Math.max(1, p.threads) });
-  let done = 0;
-  progress('elbow', 0, `k = 1 … ${ks.length} on ${rows} rows`);
-  try {
-    const elbowTask = task<[ElbowArgs], { k: number; inertia: number; seconds: number }>(
-      new URL('./elbow-task.js', import.meta.url),
-      'elbowPoint',
-    );
-    for await (const point of pool.imapUnordered(
-      elbowTask,
-      ks.map((k) => ({ data, dims: table.dims, k, seed: p.seed, maxIter: p.maxIter })),
-      { signal },
-    )) {
-      post({ type: 'elbow', id, point, of: ks.length });
-      progress('elbow', ++done / ks.length, `${done} of ${ks.length} values of k`);
-    }
-  } finally {
-    await pool.terminate();
   }
 }
 

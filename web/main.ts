@@ -1,7 +1,9 @@
 /** The analytics page: tabs, controls, URL-hash parameters, file choice and drop; work goes to the job worker. */
 import { JobClient } from './client.js';
 import type { Backend, ElbowPoint, FromWorker, Input, Job, Phase, Task } from './protocol.js';
+import { PARAMS, readHash, writeHash } from './hash-params.js';
 import { addCompareRow, showClusters, showColours, showElbow, showWords } from './views.js';
+import { grouped } from './format.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const TASKS: Task[] = ['clusters', 'colours', 'words'];
@@ -25,6 +27,8 @@ const PHASES: Record<Phase, string> = {
 };
 
 const client = new JobClient();
+/** When Cancel (or Esc) was pressed for the running job; the page reports how long stopping took. */
+let cancelAt: number | null = null;
 const files: Record<Task, File | null> = { clusters: null, colours: null, words: null };
 let task: Task = 'clusters';
 const available = new Set<Backend>(['auto', 'wasm', 'js']);
@@ -33,37 +37,12 @@ let gpuReady: Promise<void>;
 const isolated = globalThis.crossOriginIsolated === true;
 const cores = navigator.hardwareConcurrency || 1;
 
-// Parameters in the URL hash (never the data): #task=clusters&k=5&seed=0&backend=auto…
-const PARAMS = [
-  'k',
-  'seed',
-  'ninit',
-  'maxiter',
-  'colours',
-  'space',
-  'top',
-  'backend',
-  'threads',
-  'axis-x',
-  'axis-y',
-] as const;
-
-function readHash(): void {
-  const h = new URLSearchParams(location.hash.slice(1));
-  const t = h.get('task');
-  if (t && (TASKS as string[]).includes(t)) task = t as Task;
-  for (const p of PARAMS) {
-    const v = h.get(p);
-    const e = $<HTMLInputElement | HTMLSelectElement>(p);
-    if (v !== null && e) e.value = v;
-  }
+/** Reads the hash's parameters into the controls, and its task. */
+function readParams(): void {
+  task = readHash(TASKS) ?? task;
 }
 
-function writeHash(): void {
-  const h = new URLSearchParams({ task });
-  for (const p of PARAMS) h.set(p, $<HTMLInputElement>(p).value);
-  history.replaceState(null, '', `#${h}`);
-}
+const writeParams = () => writeHash(task);
 
 function num(id: string, name: string, min: number, max: number): number {
   const raw = $<HTMLInputElement>(id).value;
@@ -91,7 +70,7 @@ function selectTab(next: Task, focus = false): void {
   $('compare-card').hidden = true;
   updateFileHint();
   updateBackends();
-  writeHash();
+  writeParams();
 }
 
 function updateFileHint(): void {
@@ -99,6 +78,7 @@ function updateFileHint(): void {
   $('file-hint').textContent = f
     ? `using ${f.name} (${(f.size / 1e6).toFixed(1)} MB) · choose or drop another to replace it`
     : `or drop one anywhere on the page · without a file: the sample, ${SAMPLES[task]}`;
+  $('use-sample').hidden = !f;
 }
 
 function updateBackends(): void {
@@ -197,7 +177,7 @@ function progress(phase: Phase, fraction: number | null, detail: string): void {
     $('progress').append(label, bar, d);
     row = { bar, detail: d };
     // Earlier phases are complete once a later one starts.
-    for (const other of bars.values()) if (other.bar.hasAttribute('value')) other.bar.value = 1;
+    for (const other of bars.values()) other.bar.value = 1;
     bars.set(phase, row);
     status(`${PHASES[phase]}…`);
   }
@@ -216,7 +196,7 @@ async function start(mode: 'run' | 'elbow' | 'compare'): Promise<void> {
     showError((e as Error).message);
     return;
   }
-  writeHash();
+  writeParams();
   bars.clear();
   $('progress').replaceChildren();
   if (mode === 'compare') {
@@ -233,6 +213,7 @@ async function start(mode: 'run' | 'elbow' | 'compare'): Promise<void> {
         ? `Comparing ${job.backends!.join(', ')}`
         : { clusters: 'k-means', colours: 'Quantizing', words: 'Counting words' }[task];
   status(`${what} on ${source}: started.`);
+  cancelAt = null;
   setBusy(true);
   const t0 = performance.now();
   let failure = '';
@@ -254,11 +235,12 @@ async function start(mode: 'run' | 'elbow' | 'compare'): Promise<void> {
   setBusy(false);
   for (const { bar } of bars.values()) if (how === 'done') bar.value = 1;
   const secs = ((performance.now() - t0) / 1000).toFixed(2);
-  if (how === 'cancelled')
-    status(
-      `Cancelled after ${secs} s${mode === 'elbow' ? `; ${elbow.length} elbow point${elbow.length === 1 ? '' : 's'} kept` : ''}.`,
-    );
-  else if (how === 'error') {
+  if (how === 'cancelled') {
+    const stopMs = cancelAt === null ? 0 : performance.now() - cancelAt;
+    document.body.dataset.cancelMs = stopMs.toFixed(1);
+    const kept = mode === 'elbow' ? `; ${elbow.length} elbow point${elbow.length === 1 ? '' : 's'} kept` : '';
+    status(`Cancelled after ${secs} s (stopped ${stopMs.toFixed(0)} ms after Cancel)${kept}.`);
+  } else if (how === 'error') {
     showError(failure);
     status(`Failed after ${secs} s: ${failure}`);
   } else if (mode !== 'run') status(`Done in ${secs} s.`);
@@ -273,7 +255,7 @@ function summaryLine(
   if (r.task === 'clusters')
     return `inertia ${r.json.inertia.toPrecision(7)} after ${r.json.iterations} iterations on ${r.json.backend}.`;
   if (r.task === 'colours') return `${r.k} colours, PSNR ${r.psnr.toFixed(2)} dB, mean ΔE ${r.deltaE.toFixed(2)}.`;
-  return `${r.json.total.toLocaleString('en-US')} words, ${r.json.unique.toLocaleString('en-US')} unique.`;
+  return `${grouped(r.json.total)} words, ${grouped(r.json.unique)} unique.`;
 }
 
 function setAxes(dims: number, header: string[] | null): void {
@@ -330,7 +312,7 @@ function init(): void {
   threads.disabled = !isolated;
   if (!isolated) threads.title = 'one thread: the page is not cross-origin isolated';
   setAxes(2, null);
-  readHash();
+  readParams();
   if (!isolated) threads.value = '1';
   for (const t of TASKS) $(`tab-${t}`).addEventListener('click', () => selectTab(t));
   $('tab-clusters').parentElement!.addEventListener('keydown', (e) => {
@@ -341,14 +323,25 @@ function init(): void {
   $('run').addEventListener('click', () => void start('run'));
   $('elbow').addEventListener('click', () => void start('elbow'));
   $('compare').addEventListener('click', () => void start('compare'));
-  $('cancel').addEventListener('click', () => void client.cancel());
+  const cancel = () => {
+    if (!client.busy) return;
+    cancelAt ??= performance.now();
+    void client.cancel();
+  };
+  $('cancel').addEventListener('click', cancel);
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && client.busy) void client.cancel();
+    if (e.key === 'Escape') cancel();
+  });
+  $('use-sample').addEventListener('click', () => {
+    files[task] = null;
+    $<HTMLInputElement>('file').value = '';
+    updateFileHint();
+    status(`Using the sample: ${SAMPLES[task]}. Press Run.`);
   });
   $<HTMLInputElement>('file').addEventListener('change', (e) => useFile((e.target as HTMLInputElement).files?.[0]));
-  for (const p of PARAMS) $(p).addEventListener('change', writeHash);
+  for (const p of PARAMS) $(p).addEventListener('change', writeParams);
   window.addEventListener('hashchange', () => {
-    readHash();
+    readParams();
     selectTab(task);
   });
   document.addEventListener('dragover', (e) => {

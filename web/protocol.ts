@@ -48,6 +48,7 @@ export interface KMeansJson {
   converged: boolean;
   backend: string;
   threads: number;
+  algorithm: string;
   seconds: number;
   centroids: number[][];
 }
@@ -66,6 +67,10 @@ export interface ClustersResult {
   header: string[] | null;
   sizes: number[];
   labels: Int32Array;
+  /** The labels download: one label per line, as `poolkit kmeans --labels` writes. */
+  labelsCsv: Blob;
+  /** The centroids download: cluster, size, then one column per dimension. */
+  centroidsCsv: Blob;
   xy: Float32Array;
   centroidXY: Float32Array;
   axes: [string, string];

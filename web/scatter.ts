@@ -1,6 +1,7 @@
 /**
  * The scatter plot on a canvas: points are written straight into an ImageData (a million take tens of milliseconds,
- * where one SVG node per point would not draw at all), then axes and centroids are drawn over them.
+ * where one SVG node per point would not draw at all), then axes and centroids are drawn over them. The page draws it
+ * in a worker on an OffscreenCanvas (scatter-worker.ts), so the page thread never spends those milliseconds.
  */
 export const PALETTE = [
   '#2f5bea',
@@ -29,20 +30,31 @@ function ticks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-/** Draws interleaved (x, y) pairs coloured by label, and centroids as ringed crosses. */
+/** The canvas's size in CSS pixels and the device pixel ratio to draw at. */
+export interface ScatterSize {
+  width: number;
+  height: number;
+  dpr: number;
+}
+
+/** What is drawn: interleaved (x, y) pairs, a label per point, centroids as (x, y) pairs, and the axis names. */
+export interface ScatterData {
+  xy: Float32Array;
+  labels: Int32Array;
+  centroids: Float32Array;
+  axes: [string, string];
+}
+
+/** Draws the points coloured by label, and centroids as ringed crosses. */
 export function drawScatter(
-  canvas: HTMLCanvasElement,
-  xy: Float32Array,
-  labels: Int32Array,
-  centroids: Float32Array,
-  axes: [string, string],
+  canvas: HTMLCanvasElement | OffscreenCanvas,
+  size: ScatterSize,
+  { xy, labels, centroids, axes }: ScatterData,
 ): void {
-  const dpr = Math.min(2, window.devicePixelRatio || 1);
-  const cssW = canvas.clientWidth || 640;
-  const cssH = canvas.clientHeight || 480;
-  canvas.width = Math.round(cssW * dpr);
-  canvas.height = Math.round(cssH * dpr);
-  const ctx = canvas.getContext('2d')!;
+  const dpr = Math.min(2, size.dpr || 1);
+  canvas.width = Math.max(1, Math.round((size.width || 640) * dpr));
+  canvas.height = Math.max(1, Math.round((size.height || 480) * dpr));
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
   const W = canvas.width;
   const H = canvas.height;
   const m = { l: 52 * dpr, r: 12 * dpr, t: 10 * dpr, b: 40 * dpr };
@@ -74,13 +86,15 @@ export function drawScatter(
   const px = img.data;
   // Alpha-blend each point onto white: dense regions darken, so a million points still show structure.
   const alpha = Math.max(0.1, Math.min(0.8, 8000 / (xy.length / 2)));
-  const size = xy.length / 2 > 300_000 ? 1 : 2;
+  const dot = xy.length / 2 > 300_000 ? 1 : 2;
   for (let i = 0; i < labels.length; i++) {
     const cx = Math.round(sx(xy[2 * i]!));
     const cy = Math.round(sy(xy[2 * i + 1]!));
+    // Rounding can put an edge point one pixel past the plot; never write outside the image.
+    if (cx < 0 || cy < 0 || cx + dot > W || cy + dot > H) continue;
     const [r, g, b] = rgb[labels[i]! % rgb.length]!;
-    for (let dy = 0; dy < size; dy++) {
-      for (let dx = 0; dx < size; dx++) {
+    for (let dy = 0; dy < dot; dy++) {
+      for (let dx = 0; dx < dot; dx++) {
         const o = ((cy + dy) * W + cx + dx) * 4;
         px[o] += (r - px[o]!) * alpha;
         px[o + 1] += (g - px[o + 1]!) * alpha;

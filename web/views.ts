@@ -1,10 +1,13 @@
 /** Renders each task's result into its panel: summary numbers, charts, downloads. */
 import type { ClustersResult, ColoursResult, CompareRow, ElbowPoint, WordsResult } from './protocol.js';
 import { barChart, lineChart } from './charts.js';
-import { clusterColour, drawScatter } from './scatter.js';
+import { clusterColour } from './scatter.js';
+import { ScatterView } from './scatter-view.js';
+import { grouped } from './format.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const urls = new Map<string, string>();
+let scatter: ScatterView | undefined;
 
 /** Points link `id` at a fresh object URL for `blob`, releasing the one it had. */
 function link(id: string, blob: Blob): void {
@@ -48,7 +51,7 @@ export function showClusters(r: ClustersResult): void {
   show('panel-clusters');
   $('elbow-card').hidden = $('elbow-chart').childElementCount === 0;
   summary('clusters-summary', [
-    ['n', 'Points', j.n, j.n.toLocaleString('en-US')],
+    ['n', 'Points', j.n, grouped(j.n)],
     ['dims', 'Dimensions', j.dims],
     ['k', 'k', j.k],
     ['inertia', 'Inertia', j.inertia, j.inertia.toPrecision(7)],
@@ -59,25 +62,17 @@ export function showClusters(r: ClustersResult): void {
     ['threads', 'Threads', j.threads, j.threads === 0 ? 'GPU' : String(j.threads)],
   ]);
   link('clusters-json', new Blob([JSON.stringify(j, null, 2)], { type: 'application/json' }));
-  link('clusters-labels', new Blob([`label\n${r.labels.join('\n')}\n`], { type: 'text/csv' }));
-  const names = r.header ?? Array.from({ length: j.dims }, (_, i) => `x${i}`);
-  link(
-    'clusters-centroids',
-    new Blob(
-      [
-        `${['cluster', 'size', ...names].join(',')}\n${j.centroids.map((c, i) => [i, r.sizes[i], ...c].join(',')).join('\n')}\n`,
-      ],
-      { type: 'text/csv' },
-    ),
-  );
+  link('clusters-labels', r.labelsCsv);
+  link('clusters-centroids', r.centroidsCsv);
   $('scatter-caption').textContent =
-    `${j.n.toLocaleString('en-US')} points: ${r.axes[0]} against ${r.axes[1]}, coloured by cluster; rings mark centroids`;
-  requestAnimationFrame(() => drawScatter($<HTMLCanvasElement>('scatter'), r.xy, r.labels, r.centroidXY, r.axes));
+    `${grouped(j.n)} points: ${r.axes[0]} against ${r.axes[1]}, coloured by cluster; rings mark centroids`;
+  scatter ??= new ScatterView($<HTMLCanvasElement>('scatter'));
+  scatter.show({ xy: r.xy, labels: r.labels, centroids: r.centroidXY, axes: r.axes });
   $('legend').replaceChildren(
     ...r.sizes.map((s, c) => {
       const span = document.createElement('span');
       span.style.setProperty('--c', clusterColour(c));
-      span.textContent = `cluster ${c}: ${s.toLocaleString('en-US')}`;
+      span.textContent = `cluster ${c}: ${grouped(s)}`;
       return span;
     }),
   );
@@ -101,7 +96,7 @@ export function showColours(r: ColoursResult): void {
   show('panel-colours');
   summary('colours-summary', [
     ['k', 'Colours', r.k, r.k < r.distinctColours ? String(r.k) : `${r.k} (all distinct)`],
-    ['distinct', 'Distinct in image', r.distinctColours, r.distinctColours.toLocaleString('en-US')],
+    ['distinct', 'Distinct in image', r.distinctColours, grouped(r.distinctColours)],
     ['space', 'Colour space', r.space, r.space === 'oklab' ? 'Oklab' : 'sRGB'],
     ['psnr', 'PSNR', r.psnr, `${r.psnr.toFixed(2)} dB`],
     ['deltaE', 'Mean ΔE (Oklab)', r.deltaE, r.deltaE.toFixed(2)],
@@ -149,8 +144,8 @@ export function showWords(r: WordsResult): void {
   const j = r.json;
   const mbps = j.bytes / 1e6 / j.seconds;
   summary('words-summary', [
-    ['total', 'Words', j.total, j.total.toLocaleString('en-US')],
-    ['unique', 'Unique', j.unique, j.unique.toLocaleString('en-US')],
+    ['total', 'Words', j.total, grouped(j.total)],
+    ['unique', 'Unique', j.unique, grouped(j.unique)],
     ['bytes', 'Bytes', j.bytes, `${(j.bytes / 1e6).toFixed(1)} MB`],
     ['seconds', 'Time', j.seconds, secs(j.seconds)],
     ['throughput', 'Throughput', mbps, `${mbps.toFixed(0)} MB/s`],
@@ -168,6 +163,6 @@ export function showWords(r: WordsResult): void {
 export function addCompareRow(row: CompareRow): void {
   $('compare-card').hidden = false;
   const tr = $<HTMLTableSectionElement>('compare-rows').insertRow();
-  for (const v of [row.backend, row.threads, row.seconds.toFixed(3), row.value, row.agrees])
+  for (const v of [row.backend, row.threads === 0 ? 'GPU' : row.threads, row.seconds.toFixed(3), row.value, row.agrees])
     tr.insertCell().textContent = String(v);
 }

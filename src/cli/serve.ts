@@ -141,18 +141,30 @@ async function serve(options: { port: number; host: string; open: boolean }, io:
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${boundPort}/`;
+  let stopping = false;
+  let stopped: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    stopped = resolve;
+  });
+  // The listeners stay until the server has closed: a signal-exit handler (loaded with the CLI's progress output)
+  // re-raises a signal that it finds no other listener for, which would kill the process with 143, not exit 0.
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close(() => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      stopped();
+    });
+    server.closeAllConnections();
+  };
+  // Listening before the URL is printed: whoever reads it may stop the server at once, and a signal that arrives
+  // while no listener exists kills the process.
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   io.stdout(url);
   io.stdout('serving the analytics page with cross-origin isolation (COOP/COEP); Ctrl-C stops');
   if (options.open) openInBrowser(url);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      server.close(() => resolve());
-      server.closeAllConnections();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await done;
   return 0;
 }

@@ -1,112 +1,13 @@
 // The analytics page (dist/web/) in Chromium, loaded from `poolkit serve` (cross-origin isolated) and from a plain
 // static server (single-threaded). Results shown and downloaded are checked against the library in Node.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { launch, serve } from './harness.mjs';
+import { TMP, cli, downloadJson, npy, openPage, png, poolkitServe, press, shoot, shown } from './web-helpers.mjs';
 import { kmeans, wordCount } from '../../dist/index.js';
 import { sampleBlobs, sampleText } from '../../dist/web/samples.js';
 import { quantize } from '../../dist/web/colours.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const ARTIFACTS = join(root, 'test/browser/artifacts');
-const TMP = join(tmpdir(), `poolkit-web-${process.pid}`);
-mkdirSync(ARTIFACTS, { recursive: true });
-mkdirSync(TMP, { recursive: true });
-
-/** Starts `poolkit serve --port 0` and resolves with its URL (the first stdout line) and a stop function. */
-function poolkitServe() {
-  const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'serve', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n'))
-        resolve({
-          url: line,
-          stop: () =>
-            new Promise((r) => {
-              child.once('exit', r);
-              child.kill('SIGTERM');
-            }),
-        });
-    });
-    child.once('exit', (code) => reject(new Error(`poolkit serve exited ${code}`)));
-  });
-}
-
-/** A PNG (RGBA, 8-bit, no filtering) made here, so the test knows every pixel. */
-function png(width, height, rgba) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 255] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length);
-    head.write(type, 4, 'latin1');
-    const tail = Buffer.alloc(4);
-    tail.writeUInt32BE(crc(Buffer.concat([head.subarray(4), data])));
-    return Buffer.concat([head, data, tail]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 6, 0, 0, 0], 8);
-  const raw = Buffer.alloc((width * 4 + 1) * height);
-  for (let y = 0; y < height; y++)
-    Buffer.from(rgba.buffer, rgba.byteOffset + y * width * 4, width * 4).copy(raw, y * (width * 4 + 1) + 1);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-async function openPage(browser, url, requests) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url);
-  await page.waitForSelector('#env[data-ready="true"]');
-  return page;
-}
-
-/** Presses Run (or another button) and waits until the job has settled. */
-async function press(page, name = 'Run') {
-  await page.getByRole('button', { name, exact: true }).click();
-  await page.waitForFunction(() => document.body.getAttribute('aria-busy') === 'false', null, { timeout: 110_000 });
-}
-
-const shown = (page, panel, key) => page.locator(`#${panel}-summary dd[data-key="${key}"]`).getAttribute('data-value');
-
-async function downloadJson(page, name = 'Download JSON') {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name, exact: true }).click()]);
-  return JSON.parse(readFileSync(await d.path(), 'utf8'));
-}
-
-async function shoot(page, name) {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-1280.png`), fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-phone.png`), fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 for (const isolated of [true, false]) {
   describe(`the analytics page ${isolated ? 'from poolkit serve (cross-origin isolated)' : 'from a plain static server (not isolated)'}`, function () {
@@ -167,6 +68,7 @@ for (const isolated of [true, false]) {
           'converged',
           'backend',
           'threads',
+          'algorithm',
           'seconds',
           'centroids',
         ]);
@@ -205,6 +107,18 @@ for (const isolated of [true, false]) {
       });
       assert.equal(json.inertia, ref.inertia);
       assert.equal(json.dims, 3);
+      // The download is `poolkit kmeans --json` on the same file and seed, field for field (but the time taken).
+      const labelsOut = join(TMP, `cli-labels-${isolated}.csv`);
+      const fromCli = JSON.parse(
+        await cli('kmeans', good, '--k', '4', '--seed', '3', '--backend', 'js', '--json', '--labels', labelsOut),
+      );
+      assert.deepEqual(Object.keys(json), Object.keys(fromCli));
+      assert.deepEqual({ ...json, seconds: 0 }, { ...fromCli, seconds: 0 });
+      const [labels] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Download labels CSV', exact: true }).click(),
+      ]);
+      assert.equal(readFileSync(await labels.path(), 'utf8'), readFileSync(labelsOut, 'utf8'));
       const bad = join(TMP, 'ragged.csv');
       writeFileSync(bad, 'x,y\n1,2\n3,4,5\n');
       await page.getByLabel('File', { exact: true }).setInputFiles(bad);
@@ -226,10 +140,27 @@ for (const isolated of [true, false]) {
       if (isolated) await shoot(page, 'clusters-error-recovered');
     });
 
-    it('the elbow chart fills in from Pool tasks', async () => {
+    it('the elbow chart fills in from Pool tasks, a point at a time as each finishes', async () => {
+      await page.evaluate(() => {
+        window.elbowSizes = [];
+        new MutationObserver(() =>
+          window.elbowSizes.push(document.querySelectorAll('#elbow-chart tbody tr').length),
+        ).observe(document.getElementById('elbow-chart'), { childList: true });
+      });
       await press(page, 'Elbow chart');
       const rows = await page.locator('#elbow-chart tbody tr').count();
-      assert.ok(rows >= 10, `elbow rows: ${rows}`);
+      assert.equal(rows, 10); // k = 1 … max(10, k + 4), with k at most 6 here
+      // Drawn again after every point: 1, 2, … rows, not once at the end.
+      const sizes = await page.evaluate(() => [...new Set(window.elbowSizes)]);
+      assert.deepEqual(
+        sizes,
+        Array.from({ length: rows }, (_, i) => i + 1),
+      );
+      const ks = (await page.locator('#elbow-chart tbody tr td:first-child').allTextContents()).map(Number);
+      assert.deepEqual(
+        ks,
+        Array.from({ length: rows }, (_, i) => i + 1),
+      );
     });
 
     it('Cancel (and Esc) stops a long k-means within 200 ms and keeps the page usable', async () => {
@@ -237,11 +168,7 @@ for (const isolated of [true, false]) {
       const n = 400_000;
       const dims = 8;
       const values = sampleBlobs(n, dims, 20, 5);
-      const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${dims}), }`;
-      const pad = 64 - ((10 + header.length + 1) % 64);
-      const h = Buffer.from(`${header}${' '.repeat(pad)}\n`, 'latin1');
-      const pre = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, h.length & 255, h.length >> 8]);
-      writeFileSync(big, Buffer.concat([pre, h, Buffer.from(values.buffer)]));
+      writeFileSync(big, npy(values, n, dims));
       await page.getByLabel('File', { exact: true }).setInputFiles(big);
       await page.getByRole('spinbutton', { name: 'k', exact: true }).fill('50');
       await page.getByRole('combobox', { name: 'Backend', exact: true }).selectOption('js');
@@ -255,8 +182,16 @@ for (const isolated of [true, false]) {
         else await page.keyboard.press('Escape');
         await page.waitForFunction(() => document.body.getAttribute('aria-busy') === 'false');
         const ms = Date.now() - t0;
-        assert.ok(ms < 400, `cancel by ${how} took ${ms} ms`); // 200 ms in the page, plus CDP round trips under load
-        assert.match(await page.getByRole('status').textContent(), /Cancelled after/);
+        // The page times its own stop, from the click or key to the job settled: under 200 ms. Seen from here it also
+        // includes the CDP round trips, which a loaded machine can stretch.
+        const inPage = Number(await page.evaluate(() => document.body.dataset.cancelMs));
+        assert.ok(inPage > 0 && inPage < 200, `cancel by ${how} took ${inPage} ms in the page`);
+        assert.ok(ms < 1000, `cancel by ${how} took ${ms} ms seen from the test`);
+        assert.match(
+          await page.getByRole('status').textContent(),
+          /Cancelled after .* \(stopped \d+ ms after Cancel\)/,
+        );
+        assert.equal(await page.getByRole('button', { name: 'Run', exact: true }).isEnabled(), true);
       }
     });
 
@@ -268,6 +203,7 @@ for (const isolated of [true, false]) {
       assert.equal(await page.locator('#error').isHidden(), true, await page.locator('#error').textContent());
       const sample = await downloadJson(page);
       assert.equal(sample.palette.length, 8);
+      if (isolated) await shoot(page, 'colours-sample');
       const w = 48,
         hgt = 32;
       const rgba = new Uint8ClampedArray(w * hgt * 4);
@@ -326,6 +262,8 @@ for (const isolated of [true, false]) {
       const json = await downloadJson(page);
       const r2 = await wordCount(readFileSync(file), { backend: 'js' });
       assert.deepEqual(json.top, r2.top(15));
+      const fromCli = JSON.parse(await cli('wordcount', file, '--top', '15', '--json'));
+      assert.deepEqual({ ...json, seconds: 0 }, { ...fromCli, seconds: 0 });
       await press(page, 'Compare backends');
       const rows = await page.locator('#compare-rows tr').allTextContents();
       assert.equal(rows.length, 2);
