@@ -19,13 +19,16 @@ export type WaitStep = readonly [
 export type Steps<T> = Generator<WaitStep, T, boolean>;
 
 /**
- * How long a blocking runner polls the word before it sleeps, adapted per thread: a peer running on another core
+ * How long a blocking runner polls the word before it sleeps, adapted per thread. A peer running on another core
  * answers within microseconds, far sooner than a futex sleep and wake-up, so a poll that paid off doubles the next
- * one (up to SPIN_MAX_MS); but a peer waiting for this thread's core cannot answer until this thread sleeps, so a
- * poll that ran out halves it (down to SPIN_MIN_MS, which still notices a peer answering at once).
+ * one (up to SPIN_MAX_MS). A poll that ran out is judged by how long the whole wait took: one that still ended
+ * within BUSY_MS was a peer answering late because it slept itself (doubled: halving then would make both sides
+ * sleep on every message, each waking the other through the kernel); a longer one means the peer is busy, or waits
+ * for this thread's core, which it gets only when this thread sleeps (halved, down to SPIN_MIN_MS).
  */
 const SPIN_MAX_MS = 0.05;
 const SPIN_MIN_MS = 0.002;
+const BUSY_MS = 1;
 let spinMs = SPIN_MAX_MS;
 
 /** Runs `steps` on this thread, sleeping in Atomics.wait; `what` names the call in BlockingNotAllowedError. */
@@ -36,12 +39,17 @@ export function runBlocking<T>(steps: Steps<T>, what: string): T {
   for (;;) {
     const [word, index, expected, deadline, sleepers] = r.value;
     let ok: boolean;
-    if (spin(word, index, expected, deadline)) ok = true;
-    else if (sleepers === undefined) ok = waitWord(word, index, expected, deadline);
+    const start = performance.now();
+    if (spin(word, index, expected, deadline, start)) ok = true;
     else {
-      Atomics.add(word, sleepers, 1);
-      ok = waitWord(word, index, expected, deadline);
-      Atomics.sub(word, sleepers, 1);
+      if (sleepers === undefined) ok = waitWord(word, index, expected, deadline);
+      else {
+        Atomics.add(word, sleepers, 1);
+        ok = waitWord(word, index, expected, deadline);
+        Atomics.sub(word, sleepers, 1);
+      }
+      const took = performance.now() - start;
+      spinMs = took < BUSY_MS ? Math.min(SPIN_MAX_MS, spinMs * 2) : Math.max(SPIN_MIN_MS, spinMs / 2);
     }
     r = steps.next(ok);
     if (r.done) return r.value;
@@ -49,8 +57,22 @@ export function runBlocking<T>(steps: Steps<T>, what: string): T {
 }
 
 /** Runs `steps` without blocking the thread. */
-export async function runAsync<T>(steps: Steps<T>): Promise<T> {
-  let r = steps.next(true);
+export function runAsync<T>(steps: Steps<T>): Promise<T> {
+  return continueAsync(steps, steps.next(true));
+}
+
+/**
+ * Runs `steps` without blocking the thread, synchronously while they need no wait: the value itself when they
+ * finished without one, else a promise. Saves the promise turns of `runAsync` where waits are rare (the manager's
+ * serving loop).
+ */
+export function runSoon<T>(steps: Steps<T>): T | Promise<T> {
+  const r = steps.next(true);
+  return r.done ? r.value : continueAsync(steps, r);
+}
+
+async function continueAsync<T>(steps: Steps<T>, first: IteratorResult<WaitStep, T>): Promise<T> {
+  let r = first;
   while (!r.done) {
     const [word, index, expected, deadline, sleepers] = r.value;
     if (sleepers !== undefined) Atomics.add(word, sleepers, 1);
@@ -62,8 +84,8 @@ export async function runAsync<T>(steps: Steps<T>): Promise<T> {
 }
 
 /** Polls until `word[index]` leaves `expected`, for this thread's poll time (never past `deadline`): true if it did. */
-function spin(word: Int32Array, index: number, expected: number, deadline: Deadline): boolean {
-  const until = Math.min(performance.now() + spinMs, deadline);
+function spin(word: Int32Array, index: number, expected: number, deadline: Deadline, start: number): boolean {
+  const until = Math.min(start + spinMs, deadline);
   for (;;) {
     for (let i = 0; i < 64; i++) {
       if (Atomics.load(word, index) !== expected) {
@@ -71,10 +93,7 @@ function spin(word: Int32Array, index: number, expected: number, deadline: Deadl
         return true;
       }
     }
-    if (performance.now() >= until) {
-      spinMs = Math.max(SPIN_MIN_MS, spinMs / 2);
-      return false;
-    }
+    if (performance.now() >= until) return false;
   }
 }
 
