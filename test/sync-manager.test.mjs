@@ -1,6 +1,6 @@
 // Manager: dict, list and Namespace proxies called synchronously from workers, served by the host's event loop.
 import assert from 'node:assert/strict';
-import { Pool, Manager, Process, DictProxy, ClosedError, currentProcess } from '../dist/index.js';
+import { Pool, Manager, Process, DictProxy, currentProcess } from '../dist/index.js';
 
 describe('sync: Manager', function () {
   let pool;
