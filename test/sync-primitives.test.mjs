@@ -18,6 +18,7 @@ import {
   BrokenBarrierError,
   SemaphoreOverflowError,
   SharedMemoryUnavailableError,
+  SyncTimeoutError,
 } from '../dist/index.js';
 
 const within = (ms, asked, what) => {
@@ -90,9 +91,7 @@ describe('sync: Value and SharedArray', function () {
     const arr = SharedArray('d', [1, 2, 3, 4, 5, 6, 7, 8]);
     assert.ok(arr instanceof Float64Array && arr.buffer instanceof SharedArrayBuffer);
     await pool.map(
-      ([a, i]) => {
-        a[i] *= 2;
-      },
+      ([a, i]) => (a[i] *= 2),
       [...arr.keys()].map((i) => [arr, i]),
       { chunksize: 1 },
     );
@@ -150,6 +149,70 @@ describe('sync: locks, semaphores, events, conditions', function () {
     );
     assert.equal(inWorker, true);
     assert.ok(r.locked() && !r.isOwned() && !r.acquire(0), 'held by the worker now');
+  });
+
+  it('held() gives an acquisition that Symbol.dispose (what `using` calls) releases, once; in workers too', async () => {
+    // Node 20's JavaScript has no `using` statement: these are the calls it makes (test/types compiles real ones).
+    const lock = new Lock();
+    const h = lock.held();
+    assert.ok(lock.locked());
+    h[Symbol.dispose]();
+    assert.ok(!lock.locked(), 'disposal released it');
+    h[Symbol.dispose]();
+    assert.ok(!lock.locked() && lock.acquire(0), 'a second disposal released nothing: the lock is free to take');
+    const blocked = await pool.apply(
+      (lock) => {
+        try {
+          lock.held(30);
+          return 'taken';
+        } catch (e) {
+          return e.name;
+        }
+      },
+      [lock],
+    );
+    assert.equal(blocked, 'SyncTimeoutError', 'held(timeout) on a taken lock throws');
+    assert.throws(() => lock.held(0), SyncTimeoutError);
+    lock.release();
+    const early = lock.held();
+    early.release();
+    const other = lock.held(0);
+    early[Symbol.dispose]();
+    assert.ok(lock.locked(), "disposing an acquisition released early does not release someone else's");
+    other[Symbol.dispose]();
+    const inWorker = await pool.apply(
+      (lock) => {
+        const h = lock.held();
+        const was = lock.locked();
+        h[Symbol.dispose]();
+        return [was, lock.locked()];
+      },
+      [lock],
+    );
+    assert.deepEqual(inWorker, [true, false]);
+
+    const r = new RLock();
+    const outer = r.held();
+    const inner = r.held();
+    inner[Symbol.dispose]();
+    assert.ok(r.isOwned(), 'the inner scope released one level');
+    outer[Symbol.dispose]();
+    assert.ok(!r.locked());
+
+    const sem = new Semaphore(2);
+    const a = await sem.heldAsync();
+    const b = sem.held();
+    assert.equal(sem.getValue(), 0);
+    a[Symbol.dispose]();
+    b[Symbol.dispose]();
+    b[Symbol.dispose]();
+    assert.equal(sem.getValue(), 2, 'each permit given back once');
+
+    const cond = new Condition(new Lock());
+    const c = await cond.heldAsync();
+    assert.ok(cond.lock.locked());
+    c[Symbol.dispose]();
+    assert.ok(!cond.lock.locked());
   });
 
   it('Semaphore(2) lets at most 2 of 3 workers in at once; BoundedSemaphore refuses extra releases', async () => {
@@ -273,9 +336,9 @@ describe('sync: Barrier', function () {
     const barrier = new Barrier(3);
     const counting = new Barrier(3);
     const idx = await Promise.all(
-      [0, 1, 2].map((k) =>
+      [0, 1, 2].map(() =>
         pool.apply(
-          (b, c, log, k) => {
+          (b, c, log) => {
             const indexes = [];
             for (let round = 0; round < 3; round++) {
               indexes.push(b.wait(5000));
@@ -286,7 +349,7 @@ describe('sync: Barrier', function () {
             }
             return indexes;
           },
-          [barrier, counting, log, k],
+          [barrier, counting, log],
         ),
       ),
     );
