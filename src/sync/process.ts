@@ -166,8 +166,10 @@ function startWarm(): Warm {
 }
 
 function writeName(box: Int32Array, name: string): void {
-  const bytes = new Uint8Array(box.buffer, box.byteOffset + 8, NAME_BYTES);
-  const n = new TextEncoder().encodeInto(name, bytes).written;
+  // Encoded apart and copied in: browsers' encodeInto refuses views of a SharedArrayBuffer.
+  const scratch = new Uint8Array(NAME_BYTES);
+  const n = new TextEncoder().encodeInto(name, scratch).written;
+  new Uint8Array(box.buffer, box.byteOffset + 8, NAME_BYTES).set(scratch.subarray(0, n));
   Atomics.store(box, 1, n);
 }
 
