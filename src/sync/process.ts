@@ -51,6 +51,7 @@ const NAME_BYTES = 256;
 const BOX = Symbol.for('poolkit.processBox');
 const SPARE = 1;
 const warm: Warm[] = [];
+// biome-ignore lint/suspicious/noExplicitAny: Processes of every argument list (a target's parameters are invariant)
 const children = new Set<Process<any>>();
 let spawning = 0;
 let created = 0;
@@ -223,6 +224,7 @@ export function currentProcess(): ProcessIdentity {
 }
 
 /** Processes started by this thread that have not finished. */
+// biome-ignore lint/suspicious/noExplicitAny: as `children`
 export function activeChildren(): Process<any>[] {
   return [...children];
 }
