@@ -439,6 +439,37 @@ describe('sync: safety', function () {
     }
   });
 
+  it('every lock-like timeout, blocking and async, ends within 10% of the time asked', async () => {
+    const lock = new Lock();
+    lock.acquire();
+    const rlock = new RLock();
+    const pool = new Pool({ workers: 1 });
+    try {
+      // Held by a worker, so this thread's acquire is not a re-entry.
+      await pool.apply((r) => r.acquire(), [rlock]);
+      const cases = [
+        ['Lock.acquire', () => lock.acquire(100), false],
+        ['Lock.acquireAsync', () => lock.acquireAsync(100), false],
+        ['RLock.acquire', () => rlock.acquire(100), false],
+        ['RLock.acquireAsync', () => rlock.acquireAsync(100), false],
+        ['Semaphore.acquire', () => new Semaphore(0).acquire(100), false],
+        ['Semaphore.acquireAsync', () => new BoundedSemaphore(0).acquireAsync(100), false],
+        ['Condition.waitFor', () => ((c) => c.acquire() && c.waitFor(() => false, 100))(new Condition()), false],
+        ['Condition.waitAsync', () => ((c) => c.acquire() && c.waitAsync(100))(new Condition(new Lock())), false],
+      ];
+      for (const [what, call, expected] of cases) {
+        const t = performance.now();
+        assert.equal(await call(), expected, what);
+        within(performance.now() - t, 100, what);
+      }
+      const t = performance.now();
+      assert.throws(() => lock.held(100), SyncTimeoutError);
+      within(performance.now() - t, 100, 'Lock.held');
+    } finally {
+      await pool.terminate();
+    }
+  });
+
   it('a timeout argument is checked and named', () => {
     assert.throws(
       () => new Lock().acquire(-1),

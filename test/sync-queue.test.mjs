@@ -230,6 +230,22 @@ describe('sync: Pipe', function () {
     const t = performance.now();
     assert.throws(() => r.recv(100), SyncTimeoutError);
     within(performance.now() - t, 100, 'recv');
+    for (const [what, call] of [
+      [
+        'recvAsync',
+        () =>
+          r.recvAsync(100).then(
+            () => 'received',
+            (e) => e instanceof SyncTimeoutError,
+          ),
+      ],
+      ['poll', () => r.poll(100) === false],
+      ['pollAsync', () => r.pollAsync(100).then((got) => got === false)],
+    ]) {
+      const t = performance.now();
+      assert.equal(await call(), true, what);
+      within(performance.now() - t, 100, what);
+    }
     await pool.apply(
       (w) => {
         w.send('from worker');
