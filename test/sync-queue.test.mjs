@@ -160,9 +160,8 @@ describe('sync: Queue', function () {
       pool.apply(
         (q, done) => {
           for (;;) {
-            let item;
             try {
-              item = q.get({ timeout: 200 });
+              q.get({ timeout: 200 });
             } catch {
               return;
             }
