@@ -21,15 +21,17 @@ export type Steps<T> = Generator<WaitStep, T, boolean>;
 /**
  * How long a blocking runner polls the word before it sleeps, adapted per thread. A peer running on another core
  * answers within microseconds, far sooner than a futex sleep and wake-up, so a poll that paid off doubles the next
- * one (up to SPIN_MAX_MS). A poll that ran out is judged by how long the whole wait took: one that still ended
- * within BUSY_MS was a peer answering late because it slept itself (doubled: halving then would make both sides
- * sleep on every message, each waking the other through the kernel); a longer one means the peer is busy, or waits
- * for this thread's core, which it gets only when this thread sleeps (halved, down to SPIN_MIN_MS).
+ * one (up to SPIN_MAX_MS); but a peer waiting for this thread's core (more runnable threads than cores) cannot answer
+ * until this thread sleeps, so a poll that ran out halves it (down to SPIN_MIN_MS). Halving alone can get stuck low
+ * on an idle machine too: once both sides sleep, each answers late because it was asleep, and every short poll fails.
+ * So every PROBE_EVERY-th wait polls for SPIN_MAX_MS whatever the current time: when that pays off, polling is worth
+ * it again and the time goes back to the maximum.
  */
 const SPIN_MAX_MS = 0.05;
 const SPIN_MIN_MS = 0.002;
-const BUSY_MS = 1;
+const PROBE_EVERY = 64;
 let spinMs = SPIN_MAX_MS;
+let waits = 0;
 
 /** Runs `steps` on this thread, sleeping in Atomics.wait; `what` names the call in BlockingNotAllowedError. */
 export function runBlocking<T>(steps: Steps<T>, what: string): T {
@@ -39,17 +41,18 @@ export function runBlocking<T>(steps: Steps<T>, what: string): T {
   for (;;) {
     const [word, index, expected, deadline, sleepers] = r.value;
     let ok: boolean;
-    const start = performance.now();
-    if (spin(word, index, expected, deadline, start)) ok = true;
-    else {
+    const limit = ++waits % PROBE_EVERY === 0 ? SPIN_MAX_MS : spinMs;
+    if (spin(word, index, expected, Math.min(performance.now() + limit, deadline))) {
+      spinMs = Math.min(SPIN_MAX_MS, limit * 2);
+      ok = true;
+    } else {
+      spinMs = Math.max(SPIN_MIN_MS, spinMs / 2);
       if (sleepers === undefined) ok = waitWord(word, index, expected, deadline);
       else {
         Atomics.add(word, sleepers, 1);
         ok = waitWord(word, index, expected, deadline);
         Atomics.sub(word, sleepers, 1);
       }
-      const took = performance.now() - start;
-      spinMs = took < BUSY_MS ? Math.min(SPIN_MAX_MS, spinMs * 2) : Math.max(SPIN_MIN_MS, spinMs / 2);
     }
     r = steps.next(ok);
     if (r.done) return r.value;
@@ -83,16 +86,10 @@ async function continueAsync<T>(steps: Steps<T>, first: IteratorResult<WaitStep,
   return r.value;
 }
 
-/** Polls until `word[index]` leaves `expected`, for this thread's poll time (never past `deadline`): true if it did. */
-function spin(word: Int32Array, index: number, expected: number, deadline: Deadline, start: number): boolean {
-  const until = Math.min(start + spinMs, deadline);
+/** Polls until `word[index]` leaves `expected` (true) or `until` passes (false). */
+function spin(word: Int32Array, index: number, expected: number, until: number): boolean {
   for (;;) {
-    for (let i = 0; i < 64; i++) {
-      if (Atomics.load(word, index) !== expected) {
-        spinMs = Math.min(SPIN_MAX_MS, spinMs * 2);
-        return true;
-      }
-    }
+    for (let i = 0; i < 64; i++) if (Atomics.load(word, index) !== expected) return true;
     if (performance.now() >= until) return false;
   }
 }
