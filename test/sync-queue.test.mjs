@@ -256,15 +256,27 @@ describe('sync: Pipe', function () {
     assert.throws(() => r.recv(), EOFError);
   });
 
-  it('a blocking host recv right after the first apply on a fresh pool does not deadlock', async () => {
-    const fresh = new Pool({ workers: 1 });
-    try {
-      const [a, b] = Pipe();
-      const p = fresh.apply((b) => b.send('hi'), [b]);
-      assert.equal(a.recv(5000), 'hi');
-      await p;
-    } finally {
-      await fresh.terminate();
+  it('a blocking host recv or get right after the first apply on a fresh pool does not deadlock', async () => {
+    // The worker is still starting: at once (its task still queued on the host) and 20 ms in (spawned, not ready).
+    for (const delay of [0, 20]) {
+      const fresh = new Pool({ workers: 1 });
+      try {
+        const [a, b] = Pipe();
+        const q = new Queue();
+        const p = fresh.apply(
+          (b, q) => {
+            b.send('hi');
+            q.put('there');
+          },
+          [b, q],
+        );
+        if (delay) await new Promise((r) => setTimeout(r, delay));
+        assert.equal(a.recv(5000), 'hi', `recv ${delay} ms after the first apply`);
+        assert.equal(q.get({ timeout: 5000 }), 'there');
+        await p;
+      } finally {
+        await fresh.terminate();
+      }
     }
   });
 });
