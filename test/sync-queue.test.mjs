@@ -8,6 +8,10 @@ import {
   Pipe,
   SharedArray,
   Lock,
+  Value,
+  Barrier,
+  Condition,
+  Manager,
   QueueFullError,
   QueueEmptyError,
   ClosedError,
@@ -92,9 +96,61 @@ describe('sync: Queue', function () {
     delete got.self;
     delete value.self;
     assert.deepEqual(got, value);
-    assert.throws(() => back.put({ lock: new Lock() }), NotSerializableError);
+    assert.throws(() => back.put({ queue: new Queue() }), NotSerializableError);
     assert.throws(() => back.put(new Int32Array(new SharedArrayBuffer(4))), NotSerializableError);
     assert.throws(() => back.put(() => 1), NotSerializableError);
+  });
+
+  it('a Queue of Locks: primitives inside items arrive working, both ways, through a Queue, a Pipe and a Manager', async () => {
+    const q = new Queue();
+    const back = new Queue();
+    const [a, b] = Pipe();
+    const manager = new Manager();
+    const d = manager.dict();
+    try {
+      // Made after the Queue went to the worker: they still travel in its items.
+      const echo = pool.apply(
+        (q, back, b, d) => {
+          const { lock, value, barrier, cond } = q.get({ timeout: 5000 });
+          const seen = [lock.locked(), value.value, barrier.parties, cond.lock.locked()];
+          lock.release(); // the host's lock, released here
+          value.getLock().acquire();
+          value.value += 1;
+          value.getLock().release();
+          const mine = new lock.constructor(); // made in the worker, held, sent back
+          mine.acquire();
+          back.put([mine, seen]);
+          b.send({ nested: [[lock]] });
+          d.set('lock', mine);
+          return barrier.wait(5000);
+        },
+        [q, back, b, d],
+      );
+      const lock = new Lock();
+      lock.acquire();
+      const value = new Value('i', 41);
+      const barrier = new Barrier(2);
+      const cond = new Condition(new Lock());
+      q.put({ lock, value, barrier, cond });
+      const [mine, seen] = await back.getAsync({ timeout: 5000 });
+      assert.deepEqual(seen, [true, 41, 2, false]);
+      assert.ok(mine instanceof Lock && mine.locked(), "the worker's lock, held by it");
+      assert.equal(lock.locked(), false, 'the worker released the lock the host sent');
+      assert.equal(value.value, 42);
+      const piped = await a.recvAsync(5000);
+      assert.ok(piped.nested[0][0] instanceof Lock);
+      assert.equal(piped.nested[0][0].acquire(0), true, 'the same lock, over the same word');
+      assert.equal(lock.locked(), true);
+      assert.deepEqual([await barrier.waitAsync(5000), await echo].sort(), [0, 1]);
+      const stored = d.get('lock');
+      assert.ok(stored instanceof Lock && stored.locked());
+      mine.release();
+      assert.equal(stored.locked(), false, 'the Manager kept the lock itself, not a copy');
+      assert.throws(() => q.put([SharedArray('i32', 1)]), NotSerializableError);
+      assert.throws(() => q.put({ pipe: a }), /cannot travel in a queue item/);
+    } finally {
+      await manager.shutdown();
+    }
   });
 
   it('timeouts raise QueueEmptyError / QueueFullError within 10% of the time asked', async () => {

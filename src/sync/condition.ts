@@ -10,7 +10,7 @@ import { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 import { LockNotOwnedError } from './errors.js';
 import type { Held } from './held.js';
-import { sharedInt32 } from './shared-memory.js';
+import { heapInt32 } from './heap.js';
 import { beforeBlocking, deadlineOf, timeLeft, waitWord, waitWordAsync } from './wait.js';
 
 interface Descriptor {
@@ -28,7 +28,7 @@ export class Condition {
       throw invalid('lock', 'a Lock, an RLock or undefined', lock);
     }
     this.lock = lock ?? new RLock();
-    this.seq = seq ?? sharedInt32(1, 'Condition');
+    this.seq = seq ?? heapInt32(1, 'Condition');
     markShareable(this, conditionType);
   }
 

@@ -12,7 +12,7 @@
 import { PoolkitError } from '../core/errors.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
 import { held, type Held } from './held.js';
-import { ownWords } from './shared-memory.js';
+import { ownWords } from './heap.js';
 import { beforeBlocking, deadlineOf, SyncTimeoutError, waitWord, waitWordAsync } from './wait.js';
 
 const FREE = 0;

@@ -3,7 +3,8 @@
  * namespaces) and serves operations on them from its event loop, so it never blocks; proxies sent to workers call
  * it synchronously: a request goes through a shared request queue, the answer comes back through a reply channel
  * the caller holds for the call. On the manager's own thread a proxy works on the object directly.
- * Values are copied in and out (structured-clone data), as Python's proxies pickle them.
+ * Values are copied in and out (structured-clone data, primitives such as a Lock among them: src/sync/serialize.ts), as
+ * Python's proxies pickle them.
  */
 import { PoolkitError } from '../core/errors.js';
 import { finiteNumber, invalid } from '../core/validate.js';
@@ -15,6 +16,7 @@ import { Queue, type QueueOptions } from './queue.js';
 import { RLock } from './rlock.js';
 import { deserialize, serialize } from './serialize.js';
 import { sharedInt32 } from './shared-memory.js';
+import { adoptHeaps, ensureHeap, knownHeaps } from './heap.js';
 import { macrotask } from '../core/macrotask.js';
 import { runAsync, runBlocking, runSoon, type Steps } from './steps.js';
 import { Value, type ValueOptions } from './value.js';
@@ -61,6 +63,7 @@ export class Manager {
 
   constructor() {
     const requests = ByteChannel.create(256 * 1024, 0, 'Manager');
+    ensureHeap('Manager');
     this.requests = requests;
     this.link = {
       requests: requests.words,
@@ -82,7 +85,7 @@ export class Manager {
       let i = 0;
       for (const pair of pairs) {
         if (!Array.isArray(pair) || pair.length !== 2) throw invalid(`entries[${i}]`, 'a [key, value] pair', pair);
-        m.set(pair[0], structuredClone(pair[1] as V));
+        m.set(pair[0], copy(pair[1] as V));
         i++;
       }
     }
@@ -92,7 +95,7 @@ export class Manager {
   /** A list proxy, filled from `items` if given. */
   list<V = unknown>(items?: Iterable<V>): ListProxy<V> {
     if (items !== undefined && !isIterable(items)) throw invalid('items', 'an iterable or undefined', items);
-    return new ListProxy<V>(this.link, this.add(items ? Array.from(items, (v) => structuredClone(v)) : []));
+    return new ListProxy<V>(this.link, this.add(items ? Array.from(items, (v) => copy(v)) : []));
   }
 
   /** A namespace: a proxy whose properties live in the manager (`ns.x = 1` in a worker, read on the host). */
@@ -178,6 +181,11 @@ export class Manager {
 
 const bytesFor = (n: number) => new Uint8Array(n);
 
+/** A copy made as a remote call's would be (primitives such as a Lock stay themselves, over the same memory). */
+function copy<T>(value: T): T {
+  return deserialize(serialize(value)) as T;
+}
+
 function isIterable(value: unknown): value is Iterable<unknown> {
   return typeof (value as Iterable<unknown> | null)?.[Symbol.iterator] === 'function';
 }
@@ -243,7 +251,7 @@ function apply(obj: unknown, op: string, args: unknown[]): unknown {
 /** A synchronous call to the manager: directly on its thread, else through the request queue. */
 function call(link: Link, id: number, op: string, args: unknown[]): unknown {
   const local = servers.get(link.serverId);
-  if (local) return structuredClone(apply(local.get(id), op, structuredClone(args)));
+  if (local) return copy(apply(local.get(id), op, copy(args)));
   return runBlocking(remoteCall(channelsOf(link), id, op, args), `manager ${op}`);
 }
 
@@ -406,22 +414,33 @@ const namespaces = new WeakMap<object, { link: Link; id: number }>();
 interface ProxyDescriptor {
   link: Link;
   id: number;
+  /** The heaps the sender knows: values may hold primitives that live there. */
+  heaps?: SharedArrayBuffer[];
 }
 
 export const dictType = defineShareable<DictProxy, ProxyDescriptor>({
   tag: 'poolkit.DictProxy',
-  encode: (p) => ({ link: p.link, id: p.id }),
-  revive: (d) => new DictProxy(d.link, d.id),
+  encode: (p) => ({ link: p.link, id: p.id, heaps: knownHeaps() }),
+  revive: (d) => {
+    adoptHeaps(d.heaps);
+    return new DictProxy(d.link, d.id);
+  },
 });
 
 export const listType = defineShareable<ListProxy, ProxyDescriptor>({
   tag: 'poolkit.ListProxy',
-  encode: (p) => ({ link: p.link, id: p.id }),
-  revive: (d) => new ListProxy(d.link, d.id),
+  encode: (p) => ({ link: p.link, id: p.id, heaps: knownHeaps() }),
+  revive: (d) => {
+    adoptHeaps(d.heaps);
+    return new ListProxy(d.link, d.id);
+  },
 });
 
 export const namespaceType = defineShareable<Record<string, unknown>, ProxyDescriptor>({
   tag: 'poolkit.Namespace',
-  encode: (p) => namespaces.get(p)!,
-  revive: (d) => namespaceProxy(d.link, d.id),
+  encode: (p) => ({ ...namespaces.get(p)!, heaps: knownHeaps() }),
+  revive: (d) => {
+    adoptHeaps(d.heaps);
+    return namespaceProxy(d.link, d.id);
+  },
 });

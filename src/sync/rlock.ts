@@ -10,7 +10,7 @@ import { threadIdentity } from '../pool/thread-identity.js';
 import { Lock } from './lock.js';
 import { LockNotOwnedError } from './errors.js';
 import { held, type Held } from './held.js';
-import { ownWords } from './shared-memory.js';
+import { ownWords } from './heap.js';
 import { SyncTimeoutError } from './wait.js';
 
 const OWNER = 1;

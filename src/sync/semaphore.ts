@@ -6,7 +6,7 @@ import { intInRange, positiveInt } from '../core/validate.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
 import { SemaphoreOverflowError } from './errors.js';
 import { held, type Held } from './held.js';
-import { sharedInt32 } from './shared-memory.js';
+import { heapInt32 } from './heap.js';
 import { beforeBlocking, deadlineOf, SyncTimeoutError, waitWord, waitWordAsync } from './wait.js';
 
 const VALUE = 0;
@@ -22,7 +22,7 @@ export class Semaphore {
     if (shared) this.state = shared;
     else {
       intInRange(value, 'value', 0, 0x7fffffff, 'a 32-bit count');
-      this.state = sharedInt32(3, new.target.name);
+      this.state = heapInt32(3, new.target.name);
       this.state[VALUE] = value;
       this.state[BOUND] = -1;
     }
