@@ -148,7 +148,7 @@ describe('toolbox in Chromium', function () {
   it('Pipe, Manager and Process with Web Workers; the main thread uses recvAsync and serves the manager', async () => {
     const page = await open(ctx.browser, ctx.isolated);
     const r = await page.evaluate(async () => {
-      const { Pool, Pipe, Manager, Process, EOFError } = await import('/dist/browser/index.js');
+      const { Pool, Pipe, Manager, Process, Lock, EOFError } = await import('/dist/browser/index.js');
       const out = {};
       const pool = new Pool({ workers: 2 });
       const [a, b] = Pipe();
@@ -167,6 +167,12 @@ describe('toolbox in Chromium', function () {
         await a.sendAsync(m);
         out.echoes.push(await a.recvAsync(5000));
       }
+      // A Lock inside a message comes back as the same lock.
+      const inItem = new Lock();
+      await a.sendAsync({ inItem });
+      const back = (await a.recvAsync(5000)).back.inItem;
+      inItem.acquire(0);
+      out.lockInItem = [back instanceof Lock, back.locked()];
       await a.sendAsync(null);
       out.echoEnd = await echo;
       b.close();
@@ -211,6 +217,7 @@ describe('toolbox in Chromium', function () {
       return out;
     });
     assert.deepEqual(r.echoes, [{ back: 1 }, { back: 'two' }, { back: [3] }]);
+    assert.deepEqual(r.lockInItem, [true, true]);
     assert.equal(r.echoEnd, 'done');
     assert.equal(r.eof, true);
     assert.deepEqual(r.dict, [
