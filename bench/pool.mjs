@@ -170,7 +170,7 @@ cases.push(
   table(`apply round trip (median of ${RT} sequential calls per repetition)`, rt, {
     baseline: 'piscina run',
     label: 'µs',
-    metric: (r, s) => s * 1e6,
+    metric: (_r, s) => s * 1e6,
     higherIsBetter: false,
   }),
 );

@@ -2,7 +2,7 @@
 // program, an ASCII-only [a-z]+ regex with a Map, and `LC_ALL=C tr | sort | uniq -c`, in one run on the same file:
 // 200 MB (--quick: 8 MB) of Zipf-distributed words from Debian's wamerican dictionary, fixed seed, generated once and
 // cached in the system temp directory. Every contender is a separate process, timed wall-clock.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeSync, closeSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,7 +149,7 @@ function scaling(results, two, one) {
   if (!t1 || !t2) return null;
   return { ofMedians: t1.median / t2.median, perRound: summarize(t1.samples.map((s, i) => s / t2.samples[i])).median };
 }
-const mbps = (r, s) => bytes / 1e6 / s;
+const mbps = (_r, s) => bytes / 1e6 / s;
 const t = table(`Word count: ${(bytes / 1e6).toFixed(0)} MB Zipf text, whole commands`, measured, {
   baseline: 'reference tokenizer',
   label: 'MB/s',

@@ -54,7 +54,7 @@ if (blocks.size > 0xffff) throw new Error('gen-unicode: too many blocks');
 
 const lines = (arr, per = 32) => {
   const out = [];
-  for (let i = 0; i < arr.length; i += per) out.push('  ' + Array.from(arr.slice(i, i + per)).join(', ') + ',');
+  for (let i = 0; i < arr.length; i += per) out.push(`  ${Array.from(arr.slice(i, i + per)).join(', ')},`);
   return out.join('\n');
 };
 const [maj, min] = process.versions.unicode.split('.').map(Number);
@@ -79,7 +79,7 @@ ${lines(stage2, 16)}
 `;
 const dir = fileURLToPath(new URL('../assembly/generated/', import.meta.url));
 mkdirSync(dir, { recursive: true });
-writeFileSync(dir + 'unicode.ts', src);
+writeFileSync(`${dir}unicode.ts`, src);
 console.log(
   `gen-unicode: ${blocks.size} blocks, ${((stage1.length * 2 + stage2.length * 4) / 1024).toFixed(0)} KiB, Unicode ${process.versions.unicode}`,
 );

@@ -20,6 +20,7 @@ const cyclic = () => {
   return o;
 };
 const sparse = () => {
+  // biome-ignore lint/suspicious/noSparseArray: the hole is what this test compares
   const a = [1, , 3];
   return a;
 }; // eslint-disable-line no-sparse-arrays

@@ -64,7 +64,7 @@ describe('poolkit bench on a terminal (tmux)', function () {
       texts.some((t) => /[█░]{8,} (warm-up|rep [12]\/2|[012]\/2 reps) +\d+\.\d s$/.test(t)),
       texts.join('\n'),
     );
-    assert.match(texts.at(-1), /█{8,} done  median \d/);
+    assert.match(texts.at(-1), /█{8,} done {2}median \d/);
     // The whole group is drawn together: every contender of the first case has its row.
     for (const name of ['poolkit apply × N', 'piscina run × N', 'workerpool exec × N'])
       assert.equal(rowsOf(screens.at(-1), name).length, 1, name);

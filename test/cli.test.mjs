@@ -201,17 +201,17 @@ describe('poolkit (the command)', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(seconds < 30, `demo took ${seconds.toFixed(1)} s`);
     const out = r.stdout;
-    assert.match(out, /^   map +200,000 squares .*sum 2,666,646,666,700,000/m);
+    assert.match(out, /^ {3}map +200,000 squares .*sum 2,666,646,666,700,000/m);
     // Not a terminal: the live counter prints its last value only.
-    assert.match(out, /^   imap .*: 20,000\/20,000, 958 primes/m);
+    assert.match(out, /^ {3}imap .*: 20,000\/20,000, 958 primes/m);
     assert.equal(out.match(/imap/g).length, 1);
-    assert.match(out, /^   js +1 thread +inertia \d/m);
-    assert.match(out, /^   wasm +\d+ threads? +inertia \d/m);
+    assert.match(out, /^ {3}js +1 thread +inertia \d/m);
+    assert.match(out, /^ {3}wasm +\d+ threads? +inertia \d/m);
     // Without a hardware adapter WebGPU is not run, and the reason is named.
-    assert.match(out, /^   webgpu not shown: .*Vulkan/m);
-    assert.match(out, /^   agreement wasm vs js: the same label on 100\.00% of points/m);
-    assert.match(out, /^   wasm .* MiB\/s \(\d+ threads?\)$/m);
-    assert.match(out, /^   agreement: the same totals and top 20 on both backends$/m);
+    assert.match(out, /^ {3}webgpu not shown: .*Vulkan/m);
+    assert.match(out, /^ {3}agreement wasm vs js: the same label on 100\.00% of points/m);
+    assert.match(out, /^ {3}wasm .* MiB\/s \(\d+ threads?\)$/m);
+    assert.match(out, /^ {3}agreement: the same totals and top 20 on both backends$/m);
     for (const next of [
       'poolkit info',
       'poolkit kmeans FILE',
@@ -231,6 +231,7 @@ describe('poolkit (the command)', function () {
       const hooks = join(dir, 'hide-tinypool.mjs');
       writeFileSync(
         hooks,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: this string is module source with its own template literal
         "export async function resolve(s, c, next) { if (s === 'tinypool') { const e = new Error(`Cannot find package '${s}'`); e.code = 'ERR_MODULE_NOT_FOUND'; throw e; } return next(s, c); }\n",
       );
       const preload = join(dir, 'register-hooks.mjs');
@@ -293,12 +294,12 @@ describe('poolkit (the command)', function () {
       const same = await cli(['bench', 'compare', join(out, 'results.json'), join(out, 'results.json')]);
       assert.equal(same.code, 0, same.stderr);
       assert.doesNotMatch(same.stdout, /machines differ/);
-      const rowLines = same.stdout.split('\n').filter((l) => /×  (same|better|worse)$/.test(l));
+      const rowLines = same.stdout.split('\n').filter((l) => /× {2}(same|better|worse)$/.test(l));
       assert.equal(
         rowLines.length,
         saved.tables.reduce((n, t) => n + t.rows.length, 0),
       );
-      for (const l of rowLines) assert.match(l, / 1\.00×  same$/);
+      for (const l of rowLines) assert.match(l, / 1\.00× {2}same$/);
 
       // B: every contender twice as good, another machine, one contender gone.
       const b = structuredClone(saved);
@@ -310,7 +311,7 @@ describe('poolkit (the command)', function () {
       const cmp = await cli(['bench', 'compare', join(out, 'results.json'), bFile]);
       assert.equal(cmp.code, 0, cmp.stderr);
       assert.match(cmp.stdout, /^note: the machines differ \(cpu .* vs Another CPU\)/m);
-      const better = cmp.stdout.split('\n').filter((l) => / 2\.00×  better$/.test(l));
+      const better = cmp.stdout.split('\n').filter((l) => / 2\.00× {2}better$/.test(l));
       assert.equal(better.length, saved.tables.reduce((n, t) => n + t.rows.length, 0) - 1);
       assert.match(
         cmp.stdout,

@@ -69,7 +69,7 @@ describe('WebGPU k-means (Dawn on software Vulkan)', function () {
     const gpu = await createWebGpuBackend();
     try {
       const inertias = [];
-      const g = await gpu.lloyd(problem, init, opts({ onIteration: (i, inertia) => inertias.push(inertia) }));
+      const g = await gpu.lloyd(problem, init, opts({ onIteration: (_i, inertia) => inertias.push(inertia) }));
       const r = await js.lloyd(problem, init, opts());
       assert.deepEqual(Array.from(g.labels), Array.from(r.labels));
       assert.ok(relErr(g.inertia, r.inertia) < 1e-4, `inertia ${g.inertia} vs ${r.inertia}`);

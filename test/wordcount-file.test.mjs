@@ -117,7 +117,10 @@ describe('wordCount over files', function () {
       r[Rec.index.buf] = 1024;
       r[Rec.index.bufCap] = splits.splitBufferBytes(S);
       const seen = [];
-      const count = (st, ptr, len) => (seen.push(new Uint8Array(memory.buffer, ptr, len).slice()), len);
+      const count = (_st, ptr, len) => {
+        seen.push(new Uint8Array(memory.buffer, ptr, len).slice());
+        return len;
+      };
       // One split at a time, as the calling thread runs it.
       let status;
       let rounds = 0;
@@ -146,9 +149,10 @@ describe('wordCount over files', function () {
     // No cut after x, and the file ends before its size said: the end is where the reads stop.
     const short = enc.encode('abc def');
     const file = {
-      readAt: (t, pos) => (
-        t.set(short.subarray(pos, pos + t.length)), Math.max(0, Math.min(t.length, short.length - pos))
-      ),
+      readAt: (t, pos) => {
+        t.set(short.subarray(pos, pos + t.length));
+        return Math.max(0, Math.min(t.length, short.length - pos));
+      },
       close() {},
     };
     assert.equal(splits.cutInFile(file, 5, 100, new Uint8Array(64)), 7);

@@ -44,7 +44,7 @@ export const nodePlatform: HostPlatform = {
   readAsset: async (url) => new Uint8Array(await readFile(url)),
   sharedMemoryAvailable: () => true,
   async openFile(path, options) {
-    let info;
+    let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(path);
     } catch (e) {

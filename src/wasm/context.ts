@@ -63,6 +63,7 @@ export class WasmContext {
   readonly threads: number;
   readonly shared: boolean;
   /** The main-thread instance: single-threaded runs and small serial steps (reductions, setup). */
+  // biome-ignore lint/suspicious/noExplicitAny: each kernel's wrapper gives its exports their types
   readonly exports: Record<string, any>;
   private top: number;
   private readonly base: number;
@@ -77,7 +78,7 @@ export class WasmContext {
   ) {
     this.shared = shared;
     this.threads = threads;
-    this.exports = new WebAssembly.Instance(module, imports(memory)).exports as Record<string, any>;
+    this.exports = new WebAssembly.Instance(module, imports(memory)).exports as WasmContext['exports'];
     const heapBase = typeof this.exports.heapBase === 'function' ? Number(this.exports.heapBase()) : 0;
     this.base = this.top = alignUp(Math.max(heapBase, 1024), 64);
   }

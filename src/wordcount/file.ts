@@ -108,7 +108,12 @@ export async function countFile(
   };
   try {
     const results = await Promise.allSettled(
-      [...others.map(runWorker), runHost()].map((p) => p.catch((e) => (stop(), Promise.reject(e)))),
+      [...others.map(runWorker), runHost()].map((p) =>
+        p.catch((e) => {
+          stop();
+          throw e;
+        }),
+      ),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     // An abort stops the participants, whatever one of them then threw: the call's error is poolkit's AbortError.

@@ -176,7 +176,7 @@ export { failure as fail };
 function checkError(actual, expected, message, operator) {
   if (typeof expected === 'function') {
     if (expected.prototype !== undefined && actual instanceof expected) return;
-    if (expected === Error || Error.isPrototypeOf(expected)) {
+    if (expected === Error || Object.prototype.isPrototypeOf.call(Error, expected)) {
       fail(
         message,
         `The error is expected to be an instance of "${expected.name}". Received ${inspect(actual)}`,

@@ -11,7 +11,10 @@ const key = (titlePath) => JSON.stringify(titlePath);
 function deferred() {
   let resolve;
   let reject;
-  const promise = new Promise((res, rej) => ((resolve = res), (reject = rej)));
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   promise.catch(() => {});
   return { promise, resolve, reject };
 }

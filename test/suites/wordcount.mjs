@@ -94,7 +94,7 @@ export default function wordCountSuite({ poolkit, describe, it, assert }) {
       const words = [];
       for (let i = 0; i < 30000; i++)
         words.push(i % 3 ? `w${i.toString(36)}` : `verylongwordnumber${i.toString(36)}xyz`);
-      const bytes = enc.encode(words.join(' ') + ' ' + words.slice(0, 5000).join('\n'));
+      const bytes = enc.encode(`${words.join(' ')} ${words.slice(0, 5000).join('\n')}`);
       for (const threads of [1, 2, 3]) {
         const r = await wordCount(bytes, {
           backend: 'wasm',

@@ -1,6 +1,6 @@
 // Compile-time checks of the Pool's types (run by test/pool-types.test.mjs through tsc --noEmit).
 import { expectTypeOf } from 'expect-type';
-import { Pool, defineTasks, task, type ModuleTask, type PoolEventMap } from '../../dist/index.js';
+import { type Pool, defineTasks, task, type ModuleTask, type PoolEventMap } from '../../dist/index.js';
 import type * as Tasks from './tasks.js';
 
 declare const pool: Pool;

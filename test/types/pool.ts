@@ -1,7 +1,7 @@
 // Pool's methods infer argument and result types from the task: results are the awaited return type (an async
 // task gives T, never Promise<T>), arguments are checked against the task's parameters.
 import { expectTypeOf } from 'expect-type';
-import { AsyncResult, Pool, task, type ModuleTask, type PoolStats, type TaskRef } from 'poolkit';
+import { type AsyncResult, Pool, task, type ModuleTask, type PoolStats, type TaskRef } from 'poolkit';
 
 declare const pool: Pool;
 const square = (x: number): number => x * x;

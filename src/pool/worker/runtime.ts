@@ -112,7 +112,7 @@ export function createRuntime(
     }
     if (status) Atomics.store(status, STATUS_RUNNING, id);
     const mode = (modeBits & MODE_MASK) as Mode;
-    let fn: Fn | Promise<Fn> | undefined = def ? define(key, def) : cache.get(key);
+    const fn: Fn | Promise<Fn> | undefined = def ? define(key, def) : cache.get(key);
     if (fn === undefined)
       return fail(
         id,
