@@ -99,6 +99,8 @@ describe('sync: Queue', function () {
     assert.throws(() => back.put({ queue: new Queue() }), NotSerializableError);
     assert.throws(() => back.put(new Int32Array(new SharedArrayBuffer(4))), NotSerializableError);
     assert.throws(() => back.put(() => 1), NotSerializableError);
+    assert.throws(() => back.put({ a: [1, { b: () => 1 }] }), /^NotSerializableError: item\.a\[1\]\.b: expected data/);
+    assert.throws(() => back.put(new Map([[1, new Lock()]])), /item\.get\(…\): .*not inside a Map or Set/);
   });
 
   it('a Queue of Locks: primitives inside items arrive working, both ways, through a Queue, a Pipe and a Manager', async () => {

@@ -63,6 +63,8 @@ class Writer {
   view = new DataView(this.buf.buffer);
   at = 0;
   refs: Map<object, number> | undefined;
+  /** Where the writer is in the item (indexes and `.key`s), for error messages only. */
+  trail: (string | number)[] = [];
 
   room(n: number): void {
     if (this.at + n <= this.buf.length) return;
@@ -112,8 +114,9 @@ export function serialize(value: unknown): Uint8Array {
   const w = scratch;
   w.at = 0;
   w.refs = undefined;
+  w.trail.length = 0;
   // Primitives become their envelopes (plain data over heap views); items of plain data come back as they are.
-  write(w, typeof value === 'object' && value !== null ? encodeShareables(value).value : value, 'item');
+  write(w, typeof value === 'object' && value !== null ? encodeShareables(value).value : value);
   if (w.buf.length > 1 << 20 && w.at < w.buf.length >> 4) {
     // A huge item grew the scratch buffer: do not keep megabytes for the small ones that follow.
     const out = w.buf.slice(0, w.at);
@@ -124,7 +127,7 @@ export function serialize(value: unknown): Uint8Array {
   return w.buf.subarray(0, w.at);
 }
 
-function write(w: Writer, v: unknown, path: string): void {
+function write(w: Writer, v: unknown): void {
   switch (typeof v) {
     case 'undefined':
       w.u8(Tag.Undefined);
@@ -156,14 +159,14 @@ function write(w: Writer, v: unknown, path: string): void {
         w.u8(Tag.Null);
         return;
       }
-      writeObject(w, v, path);
+      writeObject(w, v);
       return;
     default:
-      throw new NotSerializableError(`${path}: expected data structured clone can copy, got a ${typeof v}`);
+      throw new NotSerializableError(`${pathOf(w)}: expected data structured clone can copy, got a ${typeof v}`);
   }
 }
 
-function writeObject(w: Writer, o: object, path: string): void {
+function writeObject(w: Writer, o: object): void {
   const refs = (w.refs ??= new Map());
   const seen = refs.get(o);
   if (seen !== undefined) {
@@ -175,13 +178,19 @@ function writeObject(w: Writer, o: object, path: string): void {
   if (Array.isArray(o)) {
     w.u8(Tag.Array);
     w.u32(o.length);
-    for (let i = 0; i < o.length; i++) write(w, o[i], `${path}[${i}]`);
+    const t = w.trail;
+    t.push(0);
+    for (let i = 0; i < o.length; i++) {
+      t[t.length - 1] = i;
+      write(w, o[i]);
+    }
+    t.pop();
     return;
   }
   if (ArrayBuffer.isView(o)) {
     if (!(o.buffer instanceof ArrayBuffer)) {
       const heap = heapIdOf(o.buffer);
-      if (heap === undefined) throw sharedMemory(path);
+      if (heap === undefined) throw sharedMemory(w);
       w.u8(Tag.HeapView);
       w.u8(VIEWS.findIndex((C) => o instanceof C));
       w.u32(heap);
@@ -199,7 +208,7 @@ function writeObject(w: Writer, o: object, path: string): void {
     w.bytes(new Uint8Array(o));
     return;
   }
-  if (typeof SharedArrayBuffer === 'function' && o instanceof SharedArrayBuffer) throw sharedMemory(path);
+  if (typeof SharedArrayBuffer === 'function' && o instanceof SharedArrayBuffer) throw sharedMemory(w);
   if (o instanceof Date) {
     w.u8(Tag.Date);
     w.f64(o.getTime());
@@ -215,15 +224,20 @@ function writeObject(w: Writer, o: object, path: string): void {
     w.u8(Tag.Map);
     w.u32(o.size);
     for (const [k, v] of o) {
-      write(w, k, `${path} key`);
-      write(w, v, `${path}.get(…)`);
+      w.trail.push(' key');
+      write(w, k);
+      w.trail[w.trail.length - 1] = '.get(…)';
+      write(w, v);
+      w.trail.pop();
     }
     return;
   }
   if (o instanceof Set) {
     w.u8(Tag.Set);
     w.u32(o.size);
-    for (const v of o) write(w, v, `${path} member`);
+    w.trail.push(' member');
+    for (const v of o) write(w, v);
+    w.trail.pop();
     return;
   }
   if (o instanceof Error) {
@@ -236,7 +250,7 @@ function writeObject(w: Writer, o: object, path: string): void {
   const proto = Object.getPrototypeOf(o);
   if (proto !== Object.prototype && proto !== null) {
     throw new NotSerializableError(
-      `${path}: expected data (plain objects, arrays, typed arrays, Map, Set, …), got an instance of ${proto?.constructor?.name ?? 'a class'}: shared objects (Lock, Value, …) travel as task or Process arguments, not in queue items`,
+      `${pathOf(w)}: expected data (plain objects, arrays, typed arrays, Map, Set, …), got an instance of ${proto?.constructor?.name ?? 'a class'}: shared objects (Lock, Value, …) travel in items nested in arrays and plain objects (up to 16 deep; not inside a Map or Set)`,
     );
   }
   const keys = Object.keys(o);
@@ -244,13 +258,22 @@ function writeObject(w: Writer, o: object, path: string): void {
   w.u32(keys.length);
   for (const k of keys) {
     w.str(k);
-    write(w, (o as Record<string, unknown>)[k], `${path}.${k}`);
+    w.trail.push(`.${k}`);
+    write(w, (o as Record<string, unknown>)[k]);
+    w.trail.pop();
   }
 }
 
-function sharedMemory(path: string): NotSerializableError {
+/** The item path the writer is at, as the user would write it (`item.points[3]`). */
+function pathOf(w: Writer): string {
+  let out = 'item';
+  for (const t of w.trail) out += typeof t === 'number' ? `[${t}]` : t;
+  return out;
+}
+
+function sharedMemory(w: Writer): NotSerializableError {
   return new NotSerializableError(
-    `${path}: shared memory (a SharedArrayBuffer or a view of one, a SharedArray, a Queue, a Pipe) cannot travel in a queue item: pass it as a task or Process argument (Lock, RLock, Semaphore, Event, Condition, Barrier and Value can)`,
+    `${pathOf(w)}: shared memory (a SharedArrayBuffer or a view of one, a SharedArray, a Queue, a Pipe) cannot travel in a queue item: pass it as a task or Process argument (Lock, RLock, Semaphore, Event, Condition, Barrier and Value can)`,
   );
 }
 
