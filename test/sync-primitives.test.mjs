@@ -20,10 +20,7 @@ import {
   SharedMemoryUnavailableError,
   SyncTimeoutError,
 } from '../dist/index.js';
-
-const within = (ms, asked, what) => {
-  assert.ok(ms >= asked * 0.97 && ms <= asked * 1.1 + 5, `${what}: took ${ms.toFixed(1)} ms for a ${asked} ms timeout`);
-};
+import { within } from './fixtures/on-time.mjs';
 
 describe('sync: Value and SharedArray', function () {
   let pool;
@@ -272,10 +269,10 @@ describe('sync: locks, semaphores, events, conditions', function () {
     ev.clear();
     let t = performance.now();
     assert.equal(ev.wait(100), false);
-    within(performance.now() - t, 100, 'Event.wait');
+    await within(performance.now() - t, 100, 'Event.wait');
     t = performance.now();
     assert.equal(await ev.waitAsync(100), false);
-    within(performance.now() - t, 100, 'Event.waitAsync');
+    await within(performance.now() - t, 100, 'Event.waitAsync');
   });
 
   it('Condition: consumers in workers wait for items a host producer adds, with waitFor and notifyAll', async () => {
@@ -321,7 +318,7 @@ describe('sync: locks, semaphores, events, conditions', function () {
     c2.acquire();
     const t = performance.now();
     assert.equal(c2.wait(80), false);
-    within(performance.now() - t, 80, 'Condition.wait');
+    await within(performance.now() - t, 80, 'Condition.wait');
     assert.ok(c2.lock.locked(), 'wait takes the lock back');
   });
 });
@@ -393,7 +390,7 @@ describe('sync: Barrier', function () {
     await new Promise((r) => setTimeout(r, 50));
     const t = performance.now();
     assert.throws(() => barrier.wait(100), BrokenBarrierError);
-    within(performance.now() - t, 100, 'Barrier.wait');
+    await within(performance.now() - t, 100, 'Barrier.wait');
     assert.equal(await other, 'ERR_BROKEN_BARRIER', 'the other waiter is released with the error');
     assert.ok(barrier.broken);
     await assert.rejects(barrier.waitAsync(10), BrokenBarrierError);
@@ -460,11 +457,11 @@ describe('sync: safety', function () {
       for (const [what, call, expected] of cases) {
         const t = performance.now();
         assert.equal(await call(), expected, what);
-        within(performance.now() - t, 100, what);
+        await within(performance.now() - t, 100, what);
       }
       const t = performance.now();
       assert.throws(() => lock.held(100), SyncTimeoutError);
-      within(performance.now() - t, 100, 'Lock.held');
+      await within(performance.now() - t, 100, 'Lock.held');
     } finally {
       await pool.terminate();
     }
