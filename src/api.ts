@@ -49,6 +49,7 @@ export { wordCount } from './wordcount/index.js';
 export type { WordCountOptions, WordCountBackend, WordCountProgress, WordCounts } from './wordcount/index.js';
 export type { ByteInput, FileInput } from './bytes/source.js';
 export { Lock } from './sync/lock.js';
+export type { Held } from './sync/held.js';
 export { SharedMemoryUnavailableError } from './sync/shared-memory.js';
 export { WebGpuUnavailableError, WebGpuDeviceLostError, WebGpuLimitError, WebGpuError } from './gpu/errors.js';
 export { setGpuProvider, type GpuProvider } from './gpu/provider.js';

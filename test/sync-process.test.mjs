@@ -9,6 +9,8 @@ import {
   prewarmProcesses,
   releaseProcesses,
   Lock,
+  RLock,
+  Semaphore,
   Event,
   Queue,
   InvalidArgumentError,
@@ -144,6 +146,46 @@ describe('sync: Process', function () {
     assert.equal(waiter.result, false, 'its acquire timed out');
     lock.release(); // any thread may release a Lock: the way to recover one
     assert.equal(lock.acquire(0), true);
+  });
+
+  it('a Process killed by an uncaught error keeps its RLock and permit; a Queue and other waiters go on', async () => {
+    const rlock = new RLock();
+    const sem = new Semaphore(2);
+    const q = new Queue();
+    const dies = new Process({
+      target: (rlock, sem, q) => {
+        rlock.acquire();
+        sem.acquire();
+        q.put('before');
+        // Thrown outside the target's own call: the worker dies of it, as a process of an unhandled exception.
+        setTimeout(() => {
+          throw new Error('uncaught');
+        });
+        return new Promise(() => {});
+      },
+      args: [rlock, sem, q],
+    });
+    dies.start();
+    await dies.join(10_000);
+    assert.equal(dies.isAlive(), false);
+    assert.equal(dies.exitCode, 1);
+    assert.match(String(dies.error?.message), /uncaught/);
+    assert.equal(q.get({ timeout: 1000 }), 'before', 'what it put before dying is there');
+    assert.ok(rlock.locked() && !rlock.isOwned(), 'its RLock stays held, by nobody alive');
+    assert.throws(() => rlock.release(), { code: 'ERR_LOCK_NOT_OWNED' });
+    assert.equal(sem.getValue(), 1, 'its permit is not given back; the other is free');
+    const others = new Process({
+      target: (rlock, sem, q) => {
+        const r = [rlock.acquire(50), sem.acquire(1000)];
+        q.put('after');
+        return r;
+      },
+      args: [rlock, sem, q],
+    });
+    others.start();
+    await others.join(5000);
+    assert.deepEqual(others.result, [false, true], 'the RLock times out, the free permit is taken');
+    assert.equal(q.get({ timeout: 1000 }), 'after');
   });
 
   it('start + join of a target on a warm worker is fast (median of 20 under 20 ms on a loaded machine)', async () => {

@@ -8,6 +8,10 @@ import {
   Pipe,
   SharedArray,
   Lock,
+  Value,
+  Barrier,
+  Condition,
+  Manager,
   QueueFullError,
   QueueEmptyError,
   ClosedError,
@@ -16,10 +20,7 @@ import {
   NotSerializableError,
   InvalidArgumentError,
 } from '../dist/index.js';
-
-const within = (ms, asked, what) => {
-  assert.ok(ms >= asked * 0.97 && ms <= asked * 1.1 + 5, `${what}: took ${ms.toFixed(1)} ms for a ${asked} ms timeout`);
-};
+import { within } from './fixtures/on-time.mjs';
 
 describe('sync: Queue', function () {
   let pool;
@@ -92,9 +93,63 @@ describe('sync: Queue', function () {
     delete got.self;
     delete value.self;
     assert.deepEqual(got, value);
-    assert.throws(() => back.put({ lock: new Lock() }), NotSerializableError);
+    assert.throws(() => back.put({ queue: new Queue() }), NotSerializableError);
     assert.throws(() => back.put(new Int32Array(new SharedArrayBuffer(4))), NotSerializableError);
     assert.throws(() => back.put(() => 1), NotSerializableError);
+    assert.throws(() => back.put({ a: [1, { b: () => 1 }] }), /^NotSerializableError: item\.a\[1\]\.b: expected data/);
+    assert.throws(() => back.put(new Map([[1, new Lock()]])), /item\.get\(…\): .*not inside a Map or Set/);
+  });
+
+  it('a Queue of Locks: primitives inside items arrive working, both ways, through a Queue, a Pipe and a Manager', async () => {
+    const q = new Queue();
+    const back = new Queue();
+    const [a, b] = Pipe();
+    const manager = new Manager();
+    const d = manager.dict();
+    try {
+      // Made after the Queue went to the worker: they still travel in its items.
+      const echo = pool.apply(
+        (q, back, b, d) => {
+          const { lock, value, barrier, cond } = q.get({ timeout: 5000 });
+          const seen = [lock.locked(), value.value, barrier.parties, cond.lock.locked()];
+          lock.release(); // the host's lock, released here
+          value.getLock().acquire();
+          value.value += 1;
+          value.getLock().release();
+          const mine = new lock.constructor(); // made in the worker, held, sent back
+          mine.acquire();
+          back.put([mine, seen]);
+          b.send({ nested: [[lock]] });
+          d.set('lock', mine);
+          return barrier.wait(5000);
+        },
+        [q, back, b, d],
+      );
+      const lock = new Lock();
+      lock.acquire();
+      const value = new Value('i', 41);
+      const barrier = new Barrier(2);
+      const cond = new Condition(new Lock());
+      q.put({ lock, value, barrier, cond });
+      const [mine, seen] = await back.getAsync({ timeout: 5000 });
+      assert.deepEqual(seen, [true, 41, 2, false]);
+      assert.ok(mine instanceof Lock && mine.locked(), "the worker's lock, held by it");
+      assert.equal(lock.locked(), false, 'the worker released the lock the host sent');
+      assert.equal(value.value, 42);
+      const piped = await a.recvAsync(5000);
+      assert.ok(piped.nested[0][0] instanceof Lock);
+      assert.equal(piped.nested[0][0].acquire(0), true, 'the same lock, over the same word');
+      assert.equal(lock.locked(), true);
+      assert.deepEqual([await barrier.waitAsync(5000), await echo].sort(), [0, 1]);
+      const stored = d.get('lock');
+      assert.ok(stored instanceof Lock && stored.locked());
+      mine.release();
+      assert.equal(stored.locked(), false, 'the Manager kept the lock itself, not a copy');
+      assert.throws(() => q.put([SharedArray('i32', 1)]), NotSerializableError);
+      assert.throws(() => q.put({ pipe: a }), /cannot travel in a queue item/);
+    } finally {
+      await manager.shutdown();
+    }
   });
 
   it('timeouts raise QueueEmptyError / QueueFullError within 10% of the time asked', async () => {
@@ -104,7 +159,7 @@ describe('sync: Queue', function () {
       () => q.get({ timeout: 100 }),
       (e) => e instanceof QueueEmptyError && e.code === 'ERR_QUEUE_EMPTY',
     );
-    within(performance.now() - t, 100, 'get');
+    await within(performance.now() - t, 100, 'get');
     q.put(1);
     assert.ok(q.full());
     t = performance.now();
@@ -112,15 +167,15 @@ describe('sync: Queue', function () {
       () => q.put(2, { timeout: 100 }),
       (e) => e instanceof QueueFullError && e.name === 'QueueFullError',
     );
-    within(performance.now() - t, 100, 'put');
+    await within(performance.now() - t, 100, 'put');
     t = performance.now();
     await assert.rejects(q.putAsync(2, { timeout: 100 }), QueueFullError);
-    within(performance.now() - t, 100, 'putAsync');
+    await within(performance.now() - t, 100, 'putAsync');
     assert.throws(() => q.putNowait(2), QueueFullError);
     assert.equal(q.getNowait(), 1);
     t = performance.now();
     await assert.rejects(q.getAsync({ timeout: 100 }), QueueEmptyError);
-    within(performance.now() - t, 100, 'getAsync');
+    await within(performance.now() - t, 100, 'getAsync');
     assert.throws(
       () => new Queue({ maxsize: -1 }),
       (e) => e instanceof InvalidArgumentError && e.argument === 'options.maxsize',
@@ -160,9 +215,8 @@ describe('sync: Queue', function () {
       pool.apply(
         (q, done) => {
           for (;;) {
-            let item;
             try {
-              item = q.get({ timeout: 200 });
+              q.get({ timeout: 200 });
             } catch {
               return;
             }
@@ -183,7 +237,7 @@ describe('sync: Queue', function () {
     q.put('x');
     const t = performance.now();
     assert.throws(() => q.join(80), SyncTimeoutError);
-    within(performance.now() - t, 80, 'join');
+    await within(performance.now() - t, 80, 'join');
   });
 });
 
@@ -229,7 +283,23 @@ describe('sync: Pipe', function () {
     assert.equal(r.poll(), false);
     const t = performance.now();
     assert.throws(() => r.recv(100), SyncTimeoutError);
-    within(performance.now() - t, 100, 'recv');
+    await within(performance.now() - t, 100, 'recv');
+    for (const [what, call] of [
+      [
+        'recvAsync',
+        () =>
+          r.recvAsync(100).then(
+            () => 'received',
+            (e) => e instanceof SyncTimeoutError,
+          ),
+      ],
+      ['poll', () => r.poll(100) === false],
+      ['pollAsync', () => r.pollAsync(100).then((got) => got === false)],
+    ]) {
+      const t = performance.now();
+      assert.equal(await call(), true, what);
+      await within(performance.now() - t, 100, what);
+    }
     await pool.apply(
       (w) => {
         w.send('from worker');
@@ -241,15 +311,27 @@ describe('sync: Pipe', function () {
     assert.throws(() => r.recv(), EOFError);
   });
 
-  it('a blocking host recv right after the first apply on a fresh pool does not deadlock', async () => {
-    const fresh = new Pool({ workers: 1 });
-    try {
-      const [a, b] = Pipe();
-      const p = fresh.apply((b) => b.send('hi'), [b]);
-      assert.equal(a.recv(5000), 'hi');
-      await p;
-    } finally {
-      await fresh.terminate();
+  it('a blocking host recv or get right after the first apply on a fresh pool does not deadlock', async () => {
+    // The worker is still starting: at once (its task still queued on the host) and 20 ms in (spawned, not ready).
+    for (const delay of [0, 20]) {
+      const fresh = new Pool({ workers: 1 });
+      try {
+        const [a, b] = Pipe();
+        const q = new Queue();
+        const p = fresh.apply(
+          (b, q) => {
+            b.send('hi');
+            q.put('there');
+          },
+          [b, q],
+        );
+        if (delay) await new Promise((r) => setTimeout(r, delay));
+        assert.equal(a.recv(5000), 'hi', `recv ${delay} ms after the first apply`);
+        assert.equal(q.get({ timeout: 5000 }), 'there');
+        await p;
+      } finally {
+        await fresh.terminate();
+      }
     }
   });
 });

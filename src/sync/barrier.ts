@@ -13,7 +13,7 @@ import { func, optional, optionsObject, positiveInt } from '../core/validate.js'
 import { defineShareable, markShareable } from '../pool/shareable.js';
 import { Lock } from './lock.js';
 import { BrokenBarrierError } from './errors.js';
-import { sharedInt32 } from './shared-memory.js';
+import { heapInt32 } from './heap.js';
 import { beforeBlocking, deadlineOf, waitWord, waitWordAsync } from './wait.js';
 
 const ARRIVED = 1;
@@ -49,7 +49,7 @@ export class Barrier {
     const opts = optionsObject(options, 'options', ['action', 'timeout']);
     const action = optional(opts.action, 'options.action', func<() => void>);
     if (opts.timeout !== undefined) deadlineOf(opts.timeout as number, 'options.timeout');
-    this.state = shared ?? sharedInt32(6, 'Barrier');
+    this.state = shared ?? heapInt32(6, 'Barrier');
     if (!shared) {
       this.state[PARTIES] = parties;
       this.state[RESET_ROUND] = -1;

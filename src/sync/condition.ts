@@ -9,7 +9,8 @@ import { defineShareable, markShareable } from '../pool/shareable.js';
 import { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 import { LockNotOwnedError } from './errors.js';
-import { sharedInt32 } from './shared-memory.js';
+import type { Held } from './held.js';
+import { heapInt32 } from './heap.js';
 import { beforeBlocking, deadlineOf, timeLeft, waitWord, waitWordAsync } from './wait.js';
 
 interface Descriptor {
@@ -27,7 +28,7 @@ export class Condition {
       throw invalid('lock', 'a Lock, an RLock or undefined', lock);
     }
     this.lock = lock ?? new RLock();
-    this.seq = seq ?? sharedInt32(1, 'Condition');
+    this.seq = seq ?? heapInt32(1, 'Condition');
     markShareable(this, conditionType);
   }
 
@@ -43,9 +44,14 @@ export class Condition {
     this.lock.release();
   }
 
-  /** `{ using _ = cond.held(); ... }` */
-  held(timeoutMs?: number): Disposable {
+  /** `{ using _ = cond.held(); ... }`: Python's `with cond:`, the condition's lock for the scope. */
+  held(timeoutMs?: number): Held {
     return this.lock.held(timeoutMs);
+  }
+
+  /** The async form of `held`. */
+  heldAsync(timeoutMs?: number): Promise<Held> {
+    return this.lock.heldAsync(timeoutMs);
   }
 
   /**

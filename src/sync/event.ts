@@ -1,6 +1,6 @@
 /** Event: Python's multiprocessing.Event, a shared flag threads wait on. One word: 0 clear, 1 set. */
 import { defineShareable, markShareable } from '../pool/shareable.js';
-import { ownWords } from './shared-memory.js';
+import { ownWords } from './heap.js';
 import { beforeBlocking, deadlineOf, waitWord, waitWordAsync } from './wait.js';
 
 export class Event {

@@ -5,7 +5,7 @@
 import { PoolkitError } from '../core/errors.js';
 import { defineShareable } from '../pool/shareable.js';
 import { USER_WORD } from './byte-channel.js';
-import { Queue, queueCodecs, type QueueOptions } from './queue.js';
+import { Queue, queueCodecs, queueDescriptor, queueWords, type QueueDescriptor, type QueueOptions } from './queue.js';
 import { runAsync, runBlocking, type Steps } from './steps.js';
 import { deadlineOf, SyncTimeoutError, type Deadline } from './wait.js';
 
@@ -60,9 +60,9 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
   }
 }
 
-export const joinableQueueType = defineShareable<JoinableQueue, Int32Array>({
+export const joinableQueueType = defineShareable<JoinableQueue, QueueDescriptor>({
   tag: 'poolkit.JoinableQueue',
-  encode: (q) => q.channel.words,
-  revive: (words) => new JoinableQueue(undefined, words),
+  encode: queueDescriptor,
+  revive: (d) => new JoinableQueue(undefined, queueWords(d)),
 });
 queueCodecs.set(JoinableQueue, joinableQueueType as never);

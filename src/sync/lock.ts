@@ -11,7 +11,8 @@
  */
 import { PoolkitError } from '../core/errors.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
-import { ownWords } from './shared-memory.js';
+import { held, type Held } from './held.js';
+import { ownWords } from './heap.js';
 import { beforeBlocking, deadlineOf, SyncTimeoutError, waitWord, waitWordAsync } from './wait.js';
 
 const FREE = 0;
@@ -64,16 +65,20 @@ export class Lock {
     return Atomics.load(this.state, 0) !== FREE;
   }
 
-  /** `using` releases the lock at the end of the scope: `{ using _ = lock.held(); ... }`. */
-  held(timeoutMs?: number): Disposable {
+  /**
+   * Takes the lock (waiting up to `timeoutMs`, else SyncTimeoutError) and returns the acquisition, which `using`
+   * releases at the end of the scope: `{ using _ = lock.held(); ... }`, Python's `with lock:`. Releases once, even if
+   * `release()` was called on it first.
+   */
+  held(timeoutMs?: number): Held {
     if (!this.acquire(timeoutMs)) throw new SyncTimeoutError('Lock.acquire', timeoutMs!);
-    return { [Symbol.dispose]: () => this.release() };
+    return held(() => this.release());
   }
 
-  /** `await using _ = await lock.heldAsync()`: the async form of `held`. */
-  async heldAsync(timeoutMs?: number): Promise<Disposable> {
+  /** `using _ = await lock.heldAsync()`: the async form of `held`, for a browser's main thread. */
+  async heldAsync(timeoutMs?: number): Promise<Held> {
     if (!(await this.acquireAsync(timeoutMs))) throw new SyncTimeoutError('Lock.acquireAsync', timeoutMs!);
-    return { [Symbol.dispose]: () => this.release() };
+    return held(() => this.release());
   }
 }
 

@@ -3,7 +3,8 @@
  * namespaces) and serves operations on them from its event loop, so it never blocks; proxies sent to workers call
  * it synchronously: a request goes through a shared request queue, the answer comes back through a reply channel
  * the caller holds for the call. On the manager's own thread a proxy works on the object directly.
- * Values are copied in and out (structured-clone data), as Python's proxies pickle them.
+ * Values are copied in and out (structured-clone data, primitives such as a Lock among them: src/sync/serialize.ts), as
+ * Python's proxies pickle them.
  */
 import { PoolkitError } from '../core/errors.js';
 import { finiteNumber, invalid } from '../core/validate.js';
@@ -15,7 +16,9 @@ import { Queue, type QueueOptions } from './queue.js';
 import { RLock } from './rlock.js';
 import { deserialize, serialize } from './serialize.js';
 import { sharedInt32 } from './shared-memory.js';
-import { runAsync, runBlocking, type Steps } from './steps.js';
+import { adoptHeaps, ensureHeap, knownHeaps } from './heap.js';
+import { macrotask } from '../core/macrotask.js';
+import { runAsync, runBlocking, runSoon, type Steps } from './steps.js';
 import { Value, type ValueOptions } from './value.js';
 import type { ElementOf, TypeCode } from './ctypes.js';
 
@@ -60,6 +63,7 @@ export class Manager {
 
   constructor() {
     const requests = ByteChannel.create(256 * 1024, 0, 'Manager');
+    ensureHeap('Manager');
     this.requests = requests;
     this.link = {
       requests: requests.words,
@@ -81,7 +85,7 @@ export class Manager {
       let i = 0;
       for (const pair of pairs) {
         if (!Array.isArray(pair) || pair.length !== 2) throw invalid(`entries[${i}]`, 'a [key, value] pair', pair);
-        m.set(pair[0], structuredClone(pair[1] as V));
+        m.set(pair[0], copy(pair[1] as V));
         i++;
       }
     }
@@ -91,7 +95,7 @@ export class Manager {
   /** A list proxy, filled from `items` if given. */
   list<V = unknown>(items?: Iterable<V>): ListProxy<V> {
     if (items !== undefined && !isIterable(items)) throw invalid('items', 'an iterable or undefined', items);
-    return new ListProxy<V>(this.link, this.add(items ? Array.from(items, (v) => structuredClone(v)) : []));
+    return new ListProxy<V>(this.link, this.add(items ? Array.from(items, (v) => copy(v)) : []));
   }
 
   /** A namespace: a proxy whose properties live in the manager (`ns.x = 1` in a worker, read on the host). */
@@ -139,33 +143,47 @@ export class Manager {
   }
 
   private async serve(): Promise<void> {
+    const replies = this.link.replies.map((w) => new ByteChannel(w));
     for (;;) {
-      if (!(await this.answerNext())) return;
+      // Asleep on the event loop until a request comes (Atomics.waitAsync: the host thread stays free).
+      const first = await runAsync(this.requests.get(Infinity, bytesFor));
+      if (!(await this.answer(first, replies))) return;
       const burstEnd = performance.now() + BURST_MS;
       while (this.requests.pollUntil(Math.min(performance.now() + NEXT_REQUEST_MS, burstEnd))) {
-        if (!(await this.answerNext())) return;
+        // Synchronous while nothing needs a wait: a promise turn per request would cost more than the request.
+        let got = runSoon(this.requests.get(Infinity, bytesFor));
+        if (got instanceof Promise) got = await got;
+        const more = this.answer(got, replies);
+        if (!(more === true || (await more))) return;
       }
-      // A burst that ran to its end: let the thread's other work run before serving on.
-      if (performance.now() >= burstEnd) await new Promise((resolve) => setTimeout(resolve, 0));
+      // A burst that ran to its end: let the thread's other work run (one macrotask turn) before serving on.
+      if (performance.now() >= burstEnd) await macrotask();
     }
   }
 
-  /** Takes the next request (waiting for one) and answers it; false once the manager is shut down. */
-  private async answerNext(): Promise<boolean> {
-    const got = await runAsync(this.requests.get(Infinity, (n) => new Uint8Array(n)));
+  /** Answers one request; false (or a promise of it) once the manager is shut down. */
+  private answer(got: Uint8Array | Outcome, replies: ByteChannel[]): boolean | Promise<boolean> {
     if (got === Outcome.Closed || got === Outcome.TimedOut) return false;
-    const [id, op, args, slot] = deserialize(got) as Request;
+    const [id, op, args, slot] = deserialize(got as Uint8Array) as Request;
     let reply: Reply;
     try {
       reply = [0, apply(this.objects.get(id), op, args)];
     } catch (e) {
       reply = [1, e instanceof Error ? e : new Error(String(e))];
     }
-    const out = new ByteChannel(this.link.replies[slot]!);
-    // A reply channel holds one reply and its caller waits for it: put never waits long.
-    await runAsync(out.put(serialize(reply).slice(), Infinity));
-    return true;
+    const bytes = serialize(reply);
+    // A reply channel holds one reply and its caller waits for it: a reply that fits is written at once, without a
+    // wait; a longer one streams, and is copied first (the serializer's buffer is reused meanwhile).
+    const put = runSoon(replies[slot]!.put(bytes.length + 4 <= REPLY_CAPACITY ? bytes : bytes.slice(), Infinity));
+    return put instanceof Promise ? put.then(() => true) : true;
   }
+}
+
+const bytesFor = (n: number) => new Uint8Array(n);
+
+/** A copy made as a remote call's would be (primitives such as a Lock stay themselves, over the same memory). */
+function copy<T>(value: T): T {
+  return deserialize(serialize(value)) as T;
 }
 
 function isIterable(value: unknown): value is Iterable<unknown> {
@@ -233,26 +251,46 @@ function apply(obj: unknown, op: string, args: unknown[]): unknown {
 /** A synchronous call to the manager: directly on its thread, else through the request queue. */
 function call(link: Link, id: number, op: string, args: unknown[]): unknown {
   const local = servers.get(link.serverId);
-  if (local) return structuredClone(apply(local.get(id), op, structuredClone(args)));
-  return runBlocking(remoteCall(link, id, op, args), `manager ${op}`);
+  if (local) return copy(apply(local.get(id), op, copy(args)));
+  return runBlocking(remoteCall(channelsOf(link), id, op, args), `manager ${op}`);
 }
 
-function* remoteCall(link: Link, id: number, op: string, args: unknown[]): Steps<unknown> {
-  const slot = yield* claimSlot(link.claims);
+/** A link's channels, made once per thread: a call then allocates only its messages. */
+interface Channels {
+  claims: Int32Array;
+  requests: ByteChannel;
+  replies: ByteChannel[];
+}
+const channels = new WeakMap<Int32Array, Channels>();
+
+function channelsOf(link: Link): Channels {
+  let c = channels.get(link.requests);
+  if (!c) {
+    c = {
+      claims: link.claims,
+      requests: new ByteChannel(link.requests),
+      replies: link.replies.map((w) => new ByteChannel(w)),
+    };
+    channels.set(link.requests, c);
+  }
+  return c;
+}
+
+function* remoteCall(c: Channels, id: number, op: string, args: unknown[]): Steps<unknown> {
+  const slot = yield* claimSlot(c.claims);
   try {
-    const requests = new ByteChannel(link.requests);
-    if ((yield* requests.put(serialize([id, op, args, slot] satisfies Request), Infinity)) === Outcome.Closed) {
+    if ((yield* c.requests.put(serialize([id, op, args, slot] satisfies Request), Infinity)) === Outcome.Closed) {
       throw new ClosedError('the manager was shut down');
     }
-    const got = yield* new ByteChannel(link.replies[slot]!).get(Infinity, (n) => new Uint8Array(n));
+    const got = yield* c.replies[slot]!.get(Infinity, bytesFor);
     if (got === Outcome.Closed || got === Outcome.TimedOut) throw new ClosedError('the manager was shut down');
     const [failed, value] = deserialize(got) as Reply;
     if (failed) throw value;
     return value;
   } finally {
-    Atomics.store(link.claims, slot, 0);
-    Atomics.add(link.claims, FREED, 1);
-    Atomics.notify(link.claims, FREED, 1);
+    Atomics.store(c.claims, slot, 0);
+    Atomics.add(c.claims, FREED, 1);
+    Atomics.notify(c.claims, FREED, 1);
   }
 }
 
@@ -376,22 +414,33 @@ const namespaces = new WeakMap<object, { link: Link; id: number }>();
 interface ProxyDescriptor {
   link: Link;
   id: number;
+  /** The heaps the sender knows: values may hold primitives that live there. */
+  heaps?: SharedArrayBuffer[];
 }
 
 export const dictType = defineShareable<DictProxy, ProxyDescriptor>({
   tag: 'poolkit.DictProxy',
-  encode: (p) => ({ link: p.link, id: p.id }),
-  revive: (d) => new DictProxy(d.link, d.id),
+  encode: (p) => ({ link: p.link, id: p.id, heaps: knownHeaps() }),
+  revive: (d) => {
+    adoptHeaps(d.heaps);
+    return new DictProxy(d.link, d.id);
+  },
 });
 
 export const listType = defineShareable<ListProxy, ProxyDescriptor>({
   tag: 'poolkit.ListProxy',
-  encode: (p) => ({ link: p.link, id: p.id }),
-  revive: (d) => new ListProxy(d.link, d.id),
+  encode: (p) => ({ link: p.link, id: p.id, heaps: knownHeaps() }),
+  revive: (d) => {
+    adoptHeaps(d.heaps);
+    return new ListProxy(d.link, d.id);
+  },
 });
 
 export const namespaceType = defineShareable<Record<string, unknown>, ProxyDescriptor>({
   tag: 'poolkit.Namespace',
-  encode: (p) => namespaces.get(p)!,
-  revive: (d) => namespaceProxy(d.link, d.id),
+  encode: (p) => ({ ...namespaces.get(p)!, heaps: knownHeaps() }),
+  revive: (d) => {
+    adoptHeaps(d.heaps);
+    return namespaceProxy(d.link, d.id);
+  },
 });

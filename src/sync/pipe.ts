@@ -10,12 +10,15 @@ import { ClosedError, EOFError } from './errors.js';
 import { deserialize, serialize } from './serialize.js';
 import { runAsync, runBlocking } from './steps.js';
 import { deadlineOf, SyncTimeoutError } from './wait.js';
+import { adoptHeaps, ensureHeap, knownHeaps } from './heap.js';
 
 const CAPACITY = 64 * 1024;
 
 interface Descriptor {
   send: Int32Array | null;
   recv: Int32Array | null;
+  /** The heaps the sender knows: messages may hold primitives that live there. */
+  heaps?: SharedArrayBuffer[];
 }
 
 /** One end of a Pipe. */
@@ -80,7 +83,7 @@ export class Connection<T = unknown> {
 
   /** @internal */
   descriptor(): Descriptor {
-    return { send: this.out?.words ?? null, recv: this.in?.words ?? null };
+    return { send: this.out?.words ?? null, recv: this.in?.words ?? null, heaps: knownHeaps() };
   }
 
   private sender(): ByteChannel {
@@ -102,6 +105,7 @@ export class Connection<T = unknown> {
 export function Pipe<T = unknown>(duplex = true): [Connection<T>, Connection<T>] {
   boolean(duplex, 'duplex');
   const ab = ByteChannel.create(CAPACITY, 0, 'Pipe');
+  ensureHeap('Pipe');
   if (!duplex) return [new Connection({ send: null, recv: ab.words }), new Connection({ send: ab.words, recv: null })];
   const ba = ByteChannel.create(CAPACITY, 0, 'Pipe');
   return [new Connection({ send: ab.words, recv: ba.words }), new Connection({ send: ba.words, recv: ab.words })];
@@ -118,5 +122,8 @@ function received<T>(got: Uint8Array | Outcome, timeoutMs: number | undefined): 
 export const connectionType = defineShareable<Connection, Descriptor>({
   tag: 'poolkit.Connection',
   encode: (c) => c.descriptor(),
-  revive: (d) => new Connection(d),
+  revive: (d) => {
+    adoptHeaps(d.heaps);
+    return new Connection(d);
+  },
 });

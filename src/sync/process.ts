@@ -51,6 +51,7 @@ const NAME_BYTES = 256;
 const BOX = Symbol.for('poolkit.processBox');
 const SPARE = 1;
 const warm: Warm[] = [];
+// biome-ignore lint/suspicious/noExplicitAny: Processes of every argument list (a target's parameters are invariant)
 const children = new Set<Process<any>>();
 let spawning = 0;
 let created = 0;
@@ -166,8 +167,10 @@ function startWarm(): Warm {
 }
 
 function writeName(box: Int32Array, name: string): void {
-  const bytes = new Uint8Array(box.buffer, box.byteOffset + 8, NAME_BYTES);
-  const n = new TextEncoder().encodeInto(name, bytes).written;
+  // Encoded apart and copied in: browsers' encodeInto refuses views of a SharedArrayBuffer.
+  const scratch = new Uint8Array(NAME_BYTES);
+  const n = new TextEncoder().encodeInto(name, scratch).written;
+  new Uint8Array(box.buffer, box.byteOffset + 8, NAME_BYTES).set(scratch.subarray(0, n));
   Atomics.store(box, 1, n);
 }
 
@@ -221,6 +224,7 @@ export function currentProcess(): ProcessIdentity {
 }
 
 /** Processes started by this thread that have not finished. */
+// biome-ignore lint/suspicious/noExplicitAny: as `children`
 export function activeChildren(): Process<any>[] {
   return [...children];
 }

@@ -11,6 +11,7 @@ import { ClosedError, QueueEmptyError, QueueFullTimeoutError } from './errors.js
 import { deserialize, serialize } from './serialize.js';
 import { runAsync, runBlocking } from './steps.js';
 import { deadlineOf } from './wait.js';
+import { adoptHeaps, ensureHeap, knownHeaps } from './heap.js';
 
 export interface QueueOptions {
   /** At most this many items queued (default 0: no limit); `put` waits for room. */
@@ -53,6 +54,7 @@ export class Queue<T = unknown> {
           intInRange(v, path, 1024, 2 ** 30, 'bytes, 1 KiB to 1 GiB'),
         ) ?? DEFAULT_CAPACITY;
       this.channel = ByteChannel.create(capacity, maxsize, new.target.name);
+      ensureHeap(new.target.name);
     }
     markShareable(this, queueCodecs.get(new.target) ?? queueType);
   }
@@ -160,17 +162,32 @@ function callDeadline(options: PutOptions | GetOptions | undefined): number {
   return block ? deadline : deadlineOf(0);
 }
 
-export const queueType = defineShareable<Queue, Int32Array>({
+/** A queue's channel, and the heaps its sender knows: items may hold primitives that live there. */
+export interface QueueDescriptor {
+  words: Int32Array;
+  heaps: SharedArrayBuffer[];
+}
+
+/** The descriptor of `q`. */
+export const queueDescriptor = (q: Queue): QueueDescriptor => ({ words: q.channel.words, heaps: knownHeaps() });
+
+/** The channel of a descriptor, its heaps adopted first. */
+export function queueWords(d: QueueDescriptor): Int32Array {
+  adoptHeaps(d.heaps);
+  return d.words;
+}
+
+export const queueType = defineShareable<Queue, QueueDescriptor>({
   tag: 'poolkit.Queue',
-  encode: (q) => q.channel.words,
-  revive: (words) => new Queue(undefined, words),
+  encode: queueDescriptor,
+  revive: (d) => new Queue(undefined, queueWords(d)),
 });
 
-export const simpleQueueType = defineShareable<SimpleQueue, Int32Array>({
+export const simpleQueueType = defineShareable<SimpleQueue, QueueDescriptor>({
   tag: 'poolkit.SimpleQueue',
-  encode: (q) => q.channel.words,
-  revive: (words) => new SimpleQueue(undefined, words),
+  encode: queueDescriptor,
+  revive: (d) => new SimpleQueue(undefined, queueWords(d)),
 });
 
 /** Subclasses register their codec here so the base constructor marks instances with the right one. */
-export const queueCodecs = new Map<Function, typeof queueType>([[SimpleQueue, simpleQueueType]]);
+export const queueCodecs = new Map<object, typeof queueType>([[SimpleQueue, simpleQueueType]]);

@@ -9,7 +9,8 @@ import { defineShareable, markShareable } from '../pool/shareable.js';
 import { threadIdentity } from '../pool/thread-identity.js';
 import { Lock } from './lock.js';
 import { LockNotOwnedError } from './errors.js';
-import { ownWords } from './shared-memory.js';
+import { held, type Held } from './held.js';
+import { ownWords } from './heap.js';
 import { SyncTimeoutError } from './wait.js';
 
 const OWNER = 1;
@@ -68,10 +69,16 @@ export class RLock {
     return Atomics.load(this.state, OWNER) === threadIdentity().ident;
   }
 
-  /** `{ using _ = rlock.held(); ... }` releases at the end of the scope. */
-  held(timeoutMs?: number): Disposable {
+  /** `{ using _ = rlock.held(); ... }` releases one level at the end of the scope (see `Lock.held`). */
+  held(timeoutMs?: number): Held {
     if (!this.acquire(timeoutMs)) throw new SyncTimeoutError('RLock.acquire', timeoutMs!);
-    return { [Symbol.dispose]: () => this.release() };
+    return held(() => this.release());
+  }
+
+  /** The async form of `held`. */
+  async heldAsync(timeoutMs?: number): Promise<Held> {
+    if (!(await this.acquireAsync(timeoutMs))) throw new SyncTimeoutError('RLock.acquireAsync', timeoutMs!);
+    return held(() => this.release());
   }
 
   /** @internal Frees it completely, returning the recursion count (for Condition.wait). */

@@ -5,7 +5,8 @@
 import { intInRange, positiveInt } from '../core/validate.js';
 import { defineShareable, markShareable } from '../pool/shareable.js';
 import { SemaphoreOverflowError } from './errors.js';
-import { sharedInt32 } from './shared-memory.js';
+import { held, type Held } from './held.js';
+import { heapInt32 } from './heap.js';
 import { beforeBlocking, deadlineOf, SyncTimeoutError, waitWord, waitWordAsync } from './wait.js';
 
 const VALUE = 0;
@@ -21,7 +22,7 @@ export class Semaphore {
     if (shared) this.state = shared;
     else {
       intInRange(value, 'value', 0, 0x7fffffff, 'a 32-bit count');
-      this.state = sharedInt32(3, new.target.name);
+      this.state = heapInt32(3, new.target.name);
       this.state[VALUE] = value;
       this.state[BOUND] = -1;
     }
@@ -78,10 +79,16 @@ export class Semaphore {
     return Atomics.load(this.state, VALUE);
   }
 
-  /** `{ using _ = sem.held(); ... }` releases at the end of the scope. */
-  held(timeoutMs?: number): Disposable {
+  /** `{ using _ = sem.held(); ... }` gives the permit back at the end of the scope (see `Lock.held`). */
+  held(timeoutMs?: number): Held {
     if (!this.acquire(timeoutMs)) throw new SyncTimeoutError('Semaphore.acquire', timeoutMs!);
-    return { [Symbol.dispose]: () => this.release() };
+    return held(() => this.release());
+  }
+
+  /** The async form of `held`. */
+  async heldAsync(timeoutMs?: number): Promise<Held> {
+    if (!(await this.acquireAsync(timeoutMs))) throw new SyncTimeoutError('Semaphore.acquireAsync', timeoutMs!);
+    return held(() => this.release());
   }
 
   private tryTake(): boolean {

@@ -2,10 +2,16 @@
  * Values to bytes and back, for queues and pipes: they carry items through shared memory, where structured clone
  * cannot reach. Covers what structured clone does for data: primitives (bigint too), strings, arrays, plain objects,
  * Date, RegExp, Map, Set, ArrayBuffer, typed arrays and DataView, errors, with shared and circular references kept.
- * Shared memory itself (a SharedArrayBuffer, a Lock) cannot be written as bytes: pass those as task or Process
- * arguments (Python refuses the same: locks are shared "through inheritance").
+ *
+ * The small primitives (Lock, RLock, Semaphore, Event, Condition, Barrier, Value) travel too, nested anywhere in an
+ * item: their words live in the sync heap (src/sync/heap.ts), so a view of them is written as (heap id, offset) and
+ * read back over the same memory, and the item is revived as a task payload is (src/pool/shareable.ts). Other shared
+ * memory (a SharedArrayBuffer of one's own, a SharedArray, a Queue or Pipe) cannot be written as bytes: pass those as
+ * task or Process arguments.
  */
 import { PoolkitError } from '../core/errors.js';
+import { encodeShareables, reviveShareables } from '../pool/shareable.js';
+import { heapById, heapIdOf } from './heap.js';
 
 const enum Tag {
   Undefined,
@@ -26,6 +32,7 @@ const enum Tag {
   View,
   Error,
   Ref,
+  HeapView,
 }
 
 const VIEWS = [
@@ -56,6 +63,8 @@ class Writer {
   view = new DataView(this.buf.buffer);
   at = 0;
   refs: Map<object, number> | undefined;
+  /** Where the writer is in the item (indexes and `.key`s), for error messages only. */
+  trail: (string | number)[] = [];
 
   room(n: number): void {
     if (this.at + n <= this.buf.length) return;
@@ -105,7 +114,9 @@ export function serialize(value: unknown): Uint8Array {
   const w = scratch;
   w.at = 0;
   w.refs = undefined;
-  write(w, value, 'item');
+  w.trail.length = 0;
+  // Primitives become their envelopes (plain data over heap views); items of plain data come back as they are.
+  write(w, typeof value === 'object' && value !== null ? encodeShareables(value).value : value);
   if (w.buf.length > 1 << 20 && w.at < w.buf.length >> 4) {
     // A huge item grew the scratch buffer: do not keep megabytes for the small ones that follow.
     const out = w.buf.slice(0, w.at);
@@ -116,12 +127,14 @@ export function serialize(value: unknown): Uint8Array {
   return w.buf.subarray(0, w.at);
 }
 
-function write(w: Writer, v: unknown, path: string): void {
+function write(w: Writer, v: unknown): void {
   switch (typeof v) {
     case 'undefined':
-      return w.u8(Tag.Undefined);
+      w.u8(Tag.Undefined);
+      return;
     case 'boolean':
-      return w.u8(v ? Tag.True : Tag.False);
+      w.u8(v ? Tag.True : Tag.False);
+      return;
     case 'number':
       if ((v | 0) === v && !Object.is(v, -0)) {
         w.u8(Tag.Int);
@@ -131,80 +144,113 @@ function write(w: Writer, v: unknown, path: string): void {
         return;
       }
       w.u8(Tag.Float);
-      return w.f64(v);
+      w.f64(v);
+      return;
     case 'string':
       w.u8(Tag.String);
-      return w.str(v);
+      w.str(v);
+      return;
     case 'bigint':
       w.u8(Tag.BigInt);
-      return w.str(v.toString());
+      w.str(v.toString());
+      return;
     case 'object':
-      if (v === null) return w.u8(Tag.Null);
-      return writeObject(w, v, path);
+      if (v === null) {
+        w.u8(Tag.Null);
+        return;
+      }
+      writeObject(w, v);
+      return;
     default:
-      throw new NotSerializableError(`${path}: expected data structured clone can copy, got a ${typeof v}`);
+      throw new NotSerializableError(`${pathOf(w)}: expected data structured clone can copy, got a ${typeof v}`);
   }
 }
 
-function writeObject(w: Writer, o: object, path: string): void {
+function writeObject(w: Writer, o: object): void {
   const refs = (w.refs ??= new Map());
   const seen = refs.get(o);
   if (seen !== undefined) {
     w.u8(Tag.Ref);
-    return w.u32(seen);
+    w.u32(seen);
+    return;
   }
   refs.set(o, refs.size);
   if (Array.isArray(o)) {
     w.u8(Tag.Array);
     w.u32(o.length);
-    for (let i = 0; i < o.length; i++) write(w, o[i], `${path}[${i}]`);
+    const t = w.trail;
+    t.push(0);
+    for (let i = 0; i < o.length; i++) {
+      t[t.length - 1] = i;
+      write(w, o[i]);
+    }
+    t.pop();
     return;
   }
   if (ArrayBuffer.isView(o)) {
-    if (!(o.buffer instanceof ArrayBuffer)) throw sharedMemory(path);
+    if (!(o.buffer instanceof ArrayBuffer)) {
+      const heap = heapIdOf(o.buffer);
+      if (heap === undefined) throw sharedMemory(w);
+      w.u8(Tag.HeapView);
+      w.u8(VIEWS.findIndex((C) => o instanceof C));
+      w.u32(heap);
+      w.u32(o.byteOffset);
+      w.u32(o.byteLength);
+      return;
+    }
     w.u8(Tag.View);
     w.u8(VIEWS.findIndex((C) => o instanceof C));
-    return w.bytes(new Uint8Array(o.buffer, o.byteOffset, o.byteLength));
+    w.bytes(new Uint8Array(o.buffer, o.byteOffset, o.byteLength));
+    return;
   }
   if (o instanceof ArrayBuffer) {
     w.u8(Tag.ArrayBuffer);
-    return w.bytes(new Uint8Array(o));
+    w.bytes(new Uint8Array(o));
+    return;
   }
-  if (typeof SharedArrayBuffer === 'function' && o instanceof SharedArrayBuffer) throw sharedMemory(path);
+  if (typeof SharedArrayBuffer === 'function' && o instanceof SharedArrayBuffer) throw sharedMemory(w);
   if (o instanceof Date) {
     w.u8(Tag.Date);
-    return w.f64(o.getTime());
+    w.f64(o.getTime());
+    return;
   }
   if (o instanceof RegExp) {
     w.u8(Tag.RegExp);
     w.str(o.source);
-    return w.str(o.flags);
+    w.str(o.flags);
+    return;
   }
   if (o instanceof Map) {
     w.u8(Tag.Map);
     w.u32(o.size);
     for (const [k, v] of o) {
-      write(w, k, `${path} key`);
-      write(w, v, `${path}.get(…)`);
+      w.trail.push(' key');
+      write(w, k);
+      w.trail[w.trail.length - 1] = '.get(…)';
+      write(w, v);
+      w.trail.pop();
     }
     return;
   }
   if (o instanceof Set) {
     w.u8(Tag.Set);
     w.u32(o.size);
-    for (const v of o) write(w, v, `${path} member`);
+    w.trail.push(' member');
+    for (const v of o) write(w, v);
+    w.trail.pop();
     return;
   }
   if (o instanceof Error) {
     w.u8(Tag.Error);
     w.str(o.name);
     w.str(o.message);
-    return w.str(o.stack ?? '');
+    w.str(o.stack ?? '');
+    return;
   }
   const proto = Object.getPrototypeOf(o);
   if (proto !== Object.prototype && proto !== null) {
     throw new NotSerializableError(
-      `${path}: expected data (plain objects, arrays, typed arrays, Map, Set, …), got an instance of ${proto?.constructor?.name ?? 'a class'}: shared objects (Lock, Value, …) travel as task or Process arguments, not in queue items`,
+      `${pathOf(w)}: expected data (plain objects, arrays, typed arrays, Map, Set, …), got an instance of ${proto?.constructor?.name ?? 'a class'}: shared objects (Lock, Value, …) travel in items nested in arrays and plain objects (up to 16 deep; not inside a Map or Set)`,
     );
   }
   const keys = Object.keys(o);
@@ -212,13 +258,22 @@ function writeObject(w: Writer, o: object, path: string): void {
   w.u32(keys.length);
   for (const k of keys) {
     w.str(k);
-    write(w, (o as Record<string, unknown>)[k], `${path}.${k}`);
+    w.trail.push(`.${k}`);
+    write(w, (o as Record<string, unknown>)[k]);
+    w.trail.pop();
   }
 }
 
-function sharedMemory(path: string): NotSerializableError {
+/** The item path the writer is at, as the user would write it (`item.points[3]`). */
+function pathOf(w: Writer): string {
+  let out = 'item';
+  for (const t of w.trail) out += typeof t === 'number' ? `[${t}]` : t;
+  return out;
+}
+
+function sharedMemory(w: Writer): NotSerializableError {
   return new NotSerializableError(
-    `${path}: shared memory (a SharedArrayBuffer, or a view of one) cannot travel in a queue item: pass it as a task or Process argument`,
+    `${pathOf(w)}: shared memory (a SharedArrayBuffer or a view of one, a SharedArray, a Queue, a Pipe) cannot travel in a queue item: pass it as a task or Process argument (Lock, RLock, Semaphore, Event, Condition, Barrier and Value can)`,
   );
 }
 
@@ -226,6 +281,8 @@ class Reader {
   at = 0;
   readonly view: DataView;
   readonly refs: unknown[] = [];
+  /** Whether a heap view was read: the item holds primitives' envelopes to revive. */
+  heap = false;
   constructor(readonly buf: Uint8Array) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
@@ -250,7 +307,9 @@ class Reader {
 
 /** The inverse of `serialize`. */
 export function deserialize(bytes: Uint8Array): unknown {
-  return read(new Reader(bytes));
+  const r = new Reader(bytes);
+  const value = read(r);
+  return r.heap ? reviveShareables(value) : value;
 }
 
 function read(r: Reader): unknown {
@@ -349,6 +408,28 @@ function read(r: Reader): unknown {
       if (name !== 'Error') Object.defineProperty(out, 'name', { value: name, configurable: true, writable: true });
       if (stack) out.stack = stack;
       r.refs.push(out);
+      return out;
+    }
+    case Tag.HeapView: {
+      const C = VIEWS[r.buf[r.at++]!]!;
+      const id = r.u32();
+      const offset = r.u32();
+      const bytes = r.u32();
+      const heap = heapById(id);
+      if (!heap)
+        throw new PoolkitError(
+          'an item holds a shared object (a Lock, a Value, ...) in memory this thread was never given: pass one of ' +
+            'the objects made there (or the Queue, after they were) to this thread as a task or Process argument first',
+          { code: 'ERR_SHAREABLE' },
+        );
+      const per = C === DataView ? 1 : (C as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+      const out = new (C as unknown as new (b: SharedArrayBuffer, o: number, n: number) => object)(
+        heap,
+        offset,
+        bytes / per,
+      );
+      r.refs.push(out);
+      r.heap = true;
       return out;
     }
     default:

@@ -19,14 +19,19 @@ export type WaitStep = readonly [
 export type Steps<T> = Generator<WaitStep, T, boolean>;
 
 /**
- * How long a blocking runner polls the word before it sleeps, adapted per thread: a peer running on another core
+ * How long a blocking runner polls the word before it sleeps, adapted per thread. A peer running on another core
  * answers within microseconds, far sooner than a futex sleep and wake-up, so a poll that paid off doubles the next
- * one (up to SPIN_MAX_MS); but a peer waiting for this thread's core cannot answer until this thread sleeps, so a
- * poll that ran out halves it (down to SPIN_MIN_MS, which still notices a peer answering at once).
+ * one (up to SPIN_MAX_MS); but a peer waiting for this thread's core (more runnable threads than cores) cannot answer
+ * until this thread sleeps, so a poll that ran out halves it (down to SPIN_MIN_MS). Halving alone can get stuck low
+ * on an idle machine too: once both sides sleep, each answers late because it was asleep, and every short poll fails.
+ * So every PROBE_EVERY-th wait polls for SPIN_MAX_MS whatever the current time: when that pays off, polling is worth
+ * it again and the time goes back to the maximum.
  */
 const SPIN_MAX_MS = 0.05;
 const SPIN_MIN_MS = 0.002;
+const PROBE_EVERY = 64;
 let spinMs = SPIN_MAX_MS;
+let waits = 0;
 
 /** Runs `steps` on this thread, sleeping in Atomics.wait; `what` names the call in BlockingNotAllowedError. */
 export function runBlocking<T>(steps: Steps<T>, what: string): T {
@@ -36,12 +41,18 @@ export function runBlocking<T>(steps: Steps<T>, what: string): T {
   for (;;) {
     const [word, index, expected, deadline, sleepers] = r.value;
     let ok: boolean;
-    if (spin(word, index, expected, deadline)) ok = true;
-    else if (sleepers === undefined) ok = waitWord(word, index, expected, deadline);
-    else {
-      Atomics.add(word, sleepers, 1);
-      ok = waitWord(word, index, expected, deadline);
-      Atomics.sub(word, sleepers, 1);
+    const limit = ++waits % PROBE_EVERY === 0 ? SPIN_MAX_MS : spinMs;
+    if (spin(word, index, expected, Math.min(performance.now() + limit, deadline))) {
+      spinMs = Math.min(SPIN_MAX_MS, limit * 2);
+      ok = true;
+    } else {
+      spinMs = Math.max(SPIN_MIN_MS, spinMs / 2);
+      if (sleepers === undefined) ok = waitWord(word, index, expected, deadline);
+      else {
+        Atomics.add(word, sleepers, 1);
+        ok = waitWord(word, index, expected, deadline);
+        Atomics.sub(word, sleepers, 1);
+      }
     }
     r = steps.next(ok);
     if (r.done) return r.value;
@@ -49,8 +60,22 @@ export function runBlocking<T>(steps: Steps<T>, what: string): T {
 }
 
 /** Runs `steps` without blocking the thread. */
-export async function runAsync<T>(steps: Steps<T>): Promise<T> {
-  let r = steps.next(true);
+export function runAsync<T>(steps: Steps<T>): Promise<T> {
+  return continueAsync(steps, steps.next(true));
+}
+
+/**
+ * Runs `steps` without blocking the thread, synchronously while they need no wait: the value itself when they
+ * finished without one, else a promise. Saves the promise turns of `runAsync` where waits are rare (the manager's
+ * serving loop).
+ */
+export function runSoon<T>(steps: Steps<T>): T | Promise<T> {
+  const r = steps.next(true);
+  return r.done ? r.value : continueAsync(steps, r);
+}
+
+async function continueAsync<T>(steps: Steps<T>, first: IteratorResult<WaitStep, T>): Promise<T> {
+  let r = first;
   while (!r.done) {
     const [word, index, expected, deadline, sleepers] = r.value;
     if (sleepers !== undefined) Atomics.add(word, sleepers, 1);
@@ -61,20 +86,11 @@ export async function runAsync<T>(steps: Steps<T>): Promise<T> {
   return r.value;
 }
 
-/** Polls until `word[index]` leaves `expected`, for this thread's poll time (never past `deadline`): true if it did. */
-function spin(word: Int32Array, index: number, expected: number, deadline: Deadline): boolean {
-  const until = Math.min(performance.now() + spinMs, deadline);
+/** Polls until `word[index]` leaves `expected` (true) or `until` passes (false). */
+function spin(word: Int32Array, index: number, expected: number, until: number): boolean {
   for (;;) {
-    for (let i = 0; i < 64; i++) {
-      if (Atomics.load(word, index) !== expected) {
-        spinMs = Math.min(SPIN_MAX_MS, spinMs * 2);
-        return true;
-      }
-    }
-    if (performance.now() >= until) {
-      spinMs = Math.max(SPIN_MIN_MS, spinMs / 2);
-      return false;
-    }
+    for (let i = 0; i < 64; i++) if (Atomics.load(word, index) !== expected) return true;
+    if (performance.now() >= until) return false;
   }
 }
 

@@ -9,7 +9,7 @@ import { defineShareable, markShareable } from '../pool/shareable.js';
 import { arrayCtor, ctypeOf, isAtomicType, isBigType, type CType, type ElementOf, type TypeCode } from './ctypes.js';
 import { Lock } from './lock.js';
 import { RLock } from './rlock.js';
-import { SharedMemoryUnavailableError } from './shared-memory.js';
+import { heapBytes } from './heap.js';
 
 type Cell = Int32Array | Float64Array | BigInt64Array | Int8Array;
 
@@ -36,9 +36,9 @@ export class RawValue<T extends TypeCode = TypeCode> {
     this.atomic = isAtomicType(this.ctype);
     if (shared) this.cell = shared;
     else {
-      if (typeof SharedArrayBuffer !== 'function') throw new SharedMemoryUnavailableError(new.target.name);
       const Ctor = arrayCtor(this.ctype);
-      this.cell = new Ctor(new SharedArrayBuffer(8), 0, 1) as Cell;
+      const { buffer, byteOffset } = heapBytes(8, new.target.name);
+      this.cell = new Ctor(buffer, byteOffset, 1) as Cell;
       if (initial !== undefined) {
         const big = isBigType(this.ctype);
         if (big ? typeof initial !== 'bigint' : typeof initial !== 'number') {

@@ -1,6 +1,6 @@
 // Lock: blocking and async acquisition with timeouts, `using` through held().
 import { expectTypeOf } from 'expect-type';
-import { Lock, type Pool } from 'poolkit';
+import { Condition, type Held, Lock, type Pool, RLock, Semaphore } from 'poolkit';
 
 const lock = new Lock();
 expectTypeOf(lock.acquire()).toEqualTypeOf<boolean>();
@@ -25,3 +25,17 @@ const guarded = (l: Lock, n: number): number => (l.acquire() ? n : -1);
 expectTypeOf(pool.apply(guarded, [lock, 1])).toEqualTypeOf<Promise<number>>();
 // @ts-expect-error: the first argument is a Lock
 pool.apply(guarded, [1, 1]);
+
+// Every lock-like primitive's acquisition is a Held: `using` releases it, and so may an early release().
+expectTypeOf(lock.held()).toEqualTypeOf<Held>();
+expectTypeOf(new RLock().heldAsync()).toEqualTypeOf<Promise<Held>>();
+expectTypeOf(new Semaphore(2).held(5)).toEqualTypeOf<Held>();
+expectTypeOf(new Condition().held()).toEqualTypeOf<Held>();
+
+export async function scopes(r: RLock, sem: Semaphore): Promise<number> {
+  using _outer = r.held();
+  using _permit = await sem.heldAsync(100);
+  const early = lock.held();
+  early.release();
+  return 2;
+}
