@@ -120,7 +120,10 @@ export function string(value: unknown, path: string, allowEmpty = false): string
 }
 
 /** A function. */
-export function func<F extends (...args: never[]) => unknown = (...args: never[]) => unknown>(value: unknown, path: string): F {
+export function func<F extends (...args: never[]) => unknown = (...args: never[]) => unknown>(
+  value: unknown,
+  path: string,
+): F {
   if (typeof value === 'function') return value as F;
   throw invalid(path, 'a function', value);
 }
