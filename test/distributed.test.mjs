@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Pool, task, wordCount, mapReduce, AbortError } from '../dist/index.js';
 import { bullmq, RemoteTaskError, RemoteConnectionError } from '../dist/bullmq.js';
 import { zipfText } from '../dist/data/index.js';
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const tasks = new URL('./fixtures/remote-tasks.mjs', import.meta.url);
@@ -161,8 +161,12 @@ describe('distributed: BullMQ executor with poolkit worker processes', function 
     const executor = bullmq({ connection: redis.url, queue });
     try {
       const local = await wordCount({ path });
-      setTimeout(() => a.kill('SIGKILL'), 300);
-      const remote = await wordCount({ path }, { executor, splitBytes: 128 << 10, partitions: 3 });
+      // Killed once the first split is done: the partitions' parents cannot have finished yet.
+      const events = new QueueEvents(queue, { connection: { url: redis.url } });
+      await events.waitUntilReady();
+      events.once('completed', () => a.kill('SIGKILL'));
+      const remote = await wordCount({ path }, { executor, splitBytes: 64 << 10, partitions: 3 });
+      await events.close();
       assert.equal(a.signalCode, 'SIGKILL', 'a worker was killed while the count ran');
       assert.equal(remote.total, local.total);
       assert.equal(remote.bytes, local.bytes);

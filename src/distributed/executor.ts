@@ -242,6 +242,8 @@ export class BullmqExecutor implements Executor {
     const call = this.callOf(jobId);
     if (!call) return;
     this.counters.failed++;
+    // Kept for inspection (as long as keepResults says): only jobs still queued are removed when the call ends.
+    call.outstanding.delete(jobId);
     call.fail(decodeError(failedReason));
   }
 
@@ -275,7 +277,7 @@ export class BullmqExecutor implements Executor {
     const [workers, counts] = await Promise.all([conn.queue.getWorkers(), conn.queue.getJobCounts('wait', 'active')]);
     const seen = new Map<string, number>();
     for (const w of workers) {
-      const parsed = parseWorkerName(w.name ?? '');
+      const parsed = parseWorkerName(w.rawname ?? w.name ?? '');
       if (parsed) seen.set(parsed.id, parsed.threads);
     }
     this.remote = {
