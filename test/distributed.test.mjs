@@ -134,13 +134,23 @@ describe('distributed: BullMQ executor with poolkit worker processes', function 
       await pool.ready();
       assert.equal(await pool.apply(t('add'), [2, 3]), 5);
       assert.equal(await pool.applyAsync(t('square'), [9]).get(), 81);
-      assert.deepEqual(await pool.starmap(t('add'), [[1, 2], [3, 4], [5, 6]]), [3, 7, 11]);
+      assert.deepEqual(
+        await pool.starmap(t('add'), [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]),
+        [3, 7, 11],
+      );
       const ordered = [];
       for await (const v of pool.imap(t('square'), [1, 2, 3, 4, 5, 6, 7], { chunksize: 2 })) ordered.push(v);
       assert.deepEqual(ordered, [1, 4, 9, 16, 25, 36, 49]);
       const unordered = [];
       for await (const v of pool.imapUnordered(t('sleepy'), [30, 1, 20, 2])) unordered.push(v);
-      assert.deepEqual(unordered.sort((x, y) => x - y), [1, 2, 20, 30]);
+      assert.deepEqual(
+        unordered.sort((x, y) => x - y),
+        [1, 2, 20, 30],
+      );
       // Refreshed in the background from Redis's client list.
       const deadline = Date.now() + 10_000;
       while (pool.stats().workers < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -157,7 +167,10 @@ describe('distributed: BullMQ executor with poolkit worker processes', function 
     const queue = 'words';
     const [a] = [await startWorker(redis.url, queue), await startWorker(redis.url, queue)];
     const path = join(dir, 'zipf.txt');
-    writeFileSync(path, zipfText({ vocabulary: ['alpha', 'Beta', 'γάμμα', 'δέλτα', 'ε', 'zeta9', 'ηta'], bytes: 3e6, seed: 7 }));
+    writeFileSync(
+      path,
+      zipfText({ vocabulary: ['alpha', 'Beta', 'γάμμα', 'δέλτα', 'ε', 'zeta9', 'ηta'], bytes: 3e6, seed: 7 }),
+    );
     const executor = bullmq({ connection: redis.url, queue });
     try {
       const local = await wordCount({ path });
@@ -199,8 +212,14 @@ describe('distributed: BullMQ executor with poolkit worker processes', function 
       await q.close();
       assert.ok(failed.length >= 1);
       for (const job of failed) assert.equal(job.attemptsMade, 2);
-      await assert.rejects(pool.apply((x) => x * x, [2]), RemoteTaskError);
-      await assert.rejects(pool.apply((x) => x * x, [2]), /task\(new URL/);
+      await assert.rejects(
+        pool.apply((x) => x * x, [2]),
+        RemoteTaskError,
+      );
+      await assert.rejects(
+        pool.apply((x) => x * x, [2]),
+        /task\(new URL/,
+      );
     } finally {
       await pool.terminate();
     }

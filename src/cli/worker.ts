@@ -42,7 +42,9 @@ export function workerCommand(argv: readonly string[], io: Io): Promise<number> 
       if (typeof v !== 'string') throw new UsageError(`--${name} is required (see poolkit worker --help)`);
       return v;
     };
-    const roots = argv.flatMap((a, i) => (a === '--module-root' ? [argv[i + 1] ?? ''] : a.startsWith('--module-root=') ? [a.slice(14)] : []));
+    const roots = argv.flatMap((a, i) =>
+      a === '--module-root' ? [argv[i + 1] ?? ''] : a.startsWith('--module-root=') ? [a.slice(14)] : [],
+    );
     const moduleRoots = roots.map((r) => {
       const at = r.indexOf('=');
       if (at <= 0 || at === r.length - 1) throw new UsageError(`--module-root: expected FROM=TO, got '${r}'`);
@@ -62,7 +64,9 @@ export function workerCommand(argv: readonly string[], io: Io): Promise<number> 
       availableParallelism(),
     );
     const o = worker.options;
-    io.stdout(`poolkit worker: queue ${o.queue}, ${o.threads} threads, concurrency ${o.concurrency}, pid ${process.pid}`);
+    io.stdout(
+      `poolkit worker: queue ${o.queue}, ${o.threads} threads, concurrency ${o.concurrency}, pid ${process.pid}`,
+    );
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);

@@ -126,7 +126,11 @@ export class BullmqExecutor implements Executor {
       await conn.flow.addBulk(flows);
       const out = new Array<unknown>(parents.length);
       let left = parents.length;
-      while (left > 0) for (const r of await call.next()) (out[r.index] = r.value), left--;
+      while (left > 0)
+        for (const r of await call.next()) {
+          out[r.index] = r.value;
+          left--;
+        }
       return out;
     } catch (e) {
       throw this.connectionError(e);
@@ -232,7 +236,9 @@ export class BullmqExecutor implements Executor {
     try {
       value = decode(returnvalue as string);
     } catch (e) {
-      return call.fail(new PoolkitError(`job ${jobId} returned an unreadable result`, { code: 'ERR_REMOTE', cause: e }));
+      return call.fail(
+        new PoolkitError(`job ${jobId} returned an unreadable result`, { code: 'ERR_REMOTE', cause: e }),
+      );
     }
     if (call.succeed(index, value)) this.counters.completed++;
   }

@@ -114,7 +114,8 @@ export function resolveWorkerOptions(options: unknown, defaultThreads: number): 
   const roots = o.moduleRoots ?? [];
   if (!Array.isArray(roots)) throw invalid('options.moduleRoots', 'an array of [from, to] pairs', roots);
   const moduleRoots = roots.map((pair: unknown, i) => {
-    if (!Array.isArray(pair) || pair.length !== 2) throw invalid(`options.moduleRoots[${i}]`, 'a [from, to] pair', pair);
+    if (!Array.isArray(pair) || pair.length !== 2)
+      throw invalid(`options.moduleRoots[${i}]`, 'a [from, to] pair', pair);
     return [string(pair[0], `options.moduleRoots[${i}][0]`), string(pair[1], `options.moduleRoots[${i}][1]`)] as [
       string,
       string,

@@ -114,8 +114,9 @@ function stepContext(o: ResolvedWorkerOptions, pool: Pool, redis: Redis): Remote
       if (!p) {
         p = compute().then(async (parts) => {
           const fields: Record<string, string> = {};
-          parts.forEach((part, i) => i !== index && (fields[i] = encode(part)));
-          if (Object.keys(fields).length) await redis.multi().hset(keyOf(key), fields).expire(keyOf(key), SHARED_TTL_S).exec();
+          for (let i = 0; i < parts.length; i++) if (i !== index) fields[i] = encode(parts[i]);
+          if (Object.keys(fields).length)
+            await redis.multi().hset(keyOf(key), fields).expire(keyOf(key), SHARED_TTL_S).exec();
           return parts;
         });
         computing.set(key, p);

@@ -151,7 +151,12 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(
     });
     const result = new MapReduceResult<K, R>(run.entries as Array<[K, R]>);
     result.counters = run.counters;
-    onProgress?.({ phase: 'reduce', splits: run.counters.splits, records: run.counters.records, bytes: run.counters.bytes });
+    onProgress?.({
+      phase: 'reduce',
+      splits: run.counters.splits,
+      records: run.counters.records,
+      bytes: run.counters.bytes,
+    });
     return result;
   }
   // Validated first: the shared compute pool starts only for a job that can run.

@@ -63,10 +63,14 @@ async function mapSplit(d: RemoteMapSplit, ctx: RemoteStepContext): Promise<Remo
   return out.parts.map((entries) => ({ entries, records: out.records, pairs: out.pairs, bytes }));
 }
 
-export const mapReduceSplit: ChildStep = (d: RemoteMapSplit, ctx) =>
-  ctx.shared(`mr:${d.job}:${d.split}`, d.part, () => mapSplit(d, ctx));
+export const mapReduceSplit: ChildStep = (data, ctx) => {
+  const d = data as RemoteMapSplit;
+  return ctx.shared(`mr:${d.job}:${d.split}`, d.part, () => mapSplit(d, ctx));
+};
 
-export const mapReducePartition: ParentStep = async (d: RemoteReduce, children: RemoteMapPart[], ctx) => {
+export const mapReducePartition: ParentStep = async (data, results, ctx) => {
+  const d = data as RemoteReduce;
+  const children = results as RemoteMapPart[];
   const merged = new Map<unknown, unknown[]>();
   const out: RemoteReduced = { entries: [], records: 0, pairs: 0, bytes: 0 };
   for (const c of children) {
@@ -85,7 +89,7 @@ export const mapReducePartition: ParentStep = async (d: RemoteReduce, children: 
   const batches = async (step: string, fn: FnSpec | null, list: Array<[unknown, unknown[]]>) => {
     const jobs = [];
     for (let i = 0; i < list.length; i += BATCH)
-      jobs.push(ctx.pool.apply(builtin(step), [fn, list.slice(i, i + BATCH)]) as Promise<Array<[unknown, any]>>);
+      jobs.push(ctx.pool.apply(builtin(step), [fn, list.slice(i, i + BATCH)]) as Promise<Array<[unknown, unknown]>>);
     return (await Promise.all(jobs)).flat();
   };
   out.entries = await batches('mapreduce.reduce', reduce, entries);

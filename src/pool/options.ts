@@ -205,7 +205,11 @@ export function resolveExecutor(options: PoolOptions | undefined): { executor: E
   const o = optionsObject(options, 'options', POOL_KEYS);
   for (const key of Object.keys(o))
     if (!(REMOTE_POOL_KEYS as readonly string[]).includes(key))
-      throw invalid(`options.${key}`, 'no value with options.executor (set it on each remote worker)', o[key as keyof typeof o]);
+      throw invalid(
+        `options.${key}`,
+        'no value with options.executor (set it on each remote worker)',
+        o[key as keyof typeof o],
+      );
   return {
     executor: checkExecutor(o.executor, 'options.executor'),
     workers: optional(o.workers, 'options.workers', positiveInt) ?? REMOTE_WORKERS,

@@ -33,10 +33,17 @@ export class RemoteCalls {
     if (list.length === 0) return [];
     const size = options?.chunksize ?? autoChunksize(list.length, this.workers);
     const chunks: RemoteChunk[] = [];
-    for (let at = 0, index = 0; at < list.length; at += size) chunks.push({ index: index++, items: list.slice(at, at + size) });
+    for (let at = 0, index = 0; at < list.length; at += size)
+      chunks.push({ index: index++, items: list.slice(at, at + size) });
     const out = new Array<unknown>(list.length);
     const mode: ChunkMode = starmap ? 'starmap' : 'map';
-    for await (const { index, value } of this.executor.run({ task, mode, chunks, window: Infinity, signal: options?.signal })) {
+    for await (const { index, value } of this.executor.run({
+      task,
+      mode,
+      chunks,
+      window: Infinity,
+      signal: options?.signal,
+    })) {
       const values = value as unknown[];
       for (let i = 0; i < values.length; i++) out[index * size + i] = values[i];
     }

@@ -21,9 +21,9 @@ export interface RemoteStepContext {
 }
 
 /** A flow's child step (one split of one partition). */
-export type ChildStep = (data: any, ctx: RemoteStepContext) => Promise<unknown>;
+export type ChildStep = (data: unknown, ctx: RemoteStepContext) => Promise<unknown>;
 /** A flow's parent step: runs once every child is done, on their results in the order the children were given. */
-export type ParentStep = (data: any, children: any[], ctx: RemoteStepContext) => Promise<unknown>;
+export type ParentStep = (data: unknown, children: unknown[], ctx: RemoteStepContext) => Promise<unknown>;
 
 export interface RemoteStepTable {
   readonly children: Readonly<Record<string, ChildStep>>;

@@ -50,10 +50,13 @@ async function countSplit(d: RemoteSplit, pool: Parameters<ChildStep>[1]['pool']
   }));
 }
 
-export const wordCountSplit: ChildStep = (d: RemoteSplit, ctx) =>
-  ctx.shared(`wc:${d.job}:${d.split}`, d.part, () => countSplit(d, ctx.pool));
+export const wordCountSplit: ChildStep = (data, ctx) => {
+  const d = data as RemoteSplit;
+  return ctx.shared(`wc:${d.job}:${d.split}`, d.part, () => countSplit(d, ctx.pool));
+};
 
-export const wordCountPartition: ParentStep = async (_d: null, children: RemotePart[]) => {
+export const wordCountPartition: ParentStep = async (_d, results) => {
+  const children = results as RemotePart[];
   const sum = new Map<string, number>();
   let total = 0;
   let bytes = 0;

@@ -162,7 +162,8 @@ async function remote(input: ByteInput, options: WordCountOptions): Promise<Word
   const signal = optional(o.signal, 'options.signal', abortSignal);
   const onProgress = optional(o.onProgress, 'options.onProgress', func<(p: WordCountProgress) => void>);
   const counts = await wordCountRemote(input, checkExecutor(o.executor, 'options.executor'), {
-    splitBytes: o.splitBytes === undefined ? 16 << 20 : intInRange(o.splitBytes, 'options.splitBytes', 1, MAX_SPLIT, '1 GiB'),
+    splitBytes:
+      o.splitBytes === undefined ? 16 << 20 : intInRange(o.splitBytes, 'options.splitBytes', 1, MAX_SPLIT, '1 GiB'),
     partitions: optional(o.partitions, 'options.partitions', positiveInt) ?? 2,
     signal,
   });
