@@ -248,6 +248,23 @@ describe('distributed: BullMQ executor with poolkit worker processes', function 
     }
   });
 
+  it('poolkit worker exits 2 with one line for missing or bad arguments', async () => {
+    const run = (args) =>
+      new Promise((resolve) => {
+        const c = spawn(process.execPath, [cli, 'worker', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let err = '';
+        c.stderr.on('data', (d) => (err += d));
+        c.once('exit', (code) => resolve({ code, err }));
+      });
+    const missing = await run(['--queue', 'q']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /^poolkit worker: --redis is required/);
+    const bad = await run(['--redis', redis.url, '--queue', 'q', '--module-root', 'nowhere']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--module-root: expected FROM=TO, got 'nowhere'/);
+    assert.equal(bad.err.trim().split('\n').length, 1);
+  });
+
   it('Redis stopped mid-run, or never reachable, rejects with RemoteConnectionError in bounded time', async () => {
     const lost = await startRedis();
     const queue = 'lost';

@@ -23,6 +23,6 @@ export const commands: Readonly<Record<string, Command>> = {
   kmeans: { spec: kmeansSpec, run: kmeansCommand },
   wordcount: { spec: wordcountSpec, run: wordcountCommand },
   serve: { spec: serveSpec, run: serveCommand },
-  worker: { spec: workerSpec, run: workerCommand },
   bench: { spec: benchSpec, run: benchCommand, sub: { compare: { spec: compareSpec, run: compareCommand } } },
+  worker: { spec: workerSpec, run: workerCommand },
 };
