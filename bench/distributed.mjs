@@ -95,7 +95,12 @@ const startWorkers = async (n, queue) => {
   }
 };
 const stopWorkers = async () => {
-  await Promise.all(workers.splice(0).map((w) => new Promise((r) => (w.once('exit', r), w.kill('SIGTERM')))));
+  const exits = workers.splice(0).map((w) => {
+    const exited = new Promise((r) => w.once('exit', r));
+    w.kill('SIGTERM');
+    return exited;
+  });
+  await Promise.all(exits);
 };
 
 const rows = [];

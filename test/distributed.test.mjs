@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Pool, task, wordCount, mapReduce, AbortError } from '../dist/index.js';
+import { Pool, task, wordCount, mapReduce, AbortError, PoolClosedError } from '../dist/index.js';
 import { bullmq, RemoteTaskError, RemoteConnectionError } from '../dist/bullmq.js';
 import { zipfText } from '../dist/data/index.js';
 import { Queue, QueueEvents } from 'bullmq';
@@ -245,6 +245,62 @@ describe('distributed: BullMQ executor with poolkit worker processes', function 
     } finally {
       await q.close();
       await pool.terminate();
+    }
+  });
+
+  it('terminate() rejects the running call with PoolClosedError and removes its queued jobs; so does leaving imap early', async () => {
+    const queue = 'terminate';
+    await startWorker(redis.url, queue);
+    const q = new Queue(queue, { connection: { url: redis.url } });
+    const waitingDrops = async () => {
+      const deadline = Date.now() + 5000;
+      let waiting = -1;
+      while (Date.now() < deadline && waiting !== 0) {
+        waiting = await q.getWaitingCount();
+        if (waiting) await new Promise((r) => setTimeout(r, 100));
+      }
+      return waiting;
+    };
+    try {
+      const pool = new Pool({ executor: bullmq({ connection: redis.url, queue }) });
+      const outcome = pool.map(t('sleepy'), Array(100).fill(50), { chunksize: 1 }).then(
+        () => undefined,
+        (e) => e,
+      );
+      await new Promise((r) => setTimeout(r, 400));
+      await pool.terminate();
+      assert.ok((await outcome) instanceof PoolClosedError);
+      assert.equal(await waitingDrops(), 0);
+
+      const pool2 = new Pool({ executor: bullmq({ connection: redis.url, queue }) });
+      const seen = [];
+      for await (const v of pool2.imap(t('sleepy'), Array(100).fill(20))) {
+        seen.push(v);
+        if (seen.length === 3) break;
+      }
+      assert.deepEqual(seen, [20, 20, 20]);
+      assert.equal(await waitingDrops(), 0);
+      await pool2.terminate();
+    } finally {
+      await q.close();
+    }
+  });
+
+  it('mapReduce over records (an iterable) equals the local run', async () => {
+    const queue = 'records';
+    await startWorker(redis.url, queue);
+    const lines = Array.from({ length: 3000 }, (_, i) => `w${i % 17} w${i % 5} x${i % 3}`);
+    const opts = { map: t('lineWords'), reduce: t('sum') };
+    const executor = bullmq({ connection: redis.url, queue });
+    try {
+      const want = await mapReduce(lines, opts);
+      const got = await mapReduce(lines, { ...opts, executor, chunksize: 400, partitions: 3 });
+      assert.deepEqual(new Map([...got].sort()), new Map([...want].sort()));
+      assert.equal(got.counters.splits, 8);
+      assert.equal(got.counters.records, 3000);
+      assert.equal(got.counters.partitions, 3);
+    } finally {
+      await executor.terminate(new Error('test over'));
     }
   });
 

@@ -44,7 +44,7 @@ export interface RemoteStats {
   processes: number;
   /** Their threads (each process runs jobs on its own local Pool). */
   threads: number;
-  /** Jobs of this executor's calls: queued, running, and finished here. */
+  /** Jobs waiting and running in the queue (whoever added them); jobs this executor saw complete and fail. */
   queued: number;
   active: number;
   completed: number;
