@@ -204,7 +204,7 @@ export function resolveExecutor(options: PoolOptions | undefined): { executor: E
   if (options?.executor === undefined) return undefined;
   const o = optionsObject(options, 'options', POOL_KEYS);
   for (const key of Object.keys(o))
-    if (!(REMOTE_POOL_KEYS as readonly string[]).includes(key))
+    if (!(REMOTE_POOL_KEYS as readonly string[]).includes(key) && o[key as keyof typeof o] !== undefined)
       throw invalid(
         `options.${key}`,
         'no value with options.executor (set it on each remote worker)',
