@@ -8,8 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Pool, task, wordCount, mapReduce, AbortError, PoolClosedError } from '../dist/index.js';
-import { bullmq, RemoteTaskError, RemoteConnectionError } from '../dist/bullmq.js';
+import { Pool, task, wordCount, mapReduce, AbortError, PoolClosedError, InvalidArgumentError } from '../dist/index.js';
+import { bullmq, startWorker as startInProcess, RemoteTaskError, RemoteConnectionError } from '../dist/bullmq.js';
 import { zipfText } from '../dist/data/index.js';
 import { Queue, QueueEvents } from 'bullmq';
 
@@ -302,6 +302,26 @@ describe('distributed: BullMQ executor with poolkit worker processes', function 
     } finally {
       await executor.terminate(new Error('test over'));
     }
+  });
+
+  it('bad options and inputs are InvalidArgumentErrors naming the argument, before anything connects', async () => {
+    const named = (argument) => (e) => e instanceof InvalidArgumentError && e.argument === argument;
+    const ok = { connection: 'redis://127.0.0.1:1', queue: 'q' };
+    assert.throws(() => bullmq({ ...ok, bogus: 1 }), named('options.bogus'));
+    assert.throws(() => bullmq({ ...ok, connection: 'http://127.0.0.1' }), named('options.connection'));
+    assert.throws(() => bullmq({ ...ok, queue: 'a:b' }), named('options.queue'));
+    assert.throws(() => bullmq({ ...ok, attempts: 0 }), named('options.attempts'));
+    const executor = bullmq(ok);
+    assert.throws(() => new Pool({ executor, taskTimeout: 100 }), named('options.taskTimeout'));
+    assert.throws(() => new Pool({ executor: {} }), named('options.executor'));
+    await assert.rejects(wordCount('some text', { executor }), named('input'));
+    await assert.rejects(wordCount({ path: 'relative.txt' }, { executor }), named('input'));
+    await assert.rejects(wordCount({ path: '/x' }, { executor, threads: 2 }), named('options.threads'));
+    await assert.rejects(mapReduce({ path: '/x' }, { map: (l) => [[l, 1]], executor }), RemoteTaskError);
+    await assert.rejects(
+      startInProcess({ connection: 'redis://h:1', queue: 'q', threads: 0 }, 1),
+      named('options.threads'),
+    );
   });
 
   it('poolkit worker exits 2 with one line for missing or bad arguments', async () => {
