@@ -145,6 +145,21 @@ describe('distributed: BullMQ executor with poolkit worker processes', function 
       const ordered = [];
       for await (const v of pool.imap(t('square'), [1, 2, 3, 4, 5, 6, 7], { chunksize: 2 })) ordered.push(v);
       assert.deepEqual(ordered, [1, 4, 9, 16, 25, 36, 49]);
+      // A slow source that ends after its results are in, and one that throws: the call ends, with the source's error.
+      async function* slow() {
+        yield* [1, 2, 3];
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      const fromSlow = [];
+      for await (const v of pool.imap(t('square'), slow())) fromSlow.push(v);
+      assert.deepEqual(fromSlow, [1, 4, 9]);
+      async function* broken() {
+        yield 1;
+        throw new TypeError('source broke');
+      }
+      await assert.rejects(async () => {
+        for await (const _ of pool.imapUnordered(t('square'), broken()));
+      }, /^TypeError: source broke$/);
       const unordered = [];
       for await (const v of pool.imapUnordered(t('sleepy'), [30, 1, 20, 2])) unordered.push(v);
       assert.deepEqual(

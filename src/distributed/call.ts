@@ -48,11 +48,16 @@ export class RemoteCall {
     this.poke();
   }
 
-  /** Results received so far (drained), waiting for one when there are none. */
+  /** Results received so far (drained); when there are none, waits for one, or for a nudge (then none). */
   async next(): Promise<Outcome[]> {
-    while (this.inbox.length === 0 && !this.error) await new Promise<void>((r) => (this.wake = r));
+    if (this.inbox.length === 0 && !this.error) await new Promise<void>((r) => (this.wake = r));
     if (this.error) throw this.error;
     return this.inbox.splice(0);
+  }
+
+  /** Wakes the consumer without a result, so it checks again whether the call is over. */
+  nudge(): void {
+    this.poke();
   }
 
   private poke(): void {

@@ -77,13 +77,19 @@ export class BullmqExecutor implements Executor {
           batch.push(r.value);
         }
         for (const ch of batch) call.outstanding.set(call.jobId(ch.index), ch.index);
-        if (batch.length) await conn.queue.addBulk(batch.map(jobOf));
+        if (batch.length)
+          await conn.queue.addBulk(batch.map(jobOf)).catch((e) => Promise.reject(this.connectionError(e)));
       }
     };
     const fill = () => {
+      // The source's own errors (a throwing iterable, a bad tuple) reject the call as they are.
       pumping ??= pump().then(
-        () => void (pumping = undefined),
-        (e) => call.fail(this.connectionError(e)),
+        () => {
+          pumping = undefined;
+          // The consumer may be waiting for a result that will not come: the source just ended.
+          if (exhausted) call.nudge();
+        },
+        (e) => call.fail(e instanceof Error ? e : new Error(String(e))),
       );
     };
     try {
@@ -91,7 +97,7 @@ export class BullmqExecutor implements Executor {
       for (;;) {
         if (exhausted && call.outstanding.size === 0 && !pumping) break;
         const got = await call.next();
-        if (!exhausted) fill();
+        if (!exhausted && got.length) fill();
         for (const r of got) yield r;
       }
     } finally {
