@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { Pool, task, wordCount } from '../dist/index.js';
 import { bullmq } from '../dist/bullmq.js';
 import { zipfTextChunks } from '../dist/data/index.js';
-import { log, quick, save, summarize } from './lib/harness.mjs';
+import { compare, log, quick, save, table } from './lib/harness.mjs';
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const square = task(new URL('../test/fixtures/remote-tasks.mjs', import.meta.url), 'square');
@@ -40,17 +40,6 @@ function ready(child, re) {
     });
     child.once('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
   });
-}
-
-async function medianSeconds(fn) {
-  await fn(); // warm-up
-  const s = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    s.push((performance.now() - t0) / 1000);
-  }
-  return summarize(s);
 }
 
 function zipfFile() {
@@ -109,87 +98,70 @@ const stopWorkers = async () => {
   await Promise.all(exits);
 };
 
-const rows = [];
-const row = (name, summary, units, perRun) => {
-  const rate = perRun / summary.median;
-  rows.push({ name, seconds: summary, rate, units });
-  log(`${name.padEnd(46)} ${rate.toFixed(0).padStart(10)} ${units}   (median ${summary.median.toFixed(3)} s)`);
-};
+const pools = [];
+const local = new Pool({ workers: 2 });
+const jobItems = Array.from({ length: JOBS }, (_, i) => i);
+const mapItems = Array.from({ length: ITEMS }, (_, i) => i);
+let redisCost;
 try {
-  const jobItems = Array.from({ length: JOBS }, (_, i) => i);
-  const mapItems = Array.from({ length: ITEMS }, (_, i) => i);
-  const local = new Pool({ workers: 2 });
-  row(
-    'local Pool (2 threads): apply-sized tasks',
-    await medianSeconds(() => local.map(square, jobItems, { chunksize: 1 })),
-    'tasks/s',
-    JOBS,
+  // Both worker sets run for the whole bench (idle workers only wait on Redis), so the contenders interleave.
+  await startWorkers(1, 'one');
+  await startWorkers(2, 'two');
+  const one = new Pool({ executor: bullmq({ connection: url, queue: 'one' }) });
+  const two = new Pool({ executor: bullmq({ connection: url, queue: 'two' }) });
+  pools.push(one, two);
+  await Promise.all([one.ready(), two.ready()]);
+  const contenders = (chunksize, items) => [
+    { name: 'local Pool, 2 threads', run: () => local.map(square, items, { chunksize }) },
+    { name: 'bullmq, 1 worker process', run: () => one.map(square, items, { chunksize }) },
+    { name: 'bullmq, 2 worker processes', run: () => two.map(square, items, { chunksize }) },
+  ];
+  const per = (n) => (_r, seconds) => n / seconds;
+  const jobs = table(
+    `Jobs per second: map of ${JOBS} items, chunksize 1 (one job each; ${THREADS} thread per worker process)`,
+    await compare(contenders(1, jobItems), { reps }),
+    { baseline: 'local Pool, 2 threads', metric: per(JOBS), label: 'jobs/s' },
   );
-  row(
-    `local Pool (2 threads): map, chunks of ${CHUNK}`,
-    await medianSeconds(() => local.map(square, mapItems, { chunksize: CHUNK })),
-    'items/s',
-    ITEMS,
+  const items = table(
+    `map throughput: ${ITEMS} items, chunksize ${CHUNK} (${ITEMS / CHUNK} jobs)`,
+    await compare(contenders(CHUNK, mapItems), { reps }),
+    { baseline: 'local Pool, 2 threads', metric: per(ITEMS), label: 'items/s' },
   );
-  await local.terminate();
-  const perJob = {};
-  for (const n of [1, 2]) {
-    const queue = `bench${n}`;
-    await startWorkers(n, queue);
-    const pool = new Pool({ executor: bullmq({ connection: url, queue }) });
-    await pool.ready();
-    const c0 = await commands();
-    row(
-      `bullmq, ${n} worker process(es): one item per job`,
-      await medianSeconds(() => pool.map(square, jobItems, { chunksize: 1 })),
-      'jobs/s',
-      JOBS,
-    );
-    const c1 = await commands();
-    const runs = JOBS * (reps + 1);
-    perJob[n] = { commands: (c1.commands - c0.commands) / runs, scripts: (c1.scripts - c0.scripts) / runs };
-    row(
-      `bullmq, ${n} worker process(es): map, chunks of ${CHUNK}`,
-      await medianSeconds(() => pool.map(square, mapItems, { chunksize: CHUNK })),
-      'items/s',
-      ITEMS,
-    );
-    await pool.terminate();
-    await stopWorkers();
-  }
   const path = zipfFile();
-  row(
-    `local wordCount (2 threads), ${MB} MB`,
-    await medianSeconds(() => wordCount({ path }, { threads: 2 })),
-    'MB/s',
-    MB,
-  );
-  await startWorkers(2, 'benchwc');
-  const executor = bullmq({ connection: url, queue: 'benchwc' });
-  row(
-    `bullmq wordCount, 2 worker processes, ${MB} MB`,
-    await medianSeconds(() => wordCount({ path }, { executor })),
-    'MB/s',
-    MB,
+  const executor = bullmq({ connection: url, queue: 'two' });
+  const words = table(
+    `Word count: ${MB} MB of Zipf words (wamerican, seed 20240611), 16 MiB splits, 2 partitions`,
+    await compare(
+      [
+        { name: 'local wordCount, 2 threads', run: () => wordCount({ path }, { threads: 2 }) },
+        { name: 'bullmq wordCount, 2 worker processes', run: () => wordCount({ path }, { executor }) },
+      ],
+      { reps },
+    ),
+    { baseline: 'local wordCount, 2 threads', metric: per(MB), label: 'MB/s' },
   );
   await executor.terminate(new Error('bench over'));
-  await stopWorkers();
-  for (const n of [1, 2])
-    log(
-      `per one-item job, ${n} worker(s): ${perJob[n].commands.toFixed(1)} Redis commands (inside BullMQ's Lua ` +
-        `scripts included), ${perJob[n].scripts.toFixed(1)} scripts (a round trip each), plus batched adds and events`,
-    );
+  // Where the cost goes: Redis work per one-item job, over one more map of JOBS jobs.
+  const c0 = await commands();
+  await one.map(square, jobItems, { chunksize: 1 });
+  const c1 = await commands();
+  redisCost = { commandsPerJob: (c1.commands - c0.commands) / JOBS, scriptsPerJob: (c1.scripts - c0.scripts) / JOBS };
+  log(
+    `per one-item job: ${redisCost.commandsPerJob.toFixed(1)} Redis commands (those inside BullMQ's Lua scripts ` +
+      `included), ${redisCost.scriptsPerJob.toFixed(1)} scripts (a round trip each), plus pipelined adds and events`,
+  );
   save('distributed', {
     jobs: JOBS,
     items: ITEMS,
     chunksize: CHUNK,
     megabytes: MB,
     threadsPerWorker: THREADS,
-    reps,
-    rows,
-    redisCommandsPerJob: perJob,
+    tables: [jobs, items, words],
+    redisCost,
   });
 } finally {
+  await Promise.all(pools.map((p) => p.terminate()));
+  await local.terminate();
   await stopWorkers();
   redis.disconnect();
   server.kill('SIGKILL');
