@@ -6,6 +6,8 @@ const layers = [
   ['wasm', 'sync'],
   ['kmeans', 'mapreduce', 'wordcount'],
   ['worker'],
+  // The BullMQ executor: imported only by its entry (src/bullmq.ts) and the CLI's worker command.
+  ['distributed'],
 ];
 /** The command line sits above the entry modules: it imports the package as a user does. */
 const aboveEntries = ['cli'];
@@ -42,6 +44,13 @@ const forbidden = [
     from: { path: `^src/${name}/` },
     to: { path: '^src/', pathNot: `^src/${name}/|${under(folders.filter((n) => rank.get(n) < rank.get(name)))}` },
   })),
+  {
+    name: 'distributed-by-its-entry',
+    severity: 'error',
+    comment: 'src/distributed/ (BullMQ) is loaded only through poolkit/bullmq and `poolkit worker`.',
+    from: { path: '^src/', pathNot: '^src/(bullmq\\.ts|cli/|distributed/)' },
+    to: { path: '^src/distributed/' },
+  },
   {
     name: 'entries-import-down',
     severity: 'error',

@@ -8,6 +8,7 @@ import { infoCommand, infoSpec } from './info.js';
 import { kmeansCommand, kmeansSpec } from './kmeans.js';
 import { serveCommand, serveSpec } from './serve.js';
 import { wordcountCommand, wordcountSpec } from './wordcount.js';
+import { workerCommand, workerSpec } from './worker.js';
 
 export interface Command {
   spec: CommandSpec;
@@ -23,4 +24,5 @@ export const commands: Readonly<Record<string, Command>> = {
   wordcount: { spec: wordcountSpec, run: wordcountCommand },
   serve: { spec: serveSpec, run: serveCommand },
   bench: { spec: benchSpec, run: benchCommand, sub: { compare: { spec: compareSpec, run: compareCommand } } },
+  worker: { spec: workerSpec, run: workerCommand },
 };

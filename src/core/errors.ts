@@ -123,6 +123,16 @@ export class DataCloneError extends PoolkitError {
   override readonly code = 'ERR_DATA_CLONE';
 }
 
+/** A task given to a remote executor that is not a module export: remote workers import tasks, never receive code. */
+export class RemoteTaskError extends PoolkitError {
+  override readonly code = 'ERR_REMOTE_TASK';
+}
+
+/** A remote executor lost (or never reached) its server: the call stopped instead of waiting without end. */
+export class RemoteConnectionError extends PoolkitError {
+  override readonly code = 'ERR_REMOTE_CONNECTION';
+}
+
 /** The error a task threw in its worker, rebuilt on the host with its original name, message and worker-side stack. */
 export interface SerializedError {
   name: string;
@@ -180,6 +190,8 @@ const poolkitClasses: Record<string, { prototype: PoolkitError }> = {
   BufferLimitError,
   KernelError,
   DataCloneError,
+  RemoteTaskError,
+  RemoteConnectionError,
 };
 
 export function deserializeError(s: SerializedError): Error {

@@ -19,6 +19,8 @@ import { isByteInput, openByteSource, throwIfAborted, type ByteInput } from '../
 import { splitBytes, cutAtByte, concat } from '../bytes/split.js';
 import type { FnSpec, MapOutput, SplitPayload } from './steps.js';
 import type { MapReduceKey } from './partition.js';
+import { checkExecutor, remoteTask, type Executor } from '../pool/executor.js';
+import { mapReduceRemote } from './remote.js';
 
 export type { MapReduceKey } from './partition.js';
 
@@ -74,6 +76,12 @@ export interface MapReduceOptions<K extends MapReduceKey, V, R> {
   maxBufferedValues?: number;
   /** The pool to run on (default: poolkit's shared compute pool). */
   pool?: Pool;
+  /**
+   * Run on remote workers (`bullmq(...)` from 'poolkit/bullmq'): splits are jobs, each partition (default 2) the
+   * parent job that reduces them. A byte input must then be a file every worker reads at the same absolute path;
+   * map, combine and reduce must be module exports (`task(url, name)`).
+   */
+  executor?: Executor;
   signal?: AbortSignal;
   onProgress?: (progress: MapReduceProgress) => void;
 }
@@ -100,6 +108,7 @@ const MAPREDUCE_KEYS = [
   'pool',
   'signal',
   'onProgress',
+  'executor',
 ] as const;
 
 /**
@@ -128,6 +137,28 @@ export async function mapReduce<K extends MapReduceKey, V, R = V[]>(
   if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter.charCodeAt(0) > 0x7f)
     throw invalid('options.delimiter', 'one ASCII character', delimiter);
   throwIfAborted(signal);
+  if (o.executor !== undefined) {
+    if (o.pool !== undefined) throw invalid('options.pool', 'no pool with options.executor', o.pool);
+    const run = await mapReduceRemote(input, checkExecutor(o.executor, 'options.executor'), {
+      map: remoteTask(o.map, 'options.map'),
+      combine: o.combine === undefined ? null : remoteTask(o.combine, 'options.combine'),
+      reduce: o.reduce === undefined ? null : remoteTask(o.reduce, 'options.reduce'),
+      partitions: parts ?? 2,
+      chunksize,
+      splitBytes: splitSize,
+      delimiter: delimiter.charCodeAt(0),
+      signal,
+    });
+    const result = new MapReduceResult<K, R>(run.entries as Array<[K, R]>);
+    result.counters = run.counters;
+    onProgress?.({
+      phase: 'reduce',
+      splits: run.counters.splits,
+      records: run.counters.records,
+      bytes: run.counters.bytes,
+    });
+    return result;
+  }
   // Validated first: the shared compute pool starts only for a job that can run.
   const pool = (o.pool as Pool | undefined) ?? computePool(platform().defaultConcurrency());
   const partitions = parts ?? pool.size;

@@ -16,6 +16,7 @@ import {
 import { encodeShareables } from './shareable.js';
 import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
 import type { SpawnOptions, WorkerTransport } from '../core/platform.js';
+import { checkExecutor, type Executor } from './executor.js';
 
 /** Options of `new Pool(options)`. */
 export interface PoolOptions {
@@ -58,6 +59,12 @@ export interface PoolOptions {
    * Web Workers in browsers). Tests pass in-process transports; other executors plug in here.
    */
   transport?: WorkerTransport;
+  /**
+   * Run the calls on a remote executor instead of local workers: `bullmq({ connection, queue })` from
+   * `'poolkit/bullmq'`. Tasks must then be module exports (`task(url, name)`); `workers` is the parallelism the
+   * automatic chunk size assumes (default 8), and the options of local workers are refused (set them per worker).
+   */
+  executor?: Executor;
 }
 
 /** Options common to every call. */
@@ -117,7 +124,11 @@ const POOL_KEYS = [
   'lazy',
   'isolation',
   'maxMemoryPerWorker',
+  'executor',
 ] as const;
+/** What a Pool on an executor takes: the rest configure local workers. */
+const REMOTE_POOL_KEYS = ['executor', 'workers', 'name'] as const;
+const REMOTE_WORKERS = 8;
 const RESOURCE_LIMIT_KEYS = [
   'maxYoungGenerationSizeMb',
   'maxOldGenerationSizeMb',
@@ -182,6 +193,26 @@ export function resolvePoolOptions(
     lazy,
     isolation,
     maxMemoryPerWorker: maxMemoryMiB === undefined ? undefined : maxMemoryMiB * 2 ** 20,
+  };
+}
+
+/**
+ * The executor of `options`, if any, with the options of a Pool on it checked; the other keys (local workers'
+ * settings) are refused, as they would silently do nothing.
+ */
+export function resolveExecutor(options: PoolOptions | undefined): { executor: Executor; workers: number } | undefined {
+  if (options?.executor === undefined) return undefined;
+  const o = optionsObject(options, 'options', POOL_KEYS);
+  for (const key of Object.keys(o))
+    if (!(REMOTE_POOL_KEYS as readonly string[]).includes(key) && o[key as keyof typeof o] !== undefined)
+      throw invalid(
+        `options.${key}`,
+        'no value with options.executor (set it on each remote worker)',
+        o[key as keyof typeof o],
+      );
+  return {
+    executor: checkExecutor(o.executor, 'options.executor'),
+    workers: optional(o.workers, 'options.workers', positiveInt) ?? REMOTE_WORKERS,
   };
 }
 

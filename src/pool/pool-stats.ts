@@ -31,6 +31,8 @@ export interface SchedulerStats {
   /** Per task: from submitted to handed to a worker, in ms. */
   waitTime: HistogramSummary;
   perWorker: WorkerStats[];
+  /** On a remote executor: its worker processes and their threads (`workers` is the process count). */
+  remote?: { processes: number; threads: number };
 }
 
 type Slot = WorkerSlot<any>;

@@ -28,8 +28,11 @@ import {
   throwIfAborted,
 } from '../core/errors.js';
 import { invalid, optional, positiveInt } from '../core/validate.js';
+import { RemoteCalls, remoteStats } from './remote-calls.js';
+import type { Executor } from './executor.js';
 import {
   checkCallOptions,
+  resolveExecutor,
   resolvePoolOptions,
   type ApplyAsyncOptions,
   type CallOptions,
@@ -70,9 +73,16 @@ export class Pool extends PoolEvents {
   private readonly sched: Scheduler;
   private state: 'open' | 'closed' | 'terminated' = 'open';
   private terminating: Promise<void> | undefined;
+  /** Set when the pool runs its calls on a remote executor (`options.executor`); no local worker then starts. */
+  private readonly remote: { executor: Executor; calls: RemoteCalls } | undefined;
 
   constructor(options?: PoolOptions) {
     super();
+    const remote = resolveExecutor(options);
+    if (remote) {
+      this.remote = { executor: remote.executor, calls: new RemoteCalls(remote.executor, remote.workers) };
+      options = { workers: remote.workers, lazy: true, name: options?.name };
+    }
     const transport = pickTransport(options);
     this.opts = resolvePoolOptions(options, () => transport.defaultConcurrency());
     this.sched = new Scheduler(this.opts, transport, this);
@@ -94,6 +104,7 @@ export class Pool extends PoolEvents {
    */
   ready(): Promise<void> {
     if (this.state === 'terminated') return Promise.reject(new PoolClosedError('pool is terminated'));
+    if (this.remote) return this.remote.executor.ready();
     return this.sched.whenReady();
   }
 
@@ -115,6 +126,7 @@ export class Pool extends PoolEvents {
    */
   stream<F extends TaskLike>(fn: F, args?: Args<F>, options?: StreamOptions): AsyncIterableIterator<Yielded<F>> {
     this.checkOpen();
+    if (this.remote) throw new PoolkitError('stream() runs on local workers only', { code: 'ERR_REMOTE_UNSUPPORTED' });
     const { highWaterMark, ...call } = options ?? {};
     checkCallOptions(options === undefined ? undefined : call, 'stream');
     const hwm = optional(highWaterMark, 'options.highWaterMark', positiveInt) ?? DEFAULT_HIGH_WATER_MARK;
@@ -145,6 +157,7 @@ export class Pool extends PoolEvents {
       if (this.opts.maxQueue !== undefined && this.sched.queued >= this.opts.maxQueue)
         throw new QueueFullError(this.opts.maxQueue);
       const a = (args ?? []) as unknown[];
+      if (this.remote) return this.remote.calls.apply(fn, a, options?.signal) as Promise<Ret<F>>;
       return this.one(task, Mode.Apply, argsPayload(a, options?.transfer), options) as Promise<Ret<F>>;
     } catch (e) {
       return Promise.reject(e);
@@ -211,6 +224,7 @@ export class Pool extends PoolEvents {
    * and wait-time histograms (p50 / p90 / p99, ms) for the pool and for each worker.
    */
   stats(): SchedulerStats {
+    if (this.remote) return remoteStats(this.remote.executor);
     return this.sched.stats();
   }
 
@@ -224,6 +238,7 @@ export class Pool extends PoolEvents {
     if (this.state === 'open')
       throw new PoolkitError('join() needs close() or terminate() first', { code: 'ERR_POOL_NOT_CLOSED' });
     if (this.state === 'terminated') return this.terminating;
+    if (this.remote) return this.remote.executor.close();
     await this.sched.whenIdle();
     await this.sched.shutdown(new PoolClosedError('pool closed'));
   }
@@ -232,7 +247,8 @@ export class Pool extends PoolEvents {
   terminate(): Promise<void> {
     if (!this.terminating) {
       this.state = 'terminated';
-      this.terminating = this.sched.shutdown(new PoolClosedError('pool terminated'));
+      const reason = new PoolClosedError('pool terminated');
+      this.terminating = this.remote ? this.remote.executor.terminate(reason) : this.sched.shutdown(reason);
     }
     return this.terminating;
   }
@@ -301,6 +317,7 @@ export class Pool extends PoolEvents {
   ): Promise<unknown[]> {
     this.checkOpen();
     checkCallOptions(options, 'map');
+    if (this.remote) return this.remote.calls.map(fn, items, mode === Mode.Starmap, options);
     const task = resolveTask(fn);
     if (!isIterable(items) && !isAsyncIterable(items))
       throw invalid(itemsPath(mode), 'an iterable or async iterable', items);
@@ -397,6 +414,7 @@ export class Pool extends PoolEvents {
   ): AsyncIterableIterator<unknown> {
     this.checkOpen();
     checkCallOptions(options, 'map');
+    if (this.remote) return this.remote.calls.lazy(fn, items, mode === Mode.Starmap, ordered, options);
     const task = resolveTask(fn);
     if (!isIterable(items) && !isAsyncIterable(items))
       throw invalid(itemsPath(mode), 'an iterable or async iterable', items);

@@ -24,6 +24,8 @@ import { WasmWordCounter } from './wasm.js';
 import { WordCountResult, type WordCounts } from './result.js';
 import { openFileInput } from '../bytes/file-reader.js';
 import { countFile } from './file.js';
+import { checkExecutor, type Executor } from '../pool/executor.js';
+import { wordCountRemote } from './remote.js';
 
 export type WordCountBackend = 'auto' | 'js' | 'wasm';
 
@@ -51,11 +53,29 @@ export interface WordCountOptions {
   onProgress?: (progress: WordCountProgress) => void;
   /** Target split size in bytes for the wasm backend (default 2 MiB). */
   splitBytes?: number;
+  /**
+   * Count on remote workers (`bullmq(...)` from 'poolkit/bullmq'): the input must be a file every worker reads at the
+   * same absolute path; splits of `splitBytes` (default 16 MiB) are jobs, and `partitions` (default 2) parent jobs
+   * sum them. `threads`, `backend`, `pool` and `tuning` are then set per worker.
+   */
+  executor?: Executor;
+  /** Reduce partitions with `executor`. */
+  partitions?: number;
   /** @internal Testing: wasm table and arena sizes (small values exercise growth). */
   tuning?: { initialSlots?: number; arenaBytes?: number };
 }
 
-const WORDCOUNT_KEYS = ['threads', 'backend', 'pool', 'signal', 'onProgress', 'splitBytes', 'tuning'] as const;
+const WORDCOUNT_KEYS = [
+  'threads',
+  'backend',
+  'pool',
+  'signal',
+  'onProgress',
+  'splitBytes',
+  'tuning',
+  'executor',
+] as const;
+const REMOTE_KEYS = ['executor', 'partitions', 'signal', 'onProgress', 'splitBytes'] as const;
 const TUNING_KEYS = ['initialSlots', 'arenaBytes'] as const;
 const BACKENDS = ['auto', 'js', 'wasm'] as const;
 const SMALL = 64 << 10;
@@ -69,6 +89,7 @@ const MAX_SPLIT = 1 << 30;
  * @throws InvalidArgumentError for a bad input, a missing file or a directory, or a bad option
  */
 export async function wordCount(input: ByteInput, options?: WordCountOptions): Promise<WordCounts> {
+  if (options?.executor !== undefined) return remote(input, options);
   const checked = checkOptions(options);
   const { signal, onProgress, backend } = checked;
   options = checked;
@@ -133,6 +154,21 @@ export async function wordCount(input: ByteInput, options?: WordCountOptions): P
   } finally {
     await file?.close();
   }
+}
+
+/** `wordCount` on an executor: only the options that mean something there. */
+async function remote(input: ByteInput, options: WordCountOptions): Promise<WordCounts> {
+  const o = optionsObject(options, 'options', REMOTE_KEYS);
+  const signal = optional(o.signal, 'options.signal', abortSignal);
+  const onProgress = optional(o.onProgress, 'options.onProgress', func<(p: WordCountProgress) => void>);
+  const counts = await wordCountRemote(input, checkExecutor(o.executor, 'options.executor'), {
+    splitBytes:
+      o.splitBytes === undefined ? 16 << 20 : intInRange(o.splitBytes, 'options.splitBytes', 1, MAX_SPLIT, '1 GiB'),
+    partitions: optional(o.partitions, 'options.partitions', positiveInt) ?? 2,
+    signal,
+  });
+  onProgress?.({ bytes: counts.bytes, totalBytes: counts.bytes });
+  return counts;
 }
 
 /** The options, validated, with the backend defaulted. */
