@@ -242,9 +242,8 @@ export class BullmqExecutor implements Executor {
     try {
       value = decode(returnvalue as string);
     } catch (e) {
-      return call.fail(
-        new PoolkitError(`job ${jobId} returned an unreadable result`, { code: 'ERR_REMOTE', cause: e }),
-      );
+      call.fail(new PoolkitError(`job ${jobId} returned an unreadable result`, { code: 'ERR_REMOTE', cause: e }));
+      return;
     }
     if (call.succeed(index, value)) this.counters.completed++;
   }

@@ -52,6 +52,7 @@ export interface MapReduceProgress {
 export interface MapReduceOptions<K extends MapReduceKey, V, R> {
   /** `map(record)` returns or yields [key, value] pairs (an array, a generator, or a promise of one). */
   map: TaskLike<
+    // biome-ignore lint/suspicious/noExplicitAny: a map function's record parameter is the caller's type; unknown would refuse `(line: string) => …`
     [record: any],
     Iterable<readonly [K, V]> | AsyncIterable<readonly [K, V]> | Promise<Iterable<readonly [K, V]>>
   >;
