@@ -354,6 +354,115 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
     });
   });
 
+  describe('Pool: work stealing and chunk splitting', function () {
+    // The slow items sit together at the end, so with automatic chunks (len / (4 × workers)) one chunk holds them all:
+    // the case static chunks balance worst. Each item counts its runs in shared memory where the workers share it.
+    const n = 4000;
+    const slowFrom = n - 40;
+    const items = Array.from({ length: n }, (_, i) => i);
+    const makePool = (counts, who) =>
+      new Pool({
+        ...poolOptions,
+        workers: 2,
+        initializer: (c, w) => {
+          globalThis.runs = c;
+          globalThis.who = w;
+          globalThis.me = 1 + Math.floor(Math.random() * 1e9);
+        },
+        initArgs: [counts, who],
+      });
+    const skewed = (i) => {
+      if (globalThis.runs) Atomics.add(globalThis.runs, i, 1);
+      if (globalThis.who) Atomics.store(globalThis.who, i, globalThis.me);
+      const ms = i >= 3960 ? 4 : 0.01;
+      const t = performance.now();
+      while (performance.now() - t < ms);
+      return i * 2;
+    };
+    const shared = () => (sharesMemory ? new Int32Array(new SharedArrayBuffer(4 * n)) : null);
+
+    it('map with automatic chunks splits a running chunk for an idle worker: every item once, in order', async () => {
+      const counts = shared();
+      const who = shared();
+      const pool = makePool(counts, who);
+      await pool.ready();
+      const out = await pool.map(skewed, items);
+      assert.deepEqual(
+        out,
+        items.map((i) => i * 2),
+      );
+      if (sharesMemory) {
+        assert.ok(
+          counts.every((c) => c === 1),
+          'every item ran exactly once',
+        );
+        assert.ok(pool.stats().split > 0, 'a running chunk was split');
+        // Both workers ran some of the slow items, which sat in one chunk.
+        assert.equal(new Set(who.slice(slowFrom)).size, 2, 'the slow tail was shared between the workers');
+      } else assert.equal(pool.stats().split, 0, 'no shared memory: chunks run whole');
+      const again = await pool.starmap(
+        (a, b) => a + b,
+        items.map((i) => [i, 1]),
+      );
+      assert.deepEqual(
+        again,
+        items.map((i) => i + 1),
+      );
+      await pool.terminate();
+    });
+
+    it('imap with chunks over the skewed input stays ordered, each item once', async () => {
+      const counts = shared();
+      const pool = makePool(counts, null);
+      const got = [];
+      for await (const v of pool.imap(skewed, items, { chunksize: 1000 })) got.push(v);
+      assert.deepEqual(
+        got,
+        items.map((i) => i * 2),
+      );
+      if (sharesMemory)
+        assert.ok(
+          counts.every((c) => c === 1),
+          'every item ran exactly once',
+        );
+      await pool.terminate();
+    });
+
+    it('a worker crash while a chunk is split fails the map once; no item runs twice; the pool recovers', async () => {
+      const counts = shared();
+      const pool = makePool(counts, null);
+      await pool.ready();
+      const crashAt = n - 3; // the task below names it as a literal: it is self-contained
+      await assert.rejects(
+        pool.map((i) => {
+          if (globalThis.runs) Atomics.add(globalThis.runs, i, 1);
+          const ms = i >= 3960 ? 4 : 0.01;
+          const t = performance.now();
+          while (performance.now() - t < ms);
+          if (i === 3997) {
+            if (typeof process !== 'undefined') process.exit(7);
+            self.close();
+          }
+          return i;
+        }, items),
+        { name: 'WorkerCrashedError' },
+      );
+      if (sharesMemory) {
+        assert.ok(pool.stats().split > 0, 'the crash came while a chunk was split');
+        assert.ok(
+          counts.every((c) => c <= 1),
+          'no item ran twice',
+        );
+        assert.equal(counts[crashAt], 1);
+      }
+      assert.deepEqual(
+        await pool.map((x) => x + 1, items),
+        items.map((i) => i + 1),
+      );
+      await pool.terminate();
+    });
+  });
+
   describe('Pool: lifecycle and options', function () {
     it('initializer runs once per worker with initArgs', async () => {
       const pool = new Pool({
