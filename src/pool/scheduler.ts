@@ -149,9 +149,9 @@ export class Scheduler {
     return this.workers.whenReady();
   }
 
-  /** Replaces every worker: each replacement starts first, the old worker retires once it is ready. */
+  /** Replaces every worker in turn: each replacement starts first, the old worker retires once it is ready. */
   recycle(): void {
-    for (const slot of [...this.slots]) if (slot.state === 'live') this.workers.replace(slot);
+    this.workers.replaceAll();
   }
 
   /** Fails everything pending with `err` and stops every worker. */
