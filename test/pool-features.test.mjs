@@ -272,3 +272,18 @@ describe('Pool (process): streaming, progress and events on child processes', fu
     await pool.terminate();
   });
 });
+
+describe('Pool (process): resource limits', function () {
+  it('resourceLimits.maxOldGenerationSizeMb becomes --max-old-space-size for a child process, its own heap limit', async () => {
+    const pool = new Pool({ workers: 1, isolation: 'process', resourceLimits: { maxOldGenerationSizeMb: 96 } });
+    const [argv, limit, pid] = await pool.apply(() => [
+      process.execArgv,
+      process.getBuiltinModule('node:v8').getHeapStatistics().heap_size_limit,
+      process.pid,
+    ]);
+    assert.ok(argv.includes('--max-old-space-size=96'), argv.join(' '));
+    assert.notEqual(pid, process.pid, 'a separate process');
+    assert.ok(limit < 200 * 2 ** 20, `heap limit ${(limit / 2 ** 20).toFixed(0)} MiB`);
+    await pool.terminate();
+  });
+});
