@@ -46,12 +46,19 @@ export function splitForIdle(slots: readonly WorkerSlot<TaskRecord>[], drop: (r:
   let best: { slot: WorkerSlot<TaskRecord>; rec: TaskRecord; at: number; left: number } | undefined;
   for (const slot of slots) {
     const rec = slot.inflight.peek();
-    if (!rec || !splittable(rec)) continue;
-    retry = true;
+    if (!rec || !slot.hasStatus || !splittable(rec)) continue;
     const at = slot.splitPosition(rec.id);
-    if (at === undefined) continue;
+    // Not started yet (or already split, its worker finishing a block): look again shortly.
+    if (at === undefined) {
+      retry = true;
+      continue;
+    }
     const left = rec.payload.length - at;
-    if (left < 2 || (at > 0 && ((now - rec.sentAt) / at) * left < MIN_TAIL_MS)) continue;
+    if (left < 2) continue;
+    if (at > 0 && ((now - rec.sentAt) / at) * left < MIN_TAIL_MS) {
+      retry = true;
+      continue;
+    }
     if (!best || left > best.left) best = { slot, rec, at, left };
   }
   if (!best?.slot.fenceSplit(best.rec.id, best.at)) return { parts: [], retry };
