@@ -287,3 +287,36 @@ describe('Pool (process): resource limits', function () {
     await pool.terminate();
   });
 });
+
+describe('Pool: automatic chunks where running chunks cannot be split', function () {
+  it('guided chunk ranges cover the list in order, shrinking to a floor of length / (64 × workers)', async () => {
+    const { chunkRanges } = await import('../dist/pool/chunks.js');
+    for (const [n, w] of [
+      [100000, 2],
+      [4000, 2],
+      [7, 4],
+      [1, 1],
+    ]) {
+      const r = [...chunkRanges(n, undefined, w)];
+      assert.equal(r[0][0], 0);
+      assert.equal(r.at(-1)[1], n);
+      for (let i = 1; i < r.length; i++) assert.equal(r[i][0], r[i - 1][1], 'contiguous');
+      const sizes = r.map(([a, b]) => b - a);
+      for (let i = 1; i < sizes.length - 1; i++) assert.ok(sizes[i] <= sizes[i - 1], `non-increasing: ${sizes}`);
+      const least = Math.max(1, Math.ceil(n / (64 * w)));
+      assert.ok(
+        sizes.slice(0, -1).every((s) => s >= least),
+        `floor ${least}: ${sizes}`,
+      );
+      assert.ok(sizes[0] <= Math.ceil(n / (2 * w)));
+    }
+    assert.deepEqual(
+      [...chunkRanges(10, 4, 2)],
+      [
+        [0, 4],
+        [4, 8],
+        [8, 10],
+      ],
+    );
+  });
+});

@@ -80,6 +80,11 @@ export class Scheduler {
     if (!opts.lazy) for (let i = 0; i < opts.minWorkers; i++) this.workers.spawn();
   }
 
+  /** A running map chunk can be split for an idle worker (the workers share memory with the host). */
+  get canSplit(): boolean {
+    return this.workers.canSplit;
+  }
+
   /** Tasks submitted and not yet handed to a worker. */
   get queued(): number {
     return this.queue.length - this.settledInQueue;

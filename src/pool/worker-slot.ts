@@ -62,9 +62,12 @@ export class WorkerSlot<
 
   /** Status words for a new worker, or null where memory cannot be shared with it. */
   static statusBuffer(shareable: boolean): SharedArrayBuffer | null {
-    return shareable && typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated !== false
-      ? new SharedArrayBuffer(STATUS_BYTES)
-      : null;
+    return shareable && WorkerSlot.sharedMemory() ? new SharedArrayBuffer(STATUS_BYTES) : null;
+  }
+
+  /** This thread can share memory with its workers (in a browser: a cross-origin isolated page). */
+  static sharedMemory(): boolean {
+    return typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated !== false;
   }
 
   get hasStatus(): boolean {

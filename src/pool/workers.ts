@@ -38,6 +38,8 @@ export class WorkerSet {
   readonly slots: WorkerSlot[] = [];
   /** SharedArrayBuffers reach these workers (status words, work stealing). */
   readonly sharedStatus: boolean;
+  /** Workers get status words, so running map chunks can be split (split.ts). */
+  readonly canSplit: boolean;
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   /** Workers replaceAll() has yet to replace, in turn. */
   private readonly toReplace: WorkerSlot[] = [];
@@ -50,6 +52,7 @@ export class WorkerSet {
     private readonly hooks: WorkerHooks,
   ) {
     this.sharedStatus = transport.sharedMemory !== false;
+    this.canSplit = this.sharedStatus && GenericSlot.sharedMemory();
   }
 
   liveCount(): number {
