@@ -246,8 +246,12 @@ export class Scheduler {
   private steal(): void {
     if (!this.workers.sharedStatus) return;
     let taken = stealForIdle(this.slots);
-    if (taken.length) this.rec.counters.stolen += taken.length;
-    else {
+    if (taken.length) {
+      this.rec.counters.stolen += taken.length;
+      // A retiring worker may have had nothing but unstarted tasks: with those gone it has nothing left to answer.
+      for (const s of [...this.slots])
+        if (s.state === 'retiring' && s.inflight.length === 0) this.stopSlot(s, false, 'recycle');
+    } else {
       const split = splitForIdle(this.slots, (r) => this.drop(r));
       if (split.retry && this.splitRetry === undefined)
         this.splitRetry = setTimeout(() => {
