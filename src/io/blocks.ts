@@ -1,0 +1,34 @@
+/** What the block readers of .npy and CSV files (matrix-blocks.ts) produce, and how big their blocks are. */
+
+/** Consecutive rows of a matrix, row-major. */
+export interface MatrixBlock {
+  readonly values: Float32Array | Float64Array;
+  /** Rows in this block. */
+  readonly n: number;
+  /** Index of the block's first row in the file. */
+  readonly firstRow: number;
+}
+
+/** A matrix read front to back in blocks; `dims` (and `n` for .npy) are known before the first block. */
+export interface MatrixBlocks {
+  readonly dims: number;
+  /** Rows in the file: from the .npy header; undefined for CSV (counted while reading). */
+  readonly n: number | undefined;
+  /** Column names from a CSV header row, if there was one. */
+  readonly header: string[] | null;
+  /** The blocks, each of at most `rowsPerBlock` rows. Read once; leaving the loop early closes the input. */
+  readonly blocks: AsyncIterable<MatrixBlock>;
+}
+
+export interface BlockOptions {
+  /** Rows per block, or a function of the row width (so blocks can be sized in bytes). */
+  rowsPerBlock: number | ((dims: number) => number);
+  /** Name used in error messages ("file:line:column"). */
+  file: string;
+}
+
+/** Resolves `rowsPerBlock` for rows `dims` wide (at least 1). */
+export function blockRows(options: BlockOptions, dims: number): number {
+  const rows = typeof options.rowsPerBlock === 'function' ? options.rowsPerBlock(dims) : options.rowsPerBlock;
+  return Math.max(1, Math.floor(rows));
+}
