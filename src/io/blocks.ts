@@ -16,8 +16,24 @@ export interface MatrixBlocks {
   readonly n: number | undefined;
   /** Column names from a CSV header row, if there was one. */
   readonly header: string[] | null;
-  /** The blocks, each of at most `rowsPerBlock` rows. Read once; leaving the loop early closes the input. */
+  /**
+   * The blocks, each of at most `rowsPerBlock` rows. Read once; leaving the loop early closes the input. Every block
+   * reuses one buffer (memory stays at one block however long the input): a block's `values` are overwritten when
+   * the next block is read, so copy what must outlive the loop body.
+   */
   readonly blocks: AsyncIterable<MatrixBlock>;
+  /** Closes the input (idempotent): for a caller that stops before or without looping over `blocks`. */
+  close(): Promise<void>;
+}
+
+/** Runs `read`; if it throws, closes `input` first (a file stays open otherwise), then rethrows. */
+export async function closingOnError<T>(input: AsyncIterator<unknown>, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    await input.return?.();
+    throw e;
+  }
 }
 
 export interface BlockOptions {

@@ -4,7 +4,7 @@
  * "file:line:column". Lines are decoded as UTF-8 chunk by chunk, so a line may straddle chunks.
  */
 import { DataFormatError } from './matrix.js';
-import { blockRows, type BlockOptions, type MatrixBlock, type MatrixBlocks } from './blocks.js';
+import { blockRows, closingOnError, type BlockOptions, type MatrixBlock, type MatrixBlocks } from './blocks.js';
 
 /** Splits a byte stream into text lines (without their line ends), numbered from 1. */
 async function* lines(chunks: AsyncIterator<Uint8Array>): AsyncGenerator<string> {
@@ -44,30 +44,33 @@ export async function readCsvBlocks(chunks: AsyncIterable<Uint8Array>, options: 
   const input = chunks[Symbol.asyncIterator]();
   const source = lines(input);
   let line = 0;
-  let delim = '';
-  let header: string[] | null = null;
-  let firstData: { fields: string[]; line: number } | undefined;
   // The first non-empty line sets the delimiter and the width; it is a header when a field is not a number.
-  while (!firstData) {
-    const r = await source.next();
-    if (r.done) throw new DataFormatError(file, header ? 'has a header row but no data rows' : 'has no data rows');
-    line++;
-    if (r.value.trim() === '') continue;
-    if (!delim) delim = r.value.includes(',') ? ',' : r.value.includes('\t') ? '\t' : r.value.includes(';') ? ';' : ',';
-    const fields = r.value.split(delim);
-    if (!header && fields.some((f) => !isNumeric(unquote(f)))) {
-      header = fields.map((f) => unquote(f).trim());
-      continue;
+  const start = await closingOnError(input, async () => {
+    let delim = '';
+    let header: string[] | null = null;
+    for (;;) {
+      const r = await source.next();
+      if (r.done) throw new DataFormatError(file, header ? 'has a header row but no data rows' : 'has no data rows');
+      line++;
+      if (r.value.trim() === '') continue;
+      if (!delim)
+        delim = r.value.includes(',') ? ',' : r.value.includes('\t') ? '\t' : r.value.includes(';') ? ';' : ',';
+      const fields = r.value.split(delim);
+      if (!header && fields.some((f) => !isNumeric(unquote(f)))) {
+        header = fields.map((f) => unquote(f).trim());
+        continue;
+      }
+      return { delim, header, firstData: { fields, line } };
     }
-    firstData = { fields, line };
-  }
+  });
+  const { delim, header, firstData } = start;
   const dims = header ? header.length : firstData.fields.length;
   const rows = blockRows(options, dims);
   const parse = (fields: string[], at: number, out: Float64Array, offset: number) => {
     if (fields.length !== dims)
       throw new DataFormatError(
         `${file}:${at}`,
-        `row has ${fields.length} fields, expected ${dims} (as ${header ? 'the header' : `line ${firstData!.line}`})`,
+        `row has ${fields.length} fields, expected ${dims} (as ${header ? 'the header' : `line ${firstData.line}`})`,
       );
     let col = 1;
     for (let j = 0; j < dims; j++) {
@@ -83,8 +86,9 @@ export async function readCsvBlocks(chunks: AsyncIterable<Uint8Array>, options: 
   };
   async function* blocks(): AsyncGenerator<MatrixBlock> {
     try {
-      let block = new Float64Array(rows * dims);
-      parse(firstData!.fields, firstData!.line, block, 0);
+      // One buffer for every block (see MatrixBlocks.blocks).
+      const block = new Float64Array(rows * dims);
+      parse(firstData.fields, firstData.line, block, 0);
       let count = 1;
       let firstRow = 0;
       for await (const text of { [Symbol.asyncIterator]: () => source }) {
@@ -93,17 +97,25 @@ export async function readCsvBlocks(chunks: AsyncIterable<Uint8Array>, options: 
         if (count === rows) {
           yield { values: block, n: count, firstRow };
           firstRow += count;
-          block = new Float64Array(rows * dims);
           count = 0;
         }
         parse(text.split(delim), line, block, count * dims);
         count++;
       }
-      yield { values: count === rows ? block : block.slice(0, count * dims), n: count, firstRow };
+      yield { values: count === rows ? block : block.subarray(0, count * dims), n: count, firstRow };
     } finally {
       await source.return(undefined);
       await input.return?.();
     }
   }
-  return { dims, n: undefined, header, blocks: blocks() };
+  return {
+    dims,
+    n: undefined,
+    header,
+    blocks: blocks(),
+    close: async () => {
+      await source.return(undefined);
+      await input.return?.();
+    },
+  };
 }

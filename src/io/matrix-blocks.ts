@@ -6,12 +6,17 @@
 import { readCsvBlocks } from './csv-blocks.js';
 import { readNpyBlocks } from './npy-blocks.js';
 import type { BlockOptions, MatrixBlocks } from './blocks.js';
+import { isNpy } from './matrix.js';
 
 export type { BlockOptions, MatrixBlock, MatrixBlocks } from './blocks.js';
 
-const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+/** Bytes of the .npy magic. */
+const MAGIC_BYTES = 6;
 
-/** Reads `chunks` (the bytes of a .npy or CSV file) as blocks of rows; throws DataFormatError on malformed input. */
+/**
+ * Reads `chunks` (the bytes of a .npy or CSV file) as blocks of rows; throws DataFormatError on malformed input.
+ * A chunk may be a buffer the source reuses: it is read before the next one is asked for.
+ */
 export async function readMatrixBlocks(
   chunks: AsyncIterable<Uint8Array>,
   options: BlockOptions,
@@ -19,11 +24,12 @@ export async function readMatrixBlocks(
   const it = chunks[Symbol.asyncIterator]();
   // Enough bytes to tell the magic, however the input is chunked.
   let first: Uint8Array | undefined;
-  while (!first || first.length < NPY_MAGIC.length) {
+  while (!first || first.length < MAGIC_BYTES) {
     const r = await it.next();
     if (r.done) break;
     if (r.value.length === 0) continue;
-    if (!first) first = r.value;
+    // A short first chunk is copied: the source may reuse its buffer for the next one.
+    if (!first) first = r.value.length >= MAGIC_BYTES ? r.value : r.value.slice();
     else {
       const joined = new Uint8Array(first.length + r.value.length);
       joined.set(first);
@@ -32,8 +38,7 @@ export async function readMatrixBlocks(
     }
   }
   const rest = replay(first, it);
-  const isNpy = first !== undefined && first.length >= NPY_MAGIC.length && NPY_MAGIC.every((b, i) => first![i] === b);
-  return isNpy ? readNpyBlocks(rest, options) : readCsvBlocks(rest, options);
+  return first !== undefined && isNpy(first) ? readNpyBlocks(rest, options) : readCsvBlocks(rest, options);
 }
 
 /** `first` followed by the rest of `it`, as one iterable; returning early returns `it` (which closes a file). */

@@ -37,41 +37,46 @@ export async function fitFile(source: MatrixFileSource, o: CheckedMiniBatch): Pr
   let before = new Float64Array(0);
   passes: for (let pass = 0; pass < o.maxIter; pass++) {
     const m = await openMatrixFile(source, 'source', o.blockRows, o.initSize, o.signal);
-    if (pass === 0) {
-      if (o.dims !== undefined && o.dims !== m.dims)
-        throw invalid('options.dims', `the file's ${m.dims} columns`, o.dims, sourceName(source));
-      dims = m.dims;
-      n = m.n;
-      if (n !== undefined && o.k > n) throw invalid('options.k', `at most the number of rows, ${n}`, o.k);
-    }
-    for await (const block of m.blocks) {
-      throwIfAborted(o.signal);
-      if (pass === 0) seen += block.n;
-      if (!state) {
-        const rows = Math.min(block.n, o.initSize);
-        if (rows < o.k)
-          throw invalid('options.k', `at most the ${rows} rows of the first block`, o.k, 'raise options.blockRows');
-        const sample = Float32Array.from(block.values.subarray(0, rows * dims));
-        const init = await kmeansPlusPlus(
-          { data: sample, n: rows, dims, k: o.k, weights: null },
-          rng,
-          undefined,
-          o.signal,
-        );
-        state = newState(init, o.k, dims, o.reassignmentRatio);
-        rule = new StopRule(o.tol, o.tol * meanVariance(sample, rows, dims), o.maxNoImprovement);
-        before = new Float64Array(state.centres.length);
+    try {
+      if (pass === 0) {
+        if (o.dims !== undefined && o.dims !== m.dims)
+          throw invalid('options.dims', `the file's ${m.dims} columns`, o.dims, sourceName(source));
+        dims = m.dims;
+        n = m.n;
+        if (n !== undefined && o.k > n) throw invalid('options.k', `at most the number of rows, ${n}`, o.k);
       }
-      for (let r0 = 0; r0 < block.n; r0 += o.batchSize) {
-        const count = Math.min(o.batchSize, block.n - r0);
-        before.set(state.centres);
-        const inertia = miniBatchStep(state, block.values.subarray(r0 * dims, (r0 + count) * dims), count, rng) / count;
-        steps++;
-        if (rule!.stop(inertia, squaredShift(state.centres, before), count, n ?? seen)) {
-          converged = true;
-          break passes; // leaving the loop closes the file
+      for await (const block of m.blocks) {
+        throwIfAborted(o.signal);
+        if (pass === 0) seen += block.n;
+        if (!state) {
+          const rows = Math.min(block.n, o.initSize);
+          if (rows < o.k)
+            throw invalid('options.k', `at most the ${rows} rows of the first block`, o.k, 'raise options.blockRows');
+          const sample = Float32Array.from(block.values.subarray(0, rows * dims));
+          const init = await kmeansPlusPlus(
+            { data: sample, n: rows, dims, k: o.k, weights: null },
+            rng,
+            undefined,
+            o.signal,
+          );
+          state = newState(init, o.k, dims, o.reassignmentRatio);
+          rule = new StopRule(o.tol, o.tol * meanVariance(sample, rows, dims), o.maxNoImprovement);
+          before = new Float64Array(state.centres.length);
+        }
+        for (let r0 = 0; r0 < block.n; r0 += o.batchSize) {
+          const count = Math.min(o.batchSize, block.n - r0);
+          before.set(state.centres);
+          const inertia =
+            miniBatchStep(state, block.values.subarray(r0 * dims, (r0 + count) * dims), count, rng) / count;
+          steps++;
+          if (rule!.stop(inertia, squaredShift(state.centres, before), count, n ?? seen)) {
+            converged = true;
+            break passes; // leaving the loop closes the file
+          }
         }
       }
+    } finally {
+      await m.close();
     }
     n ??= seen;
   }

@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from '../../core/errors.js';
 import { invalid } from '../../core/validate.js';
+import { platform, type OpenedFile } from '../../core/platform.js';
 import { openByteSource, type FileInput } from '../../bytes/source.js';
 import { readMatrixBlocks, type MatrixBlocks } from '../../io/matrix-blocks.js';
 
@@ -12,6 +13,27 @@ export type MatrixFileSource = string | FileInput | Blob;
 
 /** Values per block when the caller sets no block size: 4 MiB of float64. */
 const BLOCK_VALUES = 1 << 19;
+
+/** Bytes per read of a file. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * A file's bytes as chunks that all reuse one buffer, so reading a file of any size allocates nothing per chunk (the
+ * block readers copy a chunk before asking for the next); closes the file at the end or when left early.
+ */
+async function* reusedChunks(file: OpenedFile): AsyncGenerator<Uint8Array> {
+  try {
+    const buf = new Uint8Array(Math.min(CHUNK_BYTES, Math.max(1, file.size)));
+    for (let position = 0; ; ) {
+      const n = await file.read(buf, position);
+      if (n === 0) return;
+      position += n;
+      yield n === buf.length ? buf : buf.subarray(0, n);
+    }
+  } finally {
+    await file.close();
+  }
+}
 
 export function isMatrixFileSource(x: unknown): x is MatrixFileSource {
   if (typeof x === 'string') return true;
@@ -46,16 +68,22 @@ export async function openMatrixFile(
   signal: AbortSignal | undefined,
 ): Promise<MatrixBlocks> {
   if (typeof source === 'string' && source === '') throw invalid(path, 'a file path', source);
-  let bytes;
+  let chunks: AsyncIterable<Uint8Array>;
   try {
-    bytes = await openByteSource(typeof source === 'string' ? { path: source } : source, signal);
+    const input = typeof source === 'string' ? { path: source } : source;
+    const p = platform();
+    const path = input instanceof Blob ? undefined : input.path;
+    chunks =
+      path !== undefined && p.openFile
+        ? reusedChunks(await p.openFile(path, { signal }))
+        : (await openByteSource(input, signal)).chunks;
   } catch (e) {
     // The byte layer names its argument `input`; here the caller's argument is `path`.
     if (e instanceof InvalidArgumentError && e.argument === 'input')
       throw new InvalidArgumentError(path, e.message.slice('input: '.length));
     throw e;
   }
-  return readMatrixBlocks(bytes.chunks, {
+  return readMatrixBlocks(chunks, {
     rowsPerBlock: rowsPerBlock ?? ((dims) => Math.max(minRows, Math.floor(BLOCK_VALUES / dims))),
     file: sourceName(source),
   });

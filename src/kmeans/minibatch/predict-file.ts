@@ -74,30 +74,34 @@ export async function assignFile(
   onLabels: ((labels: Int32Array, firstRow: number) => void | Promise<void>) | undefined,
 ): Promise<PredictFileResult> {
   const m = await openMatrixFile(source, path, blockRows, 1, signal);
-  const { dims } = m;
-  if (centroids.length % dims !== 0)
-    throw invalid(
-      'centroids',
-      `a length that is a multiple of the file's ${dims} columns`,
-      centroids,
-      `length ${centroids.length}`,
-    );
-  const k = centroids.length / dims;
-  const centres = Float64Array.from(centroids);
-  const counts = new Int32Array(k);
-  let inertia = 0;
-  let n = 0;
-  for await (const block of m.blocks) {
-    throwIfAborted(signal);
-    const labels = new Int32Array(block.n);
-    for (let r = 0; r < block.n; r++) {
-      const { label, d2 } = nearest(centres, k, dims, block.values, r);
-      labels[r] = label;
-      counts[label]!++;
-      inertia += d2;
+  try {
+    const { dims } = m;
+    if (centroids.length % dims !== 0)
+      throw invalid(
+        'centroids',
+        `a length that is a multiple of the file's ${dims} columns`,
+        centroids,
+        `length ${centroids.length}`,
+      );
+    const k = centroids.length / dims;
+    const centres = Float64Array.from(centroids);
+    const counts = new Int32Array(k);
+    let inertia = 0;
+    let n = 0;
+    for await (const block of m.blocks) {
+      throwIfAborted(signal);
+      const labels = new Int32Array(block.n);
+      for (let r = 0; r < block.n; r++) {
+        const { label, d2 } = nearest(centres, k, dims, block.values, r);
+        labels[r] = label;
+        counts[label]!++;
+        inertia += d2;
+      }
+      n += block.n;
+      await onLabels?.(labels, block.firstRow);
     }
-    n += block.n;
-    await onLabels?.(labels, block.firstRow);
+    return { n, dims, inertia, counts };
+  } finally {
+    await m.close();
   }
-  return { n, dims, inertia, counts };
 }
