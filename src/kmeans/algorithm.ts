@@ -36,7 +36,7 @@ export function boundBytes(algorithm: ExactAlgorithm, n: number, k: number): num
     case 'yinyang':
       return n * (1 + yinyangGroups(k)) * 4;
     case 'elkan':
-      return n * (1 + k) * 4;
+      return n * (1 + Math.ceil(k / 8) * 8) * 4; // the wasm kernel pads each row's bounds to a multiple of 8
   }
 }
 
