@@ -159,6 +159,7 @@ export const structs = [
         doc: 'bytes of scratch per block: at least 16 × (4·kp + 32 + (kp/8 rounded up to 16) + stride (Yinyang only))',
       },
       { name: 'computed', type: 'i32', doc: 'nblocks i32: distance computations per block' },
+      { name: 'norms', type: 'i32', doc: "n f64: each row's ‖x‖², written on a run's first step and read after" },
     ],
   },
   {

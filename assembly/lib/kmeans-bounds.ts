@@ -21,7 +21,7 @@ import {
   DESC_BLOCK_ROWS, DESC_BOUNDS, DESC_CENT, DESC_CNORM, DESC_COUNTS, DESC_CT, DESC_DATA, DESC_DP, DESC_K, DESC_KP,
   DESC_LABELS, DESC_MIND, DESC_N, DESC_SUMS, DESC_UPDATE, DESC_WEIGHTS, DESC_BINERTIA,
   BND_ALGORITHM, BND_CC, BND_CMAX, BND_COMPUTED, BND_DRIFT, BND_FIRST, BND_GROUP_DRIFT, BND_GROUP_OF, BND_HALF,
-  BND_LOWER, BND_MAX_DRIFT, BND_MAX_DRIFT_AT, BND_SCRATCH, BND_SCRATCH_STRIDE, BND_SECOND_DRIFT, BND_STRIDE,
+  BND_LOWER, BND_MAX_DRIFT, BND_NORMS, BND_MAX_DRIFT_AT, BND_SCRATCH, BND_SCRATCH_STRIDE, BND_SECOND_DRIFT, BND_STRIDE,
   ALG_ELKAN, ALG_HAMERLY, BOUND_BATCH,
 } from '../generated/kmeans-layout';
 import { addRow, addRowWeighted, lanesArgmin, sqDist } from './kmeans-rows';
@@ -147,6 +147,7 @@ export function assignBlockBounded(desc: usize, b: i32): i32 {
   const maxDrift = <f64>load<f32>(bnd + <usize>BND_MAX_DRIFT);
   const secondDrift = <f64>load<f32>(bnd + <usize>BND_SECOND_DRIFT);
   const cmax = <f64>load<f32>(bnd + <usize>BND_CMAX);
+  const norms = <usize>i32At(bnd, BND_NORMS);
   const kpBytes = <usize>kp << 2;
   const vbuf = <usize>i32At(bnd, BND_SCRATCH) + <usize>b * <usize>i32At(bnd, BND_SCRATCH_STRIDE);
   const pend = vbuf + <usize>BATCH * kpBytes;
@@ -154,7 +155,8 @@ export function assignBlockBounded(desc: usize, b: i32): i32 {
   const markStride = (<usize>groups8 + 15) & ~<usize>15;
   const marksAll = pend + <usize>BATCH * 32;
   const examined = marksAll + <usize>BATCH * markStride;
-  const yinyang = alg != ALG_HAMERLY && alg != ALG_ELKAN;
+  const hamerly = alg == ALG_HAMERLY;
+  const yinyang = !hamerly && alg != ALG_ELKAN;
   const r0 = b * blockRows;
   const r1 = min(n, r0 + blockRows);
   const rowBytes = <usize>dp << 2;
@@ -167,13 +169,20 @@ export function assignBlockBounded(desc: usize, b: i32): i32 {
     const x = data + <usize>r * rowBytes;
     const old = load<i32>(labels + (<usize>r << 2));
     const low = lowerAll + (<usize>r * <usize>stride << 2);
-    const xx = sqNorm(x, rowBytes);
+    // ‖x‖² once per run: the rows do not change between steps.
+    const np = norms + (<usize>r << 3);
+    let xx: f64;
+    if (first) {
+      xx = sqNorm(x, rowBytes);
+      store<f64>(np, xx);
+    } else xx = load<f64>(np);
     const xn = Math.sqrt(xx);
     const e = errScale * (xn + cmax) * (xn + cmax);
     const slot = pend + (<usize>pending << 5);
     const exam = examined + <usize>pending * <usize>stride;
     const marks = marksAll + <usize>pending * markStride;
-    memory.fill(marks, first ? 1 : 0, <usize>groups8);
+    // Hamerly computes all or nothing and keeps no marks.
+    if (!hamerly) fillMarks(marks, markStride, first != 0);
     let need = first != 0;
     let d2a: f32 = 0;
     if (first) {
@@ -185,10 +194,7 @@ export function assignBlockBounded(desc: usize, b: i32): i32 {
       if (alg == ALG_HAMERLY) {
         const l = <f64>load<f32>(low) - (old == maxAt ? secondDrift : maxDrift);
         if (proves(u2, max<f64>(l, 2 * <f64>f32At(half, old) - u), e)) store<f32>(low, <f32>(l * DOWN));
-        else {
-          memory.fill(marks, 1, <usize>groups8);
-          need = true;
-        }
+        else need = true;
       } else if (alg == ALG_ELKAN) {
         need = elkanRow(low, drift, cc + (<usize>old * kpBytes), kp, old, u, u2, e, !proves(u2, 2 * <f64>f32At(half, old) - u, e), marks);
       } else {
@@ -201,7 +207,7 @@ export function assignBlockBounded(desc: usize, b: i32): i32 {
         }
         if (need) for (let c = 0; c < k; c++) if (load<u8>(exam + <usize>i32At(groupOf, c << 2))) store<u8>(marks + <usize>(c >> 3), 1);
       }
-      if (need) store<u8>(marks + <usize>(old >> 3), 1);
+      if (need && !hamerly) store<u8>(marks + <usize>(old >> 3), 1);
     }
     if (need) {
       store<i32>(slot + P_ROW, r);
@@ -209,9 +215,11 @@ export function assignBlockBounded(desc: usize, b: i32): i32 {
       store<f32>(slot + P_D2, d2a);
       store<f64>(slot + P_XX, xx);
       store<f64>(slot + P_E, e);
-      computed += rowDistances(marks, groups8, k);
-      if (++pending == BATCH) {
-        changed += settleBatch(desc, bnd, pending, vbuf, pend, marksAll, markStride, examined);
+      computed += hamerly ? k : rowDistances(marks, groups8, k);
+      if (++pending == (hamerly ? 4 : BATCH)) {
+        changed += hamerly
+          ? hamerlyTile(desc, bnd, pending, pend)
+          : settleBatch(desc, bnd, pending, vbuf, pend, marksAll, markStride, examined);
         pending = 0;
       }
     } else {
@@ -219,7 +227,10 @@ export function assignBlockBounded(desc: usize, b: i32): i32 {
       store<f32>(mind + (<usize>r << 2), d2a);
     }
   }
-  if (pending > 0) changed += settleBatch(desc, bnd, pending, vbuf, pend, marksAll, markStride, examined);
+  if (pending > 0)
+    changed += hamerly
+      ? hamerlyTile(desc, bnd, pending, pend)
+      : settleBatch(desc, bnd, pending, vbuf, pend, marksAll, markStride, examined);
   addBlock(desc, b, r0, r1);
   store<i32>(<usize>i32At(bnd, BND_COMPUTED) + (<usize>b << 2), computed);
   return changed;
@@ -434,11 +445,132 @@ function settleBatch(
   return changed;
 }
 
+/** Sets a row's group marks (markStride bytes, a multiple of 16) to all 1 or all 0; a call per row stays cheap. */
+@inline function fillMarks(marks: usize, markStride: usize, on: bool): void {
+  const v = i8x16.splat(on ? 1 : 0);
+  for (let o: usize = 0; o < markStride; o += 16) v128.store(marks + o, v);
+}
+
 /** Distances a row's marks ask for: the centroids (padding excluded) of its marked groups. */
 function rowDistances(marks: usize, groups8: i32, k: i32): i32 {
   let computed = 0;
   for (let g = 0; g < groups8; g++) if (load<u8>(marks + <usize>g)) computed += min(k, (g + 1) << 3) - (g << 3);
   return computed;
+}
+
+/**
+ * Hamerly's rows that need every distance, four at a time: the Lloyd step's fused distance-and-argmin tile that also
+ * keeps, per lane, the second smallest value, so neither the distances nor a second pass over them are needed.
+ * Sets each row's label, distance and lower bound (from the second smallest v); returns how many labels changed.
+ */
+function hamerlyTile(desc: usize, bnd: usize, count: i32, pend: usize): i32 {
+  const data = <usize>i32At(desc, DESC_DATA);
+  const dp = i32At(desc, DESC_DP);
+  const kp = i32At(desc, DESC_KP);
+  const k = i32At(desc, DESC_K);
+  const ct = <usize>i32At(desc, DESC_CT);
+  const cnorm = <usize>i32At(desc, DESC_CNORM);
+  const cent = <usize>i32At(desc, DESC_CENT);
+  const labels = <usize>i32At(desc, DESC_LABELS);
+  const mind = <usize>i32At(desc, DESC_MIND);
+  const first = i32At(bnd, BND_FIRST);
+  const lowerAll = <usize>i32At(bnd, BND_LOWER);
+  const rowBytes = <usize>dp << 2;
+  const groups = kp >> 3;
+  // A short tile repeats its first row into the spare slots (their results are not read).
+  const x0 = data + <usize>load<i32>(pend + P_ROW) * rowBytes;
+  const x1 = count > 1 ? data + <usize>load<i32>(pend + 32 + P_ROW) * rowBytes : x0;
+  const x2 = count > 2 ? data + <usize>load<i32>(pend + 64 + P_ROW) * rowBytes : x0;
+  const x3 = count > 3 ? data + <usize>load<i32>(pend + 96 + P_ROW) * rowBytes : x0;
+  const big = f32x4.splat(f32.MAX_VALUE);
+  let best0 = big, best1 = big, best2 = big, best3 = big;
+  let sec0 = big, sec1 = big, sec2 = big, sec3 = big;
+  let bi0 = i32x4.splat(0), bi1 = bi0, bi2 = bi0, bi3 = bi0;
+  let idxLo = i32x4(0, 1, 2, 3);
+  let idxHi = i32x4(4, 5, 6, 7);
+  let cg = ct;
+  let cn = cnorm;
+  for (let g = 0; g < groups; g++) {
+    let a00 = v128.load(cn), a01 = v128.load(cn, 16);
+    let a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
+    for (let j: usize = 0; j < rowBytes; j += 4) {
+      const c = cg + (j << 3);
+      const c0 = v128.load(c);
+      const c1 = v128.load(c, 16);
+      const s0 = v128.load32_splat(x0 + j);
+      a00 = f32x4.add(a00, f32x4.mul(s0, c0));
+      a01 = f32x4.add(a01, f32x4.mul(s0, c1));
+      const s1 = v128.load32_splat(x1 + j);
+      a10 = f32x4.add(a10, f32x4.mul(s1, c0));
+      a11 = f32x4.add(a11, f32x4.mul(s1, c1));
+      const s2 = v128.load32_splat(x2 + j);
+      a20 = f32x4.add(a20, f32x4.mul(s2, c0));
+      a21 = f32x4.add(a21, f32x4.mul(s2, c1));
+      const s3 = v128.load32_splat(x3 + j);
+      a30 = f32x4.add(a30, f32x4.mul(s3, c0));
+      a31 = f32x4.add(a31, f32x4.mul(s3, c1));
+    }
+    cg += rowBytes << 3;
+    cn += 32;
+    // Per lane, strict < keeps the first index among equal values (as the Lloyd step); the value it replaces, or
+    // the new one when it does not win, competes for second.
+    let m = f32x4.lt(a00, best0);
+    sec0 = v128.bitselect(best0, f32x4.min(sec0, a00), m);
+    best0 = v128.bitselect(a00, best0, m);
+    bi0 = v128.bitselect(idxLo, bi0, m);
+    m = f32x4.lt(a01, best0);
+    sec0 = v128.bitselect(best0, f32x4.min(sec0, a01), m);
+    best0 = v128.bitselect(a01, best0, m);
+    bi0 = v128.bitselect(idxHi, bi0, m);
+    m = f32x4.lt(a10, best1);
+    sec1 = v128.bitselect(best1, f32x4.min(sec1, a10), m);
+    best1 = v128.bitselect(a10, best1, m);
+    bi1 = v128.bitselect(idxLo, bi1, m);
+    m = f32x4.lt(a11, best1);
+    sec1 = v128.bitselect(best1, f32x4.min(sec1, a11), m);
+    best1 = v128.bitselect(a11, best1, m);
+    bi1 = v128.bitselect(idxHi, bi1, m);
+    m = f32x4.lt(a20, best2);
+    sec2 = v128.bitselect(best2, f32x4.min(sec2, a20), m);
+    best2 = v128.bitselect(a20, best2, m);
+    bi2 = v128.bitselect(idxLo, bi2, m);
+    m = f32x4.lt(a21, best2);
+    sec2 = v128.bitselect(best2, f32x4.min(sec2, a21), m);
+    best2 = v128.bitselect(a21, best2, m);
+    bi2 = v128.bitselect(idxHi, bi2, m);
+    m = f32x4.lt(a30, best3);
+    sec3 = v128.bitselect(best3, f32x4.min(sec3, a30), m);
+    best3 = v128.bitselect(a30, best3, m);
+    bi3 = v128.bitselect(idxLo, bi3, m);
+    m = f32x4.lt(a31, best3);
+    sec3 = v128.bitselect(best3, f32x4.min(sec3, a31), m);
+    best3 = v128.bitselect(a31, best3, m);
+    bi3 = v128.bitselect(idxHi, bi3, m);
+    const eight = i32x4.splat(8);
+    idxLo = i32x4.add(idxLo, eight);
+    idxHi = i32x4.add(idxHi, eight);
+  }
+  let changed = 0;
+  for (let p = 0; p < count; p++) {
+    const best = p == 0 ? best0 : p == 1 ? best1 : p == 2 ? best2 : best3;
+    const sec = p == 0 ? sec0 : p == 1 ? sec1 : p == 2 ? sec2 : sec3;
+    const label = lanesArgmin(best, p == 0 ? bi0 : p == 1 ? bi1 : p == 2 ? bi2 : bi3);
+    // Lane j holds the centroids c ≡ j (mod 4): the label's lane gives its second value, the others their best.
+    const others = v128.bitselect(big, best, i32x4.eq(i32x4(0, 1, 2, 3), i32x4.splat(label & 3)));
+    let h = f32x4.min(sec, others);
+    h = f32x4.min(h, v128.shuffle<f32>(h, h, 2, 3, 0, 1));
+    const second = min(f32x4.extract_lane(h, 0), f32x4.extract_lane(h, 1));
+    const slot = pend + (<usize>p << 5);
+    const r = load<i32>(slot + P_ROW);
+    const old = load<i32>(slot + P_OLD);
+    store<f32>(lowerAll + (<usize>r << 2), k > 1 ? boundOf(second, load<f64>(slot + P_XX), load<f64>(slot + P_E)) : f32.MAX_VALUE);
+    store<i32>(labels + (<usize>r << 2), label);
+    if (label != old) changed++;
+    const x = data + <usize>r * rowBytes;
+    const d2 = first || label != old ? sqDist(x, cent + <usize>label * rowBytes, rowBytes) : load<f32>(slot + P_D2);
+    store<f32>(mind + (<usize>r << 2), d2);
+  }
+  return changed;
 }
 
 /** The block's inertia and (with the update flag) partial sums and counts, added in row order as Lloyd's step does. */

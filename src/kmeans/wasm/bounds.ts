@@ -59,6 +59,7 @@ export class WasmBounds {
     const scratch = ctx.reserve(nblocks * scratchStride, 64, what);
     ctx.f32(this.drift, kp).fill(0);
     this.computedAt = ctx.reserve(nblocks * 4, 64, what);
+    const norms = ctx.reserve(n4 * 8, 64, what);
     writeKMeansBounds(new DataView(ctx.memory.buffer), this.at, {
       algorithm: ALG[algorithm],
       first: 1,
@@ -76,6 +77,7 @@ export class WasmBounds {
       scratch,
       scratchStride,
       computed: this.computedAt,
+      norms,
     });
   }
 
