@@ -3,6 +3,8 @@ import { throwIfAborted } from '../../core/errors.js';
 import { abortSignal, invalid, optional, optionsObject } from '../../core/validate.js';
 import { isMatrixFileSource, openMatrixFile, type MatrixFileSource } from './file-source.js';
 import { nearest } from './step.js';
+import type { KMeansBackend } from '../backend.js';
+import { centre, columnMeans } from '../prepare.js';
 
 export interface PredictFileOptions {
   /** Receives the labels of each block as it is read (`firstRow`: the block's first row). */
@@ -88,20 +90,68 @@ export async function assignFile(
     const counts = new Int32Array(k);
     let inertia = 0;
     let n = 0;
-    for await (const block of m.blocks) {
-      throwIfAborted(signal);
-      const labels = new Int32Array(block.n);
-      for (let r = 0; r < block.n; r++) {
-        const { label, d2 } = nearest(centres, k, dims, block.values, r);
-        labels[r] = label;
-        counts[label]!++;
-        inertia += d2;
+    const kernel = await openKernel(centres, k, dims);
+    try {
+      for await (const block of m.blocks) {
+        throwIfAborted(signal);
+        let labels: Int32Array;
+        if (kernel) {
+          const r = await kernel.assign(block.values, block.n, signal);
+          labels = r.labels;
+          inertia += r.inertia;
+        } else {
+          labels = new Int32Array(block.n);
+          for (let r = 0; r < block.n; r++) {
+            const { label, d2 } = nearest(centres, k, dims, block.values, r);
+            labels[r] = label;
+            inertia += d2;
+          }
+        }
+        for (let r = 0; r < block.n; r++) counts[labels[r]!]!++;
+        n += block.n;
+        await onLabels?.(labels, block.firstRow);
       }
-      n += block.n;
-      await onLabels?.(labels, block.firstRow);
+    } finally {
+      kernel?.dispose();
     }
     return { n, dims, inertia, counts };
   } finally {
     await m.close();
   }
+}
+
+/** The wasm kernel's assignment for fixed centroids, one block at a time. */
+interface BlockKernel {
+  assign(
+    values: ArrayLike<number>,
+    n: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ labels: Int32Array; inertia: number }>;
+  dispose(): void;
+}
+
+/**
+ * The wasm backend (threads) set up for `centres`, or null where it cannot load: the pass then runs on this thread.
+ * As `predict` does, rows and centres are both shifted by the centres' mean (same distances, better float32 accuracy).
+ */
+async function openKernel(centres: Float64Array, k: number, dims: number): Promise<BlockKernel | null> {
+  if (typeof WebAssembly === 'undefined') return null;
+  let backend: KMeansBackend;
+  try {
+    backend = await (await import('../wasm/backend.js')).createWasmBackend({});
+  } catch {
+    return null;
+  }
+  const mean = columnMeans(centres, k, dims);
+  const shifted = centre(centres, k, dims, mean);
+  // One buffer for every block's shifted rows (the kernel copies them into its memory): no garbage per block.
+  let rows = new Float32Array(0);
+  return {
+    assign(values, n, signal) {
+      if (rows.length < n * dims) rows = new Float32Array(n * dims);
+      for (let r = 0; r < n; r++) for (let j = 0; j < dims; j++) rows[r * dims + j] = values[r * dims + j]! - mean[j]!;
+      return backend.assign({ data: rows.subarray(0, n * dims), n, dims, k, weights: null }, shifted, signal);
+    },
+    dispose: () => backend.dispose(),
+  };
 }
