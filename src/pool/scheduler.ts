@@ -8,8 +8,7 @@
  * - A worker that dies fails only the task it was running (read from a shared status word; without shared memory, the
  *   oldest unanswered one); tasks queued behind it go back to the front of the queue, unrun.
  * - When the queue is empty and a worker runs dry, it takes back the unstarted tasks of another worker's pipeline
- *   (work stealing, steal.ts), so one long task does not hold the tasks queued behind it; failing that, the unstarted
- *   tail of another worker's running map chunk (split.ts), so a big chunk does not hold the end of a map.
+ *   (work stealing, steal.ts), so one long task does not hold the tasks queued behind it.
  */
 import { Deque } from './deque.js';
 import { deferDispatch } from './dispatch-flush.js';
@@ -20,7 +19,6 @@ import type { TaskRecord } from './task-record.js';
 import type { ResolvedTask } from './task-ref.js';
 import { StatsRecorder, type SchedulerStats } from './pool-stats.js';
 import { stealForIdle } from './steal.js';
-import { splitForIdle } from './split.js';
 import { WorkerSet, type ExitReason, type WorkerSetOptions, type WorkerSlot } from './workers.js';
 import { deliverProgress, remoteError, revived } from './remote-results.js';
 import type { PoolEvents } from './events.js';
@@ -36,8 +34,6 @@ import {
 export type { SchedulerStats } from './pool-stats.js';
 
 const PIPELINE_BUDGET_MS = 2;
-/** How soon an idle worker looks again for a chunk to split, while one is in flight but could not be split yet. */
-const SPLIT_RETRY_MS = 1;
 const MAX_DEPTH = 64;
 
 export interface SchedulerOptions extends WorkerSetOptions {
@@ -55,7 +51,6 @@ export class Scheduler {
   /** The workers' slots (the WorkerSet's list). */
   private readonly slots: WorkerSlot[];
   private dispatchScheduled = false;
-  private splitRetry: ReturnType<typeof setTimeout> | undefined;
   private nextSlot = 0;
   private broken: Error | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -80,11 +75,6 @@ export class Scheduler {
     if (!opts.lazy) for (let i = 0; i < opts.minWorkers; i++) this.workers.spawn();
   }
 
-  /** A running map chunk can be split for an idle worker (the workers share memory with the host). */
-  get canSplit(): boolean {
-    return this.workers.canSplit;
-  }
-
   /** Tasks submitted and not yet handed to a worker. */
   get queued(): number {
     return this.queue.length - this.settledInQueue;
@@ -95,10 +85,7 @@ export class Scheduler {
   }
 
   submit(rec: TaskRecord): void {
-    if (this.broken) {
-      rec.settle(this.broken);
-      return;
-    }
+    if (this.broken) return rec.settle(this.broken);
     rec.submittedAt = performance.now();
     this.queue.push(rec);
     this.filling = true;
@@ -119,7 +106,6 @@ export class Scheduler {
 
   /** Forgets a task nobody waits for any more: dropped if queued; if already running it finishes, unreported. */
   drop(rec: TaskRecord): void {
-    if (rec.parts) for (const p of rec.parts) this.drop(p);
     if (rec.done) return;
     if (!rec.slot) {
       rec.done = true;
@@ -154,9 +140,9 @@ export class Scheduler {
     return this.workers.whenReady();
   }
 
-  /** Replaces every worker in turn: each replacement starts first, the old worker retires once it is ready. */
+  /** Replaces every worker: each replacement starts first, the old worker retires once it is ready. */
   recycle(): void {
-    this.workers.replaceAll();
+    for (const slot of [...this.slots]) if (slot.state === 'live') this.workers.replace(slot);
   }
 
   /** Fails everything pending with `err` and stops every worker. */
@@ -165,7 +151,6 @@ export class Scheduler {
     this.settledInQueue = 0;
     for (const slot of this.slots) for (const rec of slot.inflight.clear()) this.finish(rec, err);
     this.workers.failReady(err);
-    clearTimeout(this.splitRetry);
     await this.workers.stopAll();
     this.notifyIdle();
     this.notifyDrained();
@@ -214,8 +199,7 @@ export class Scheduler {
     if (!this.queue.length) {
       this.notifyDrained();
       this.steal();
-      this.notifyIdle();
-      return;
+      return this.notifyIdle();
     }
     let live = 0;
     let busy = 0;
@@ -244,24 +228,9 @@ export class Scheduler {
 
   /** A worker ran dry while another holds unstarted tasks: take them back and hand them out again. */
   private steal(): void {
-    if (!this.workers.sharedStatus) return;
-    let taken = stealForIdle(this.slots);
-    if (taken.length) {
-      this.rec.counters.stolen += taken.length;
-      // A retiring worker may have had nothing but unstarted tasks: with those gone it has nothing left to answer.
-      for (const s of [...this.slots])
-        if (s.state === 'retiring' && s.inflight.length === 0) this.stopSlot(s, false, 'recycle');
-    } else {
-      const split = splitForIdle(this.slots, (r) => this.drop(r));
-      if (split.retry && this.splitRetry === undefined)
-        this.splitRetry = setTimeout(() => {
-          this.splitRetry = undefined;
-          this.scheduleDispatch();
-        }, SPLIT_RETRY_MS);
-      taken = split.parts;
-      if (!taken.length) return;
-      this.rec.counters.split++;
-    }
+    const taken = this.workers.sharedStatus ? stealForIdle(this.slots) : [];
+    if (!taken.length) return;
+    this.rec.counters.stolen += taken.length;
     for (let i = taken.length - 1; i >= 0; i--) this.queue.unshift(taken[i]!);
     this.dispatch();
   }
@@ -289,10 +258,7 @@ export class Scheduler {
       slot.sent++;
       if (busy === 0) {
         slot.port.ref();
-        if (slot.idleTimer !== undefined) {
-          clearTimeout(slot.idleTimer);
-          slot.idleTimer = undefined;
-        }
+        if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer), (slot.idleTimer = undefined);
       }
       slot.inflight.push(rec);
       const first = !slot.known.has(rec.task.key);
@@ -302,7 +268,7 @@ export class Scheduler {
         rec.task.key,
         first ? rec.task.def : 0,
         rec.onProgress ? rec.mode | MODE_PROGRESS : rec.mode,
-        rec.splitAt === undefined ? rec.payload : rec.payload.slice(0, rec.splitAt),
+        rec.payload,
         rec.shared ? 1 : 0,
       ]);
       if (rec.transfer) (transfer ??= []).push(...rec.transfer);
@@ -351,8 +317,7 @@ export class Scheduler {
     if (slot.state === 'dead') return;
     switch (m.type) {
       case 'result':
-        this.onResult(slot, m.r);
-        return;
+        return this.onResult(slot, m.r);
       case 'yield': {
         const rec = slot.inflight.peek();
         if (rec && rec.id === m.id && !rec.done) rec.stream?.push(m.values);
@@ -364,8 +329,7 @@ export class Scheduler {
         return;
       }
       case 'memory':
-        this.workers.replace(slot);
-        return;
+        return this.workers.replace(slot);
       case 'ready':
         if (this.opts.taskTimeout !== undefined)
           for (let i = 0; i < slot.inflight.length; i++)

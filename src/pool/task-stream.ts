@@ -85,8 +85,7 @@ export class TaskStream<T = unknown> implements AsyncIterableIterator<T>, Stream
 
   async next(): Promise<IteratorResult<T>> {
     for (;;) {
-      // A task's error comes after the values it yielded before it (they may arrive together); an abort at once.
-      if (this.failure && (!this.buffer.length || this.stopping)) {
+      if (this.failure) {
         const err = this.failure;
         this.failure = undefined;
         this.ended = true;
