@@ -21,26 +21,11 @@ import type { FnSpec, MapOutput, SplitPayload } from './steps.js';
 import type { MapReduceKey } from './partition.js';
 import { checkExecutor, remoteTask, type Executor } from '../pool/executor.js';
 import { mapReduceRemote } from './remote.js';
+import type { MapReduceCounters } from './counters.js';
 
 export type { MapReduceKey } from './partition.js';
 
-/** What mapReduce counted. */
-export interface MapReduceCounters {
-  /** Records mapped. */
-  records: number;
-  /** Input bytes (byte inputs only; 0 for record iterables). */
-  bytes: number;
-  /** [key, value] pairs the map function produced. */
-  pairs: number;
-  /** Distinct keys in the result. */
-  keys: number;
-  /** Splits (map tasks). */
-  splits: number;
-  /** Splits run a second time because their worker died. */
-  reExecutedSplits: number;
-  /** Reduce partitions. */
-  partitions: number;
-}
+export type { MapReduceCounters } from './counters.js';
 
 export interface MapReduceProgress {
   phase: 'map' | 'reduce';

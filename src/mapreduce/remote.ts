@@ -7,6 +7,7 @@ import { throwIfAborted } from '../core/errors.js';
 import { invalid } from '../core/validate.js';
 import { filePathOf, isByteInput, type ByteInput } from '../bytes/source.js';
 import { openFileInput } from '../bytes/file-reader.js';
+import type { MapReduceCounters } from './counters.js';
 import type { Executor, FlowParent, RemoteTaskDef } from '../pool/executor.js';
 
 /** A split job's data: a byte range of a file, or records; and which partition of its output it returns. */
@@ -42,18 +43,6 @@ export interface RemoteReduced {
   bytes: number;
 }
 
-/** mapReduce's counters (MapReduceCounters), as the remote run knows them. */
-export interface RemoteCounters {
-  records: number;
-  bytes: number;
-  pairs: number;
-  keys: number;
-  splits: number;
-  /** Unknown remotely (BullMQ re-runs a stalled job on its own): always 0. */
-  reExecutedSplits: number;
-  partitions: number;
-}
-
 export interface RemoteMapReduceJob {
   map: RemoteTaskDef;
   combine: RemoteTaskDef | null;
@@ -69,7 +58,7 @@ export async function mapReduceRemote(
   input: unknown,
   executor: Executor,
   o: RemoteMapReduceJob,
-): Promise<{ entries: Array<[unknown, unknown]>; counters: RemoteCounters }> {
+): Promise<{ entries: Array<[unknown, unknown]>; counters: MapReduceCounters }> {
   const job = globalThis.crypto.randomUUID();
   const base = { job, parts: o.partitions, map: o.map, combine: o.combine };
   const splits: Array<Omit<RemoteMapSplit, 'part'>> = [];
