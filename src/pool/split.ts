@@ -61,8 +61,10 @@ export function splitForIdle(slots: readonly WorkerSlot<TaskRecord>[], drop: (r:
     }
     if (!best || left > best.left) best = { slot, rec, at, left };
   }
-  if (!best?.slot.fenceSplit(best.rec.id, best.at)) return { parts: [], retry };
-  return { parts: cut(best!.rec, best!.at, Math.min(best!.left, idle + 1), drop), retry: false };
+  if (!best) return { parts: [], retry };
+  // The fence fails when the worker claimed its next block meanwhile: the chunk still runs, so look again shortly.
+  if (!best.slot.fenceSplit(best.rec.id, best.at)) return { parts: [], retry: true };
+  return { parts: cut(best.rec, best.at, Math.min(best.left, idle + 1), drop), retry: false };
 }
 
 /** Records for items [at, end) of `rec` in `k` parts; `rec` keeps [0, at) and settles once every piece has. */
