@@ -1,8 +1,9 @@
-// Pool features beyond Python's surface: streaming generator tasks with credit-based backpressure, progress from
-// tasks, eager start and ready(), min/max workers, drained(), events, stats histograms, recycling, work stealing and
-// typed task modules.
+// Pool features beyond Python's surface, the Node-only cases: memory while streaming, module tasks reporting progress,
+// a script that only awaits ready(), min/max workers, maxMemoryPerWorker, typed module proxies, child processes. The
+// cases every platform shares (streams, progress, start-up, drained, events and histograms, recycling, stealing and
+// chunk splitting, proxies) are in the shared suite, test/suites/pool.mjs, run on threads, processes and in Chromium.
 import assert from 'node:assert/strict';
-import { Pool, task, defineTasks, AbortError, InvalidArgumentError } from '../dist/index.js';
+import { Pool, task, defineTasks, InvalidArgumentError } from '../dist/index.js';
 
 const fixtures = new URL('./fixtures/pool-tasks.mjs', import.meta.url);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -78,116 +79,6 @@ describe('Pool.stream: generator tasks with credit-based flow control', function
     assert.ok(
       after.rss - before.rss < 200 * 2 ** 20,
       `rss grew by ${((after.rss - before.rss) / 2 ** 20).toFixed(0)} MiB for 300 MiB streamed`,
-    );
-  });
-
-  it("breaking out of the loop runs the generator's finally and frees the worker", async () => {
-    const flag = new Int32Array(new SharedArrayBuffer(4));
-    let n = 0;
-    for await (const _ of pool.stream(
-      function* (f) {
-        try {
-          for (let i = 0; ; i++) yield i;
-        } finally {
-          Atomics.store(f, 0, 1);
-        }
-      },
-      [flag],
-    ))
-      if (++n === 10) break;
-    assert.equal(Atomics.load(flag, 0), 1, 'finally ran before the loop exited');
-    assert.equal(await pool.apply(() => 'free'), 'free');
-  });
-
-  it("aborting rejects the loop with AbortError and runs the generator's finally", async () => {
-    const flag = new Int32Array(new SharedArrayBuffer(4));
-    const ac = new AbortController();
-    let n = 0;
-    await assert.rejects(
-      (async () => {
-        for await (const _ of pool.stream(
-          async function* (f) {
-            try {
-              for (let i = 0; ; i++) {
-                await new Promise((r) => setTimeout(r, 1));
-                yield i;
-              }
-            } finally {
-              Atomics.store(f, 0, 1);
-            }
-          },
-          [flag],
-          { signal: ac.signal },
-        )) {
-          if (++n === 5) ac.abort();
-        }
-      })(),
-      AbortError,
-    );
-    await until(() => Atomics.load(flag, 0) === 1);
-    await assert.rejects(async () => {
-      for await (const _ of pool.stream(
-        function* () {
-          yield 1;
-        },
-        [],
-        { signal: AbortSignal.abort() },
-      ));
-    }, AbortError);
-  });
-
-  it("a generator's error arrives after the values before it", async () => {
-    const got = [];
-    await assert.rejects(
-      (async () => {
-        for await (const v of pool.stream(function* () {
-          yield 1;
-          yield 2;
-          throw new RangeError('gen broke');
-        }))
-          got.push(v);
-      })(),
-      { name: 'RangeError', message: 'gen broke' },
-    );
-    assert.deepEqual(got, [1, 2]);
-    await assert.rejects(async () => {
-      for await (const _ of pool.stream(() => 42));
-    }, /must return an iterator/);
-    assert.throws(
-      () => pool.stream(function* () {}, [], { highWaterMark: 0 }),
-      (e) => e instanceof InvalidArgumentError && e.argument === 'options.highWaterMark',
-    );
-  });
-
-  it("imap over a generator task flattens each item's values in order; map and apply collect them", async () => {
-    const out = [];
-    for await (const v of pool.imap(
-      function* (n) {
-        for (let i = 0; i < n; i++) yield `${n}.${i}`;
-      },
-      [1, 2, 3],
-      { chunksize: 2 },
-    ))
-      out.push(v);
-    assert.deepEqual(out, ['1.0', '2.0', '2.1', '3.0', '3.1', '3.2']);
-    assert.deepEqual(
-      await pool.map(
-        async function* (n) {
-          yield n;
-          yield -n;
-        },
-        [1, 2],
-      ),
-      [
-        [1, -1],
-        [2, -2],
-      ],
-    );
-    assert.deepEqual(
-      await pool.apply(function* () {
-        yield* Array.from({ length: 20 }, (_, i) => i);
-      }),
-      Array.from({ length: 20 }, (_, i) => i),
     );
   });
 });
@@ -278,14 +169,6 @@ describe('Pool: start-up, sizing and backpressure for submitters', function () {
     }
   });
 
-  it('lazy: true starts nothing until ready() or the first task', async () => {
-    const pool = new Pool({ workers: 2, lazy: true });
-    assert.equal(pool.stats().workers, 0);
-    await pool.ready();
-    assert.equal(pool.stats().workers, 2);
-    await pool.terminate();
-  });
-
   it('minWorkers start eagerly, more start on demand up to maxWorkers, and idle extras exit after idleTimeout', async () => {
     const pool = new Pool({ minWorkers: 1, maxWorkers: 3, idleTimeout: 200 });
     const exits = [];
@@ -307,102 +190,9 @@ describe('Pool: start-up, sizing and backpressure for submitters', function () {
     );
     await pool.terminate();
   });
-
-  it('drained() and the drain event tell a producer when the queue is empty; queueSize counts what waits', async () => {
-    const pool = new Pool({ workers: 1 });
-    let drains = 0;
-    pool.on('drain', () => drains++);
-    const slow = () => new Promise((r) => setTimeout(r, 20));
-    const calls = Array.from({ length: 5 }, () => pool.apply(slow));
-    await sleep(5);
-    assert.ok(pool.queueSize >= 3, `queueSize ${pool.queueSize}`);
-    await pool.drained();
-    assert.equal(pool.queueSize, 0);
-    assert.ok(drains >= 1);
-    await Promise.all(calls);
-    await pool.drained();
-    await pool.terminate();
-  });
 });
 
-describe('Pool: observability', function () {
-  it('events for worker create / exit / crash and task start / end, in order', async () => {
-    const pool = new Pool({ workers: 1 });
-    const log = [];
-    for (const t of ['workercreate', 'workerexit', 'workercrash', 'taskstart', 'taskend'])
-      pool.addEventListener(t, (e) => log.push([t, e.detail]));
-    await pool.apply(() => 1);
-    await assert.rejects(pool.apply(() => process.exit(4)));
-    await pool.apply(() => 2);
-    const types = log.map(([t]) => t);
-    assert.deepEqual(
-      types.filter((t) => t.startsWith('task')),
-      ['taskstart', 'taskend', 'taskstart', 'taskstart', 'taskend'],
-    );
-    const crash = log.find(([t]) => t === 'workercrash')[1];
-    assert.equal(crash.code, 4);
-    assert.ok(types.includes('workerexit') && types.filter((t) => t === 'workercreate').length === 1, types.join());
-    const end = log.find(([t]) => t === 'taskend')[1];
-    assert.ok(end.ok && end.runMs >= 0 && end.waitMs >= 0 && end.workerId > 0);
-    await pool.terminate();
-  });
-
-  it('stats() has utilization and run / wait histograms (p50 / p90 / p99) per pool and per worker', async () => {
-    const pool = new Pool({ workers: 2 });
-    await pool.map(
-      (ms) => {
-        const t = Date.now();
-        while (Date.now() - t < ms);
-      },
-      [...new Array(18).fill(2), 30, 30],
-      { chunksize: 1 },
-    );
-    const s = pool.stats();
-    assert.equal(s.runTime.count, 20);
-    assert.ok(s.runTime.p50 >= 1 && s.runTime.p50 < 10, `p50 ${s.runTime.p50}`);
-    assert.ok(s.runTime.p99 >= 20, `p99 ${s.runTime.p99}`);
-    assert.ok(s.runTime.p90 <= s.runTime.p99 && s.runTime.p50 <= s.runTime.p90);
-    assert.ok(s.waitTime.count === 20 && s.waitTime.p50 >= 0);
-    assert.ok(s.utilization > 0 && s.utilization <= 1);
-    assert.equal(s.perWorker.length, 2);
-    assert.equal(
-      s.perWorker.reduce((a, w) => a + w.tasks, 0),
-      20,
-    );
-    for (const w of s.perWorker) assert.ok(w.utilization > 0 && w.runTime.count === w.tasks);
-    await pool.terminate();
-  });
-});
-
-describe('Pool: recycling and work stealing', function () {
-  it('recycle() replaces every worker, starting the replacement first; no task is lost', async () => {
-    const pool = new Pool({ workers: 2 });
-    await pool.ready();
-    const ids = async () =>
-      new Set(
-        await pool.map(async () => (await import('node:worker_threads')).threadId, [1, 2, 3, 4, 5, 6], {
-          chunksize: 1,
-        }),
-      );
-    const before = await ids();
-    const work = pool.map(
-      (x) => x * 2,
-      Array.from({ length: 2000 }, (_, i) => i),
-      { chunksize: 1 },
-    );
-    pool.recycle();
-    assert.equal(pool.stats().workers, 4, 'replacements start while the old workers still work');
-    assert.deepEqual(
-      await work,
-      Array.from({ length: 2000 }, (_, i) => i * 2),
-    );
-    await until(() => pool.stats().workers === 2);
-    const after = await ids();
-    assert.equal([...after].filter((id) => before.has(id)).length, 0, 'all new workers');
-    assert.equal(pool.stats().recycled, 2);
-    await pool.terminate();
-  });
-
+describe('Pool: recycling by memory', function () {
   it('maxMemoryPerWorker replaces a worker whose heap stays above the limit after a task', async () => {
     const pool = new Pool({ workers: 1, maxMemoryPerWorker: 64 });
     const first = await pool.apply(async () => (await import('node:worker_threads')).threadId);
@@ -417,25 +207,6 @@ describe('Pool: recycling and work stealing', function () {
       () => new Pool({ maxMemoryPerWorker: -1 }),
       (e) => e.argument === 'options.maxMemoryPerWorker',
     );
-    await pool.terminate();
-  });
-
-  it('a worker that runs dry takes back the tasks queued behind a long one', async () => {
-    const pool = new Pool({ workers: 2 });
-    const f = (ms) => {
-      const t = performance.now();
-      while (performance.now() - t < ms);
-      return ms;
-    };
-    await pool.map(f, new Array(50).fill(0.05), { chunksize: 1 }); // measured as short: pipelined deeply
-    const items = new Array(200).fill(0.05);
-    items[100] = 300;
-    const t0 = performance.now();
-    const r = await pool.map(f, items, { chunksize: 1 });
-    const ms = performance.now() - t0;
-    assert.equal(r.length, 200);
-    assert.ok(pool.stats().stolen > 0, 'tasks were taken back');
-    assert.ok(ms < 300 + 200, `makespan ${ms.toFixed(0)} ms for one 300 ms task and 199 short ones`);
     await pool.terminate();
   });
 });
@@ -499,5 +270,53 @@ describe('Pool (process): streaming, progress and events on child processes', fu
       (e) => e.argument === 'options.isolation',
     );
     await pool.terminate();
+  });
+});
+
+describe('Pool (process): resource limits', function () {
+  it('resourceLimits.maxOldGenerationSizeMb becomes --max-old-space-size for a child process, its own heap limit', async () => {
+    const pool = new Pool({ workers: 1, isolation: 'process', resourceLimits: { maxOldGenerationSizeMb: 96 } });
+    const [argv, limit, pid] = await pool.apply(() => [
+      process.execArgv,
+      process.getBuiltinModule('node:v8').getHeapStatistics().heap_size_limit,
+      process.pid,
+    ]);
+    assert.ok(argv.includes('--max-old-space-size=96'), argv.join(' '));
+    assert.notEqual(pid, process.pid, 'a separate process');
+    assert.ok(limit < 200 * 2 ** 20, `heap limit ${(limit / 2 ** 20).toFixed(0)} MiB`);
+    await pool.terminate();
+  });
+});
+
+describe('Pool: automatic chunks where running chunks cannot be split', function () {
+  it('guided chunk ranges cover the list in order, shrinking to a floor of length / (64 × workers)', async () => {
+    const { chunkRanges } = await import('../dist/pool/chunks.js');
+    for (const [n, w] of [
+      [100000, 2],
+      [4000, 2],
+      [7, 4],
+      [1, 1],
+    ]) {
+      const r = [...chunkRanges(n, undefined, w)];
+      assert.equal(r[0][0], 0);
+      assert.equal(r.at(-1)[1], n);
+      for (let i = 1; i < r.length; i++) assert.equal(r[i][0], r[i - 1][1], 'contiguous');
+      const sizes = r.map(([a, b]) => b - a);
+      for (let i = 1; i < sizes.length - 1; i++) assert.ok(sizes[i] <= sizes[i - 1], `non-increasing: ${sizes}`);
+      const least = Math.max(1, Math.ceil(n / (64 * w)));
+      assert.ok(
+        sizes.slice(0, -1).every((s) => s >= least),
+        `floor ${least}: ${sizes}`,
+      );
+      assert.ok(sizes[0] <= Math.ceil(n / (2 * w)));
+    }
+    assert.deepEqual(
+      [...chunkRanges(10, 4, 2)],
+      [
+        [0, 4],
+        [4, 8],
+        [8, 10],
+      ],
+    );
   });
 });

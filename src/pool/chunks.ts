@@ -5,6 +5,22 @@ export function autoChunksize(length: number, workers: number): number {
   return Math.max(1, Math.ceil(length / (4 * workers)));
 }
 
+/**
+ * Chunk boundaries [start, end) of a list of `length` items: every `size` items, or, with no size, guided
+ * self-scheduling for workers that cannot split a running chunk (no shared memory with them): each chunk is
+ * 1 / (2 × workers) of what is left, at least 1 / (64 × workers) of the whole, so the end of a map comes in small
+ * chunks that even out uneven items and uneven workers, in about 2 × workers × ln(32) + 2 × workers messages.
+ */
+export function* chunkRanges(length: number, size: number | undefined, workers: number): Generator<[number, number]> {
+  const least = Math.max(1, Math.ceil(length / (64 * workers)));
+  for (let start = 0; start < length; ) {
+    const n = size ?? Math.max(least, Math.ceil((length - start) / (2 * workers)));
+    const end = Math.min(length, start + n);
+    yield [start, end];
+    start = end;
+  }
+}
+
 /** Chunks of a sync iterable, lazily. */
 export function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
   let chunk: T[] = [];

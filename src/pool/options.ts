@@ -78,7 +78,10 @@ export interface CallOptions {
 }
 
 export interface MapOptions extends CallOptions {
-  /** Items per task; default for map: about len / (4 × workers), as Python; for imap: 1. */
+  /**
+   * Items per task; default for map: about len / (4 × workers), as Python (shrinking toward the end where workers share
+   * no memory, so running chunks cannot be split); for imap: 1.
+   */
   chunksize?: number;
 }
 

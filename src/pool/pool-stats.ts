@@ -24,6 +24,8 @@ export interface SchedulerStats {
   recycled: number;
   /** Tasks taken back from a busy worker's pipeline and run by an idle one. */
   stolen: number;
+  /** Running map chunks whose unstarted items were split off to idle workers. */
+  split: number;
   /** Share of the workers' combined life spent running tasks (0..1), over the pool's life. */
   utilization: number;
   /** Per task, as the host sees it: from handed to a worker (or its previous result) to its result, in ms. */
@@ -38,7 +40,7 @@ export interface SchedulerStats {
 type Slot = WorkerSlot<any>;
 
 export class StatsRecorder {
-  readonly counters = { completed: 0, failed: 0, respawned: 0, recycled: 0, stolen: 0 };
+  readonly counters = { completed: 0, failed: 0, respawned: 0, recycled: 0, stolen: 0, split: 0 };
   readonly runTime = new Histogram();
   readonly waitTime = new Histogram();
   /** Life and run time of workers that are gone. */

@@ -17,7 +17,7 @@ import { createRecord, type TaskRecord } from './task-record.js';
 import { Mode } from './protocol.js';
 import { platform } from '../core/platform.js';
 import { resolveTask, type ResolvedTask, type TaskLike } from './task-ref.js';
-import { autoChunksize, chunksOf, chunksOfAsync, isAsyncIterable, isIterable } from './chunks.js';
+import { autoChunksize, chunkRanges, chunksOf, chunksOfAsync, isAsyncIterable, isIterable } from './chunks.js';
 import { argsPayload, chunkPayload, type Payload } from './payload.js';
 import {
   AbortError,
@@ -326,13 +326,18 @@ export class Pool extends PoolEvents {
     // As Python: the whole input is read first, so the automatic chunk size can be computed from its length.
     const list = Array.isArray(items) ? items : isIterable(items) ? Array.from(items) : await collect(items, signal);
     if (mode === Mode.Starmap) checkTuples(list);
-    const size = options?.chunksize ?? autoChunksize(list.length, this.opts.workers);
     if (list.length === 0) return [];
+    // Automatic chunks: Python's size where a running chunk can be split for an idle worker, else guided sizes.
+    const size =
+      options?.chunksize ?? (this.sched.canSplit ? autoChunksize(list.length, this.opts.workers) : undefined);
+    const ranges = chunkRanges(list.length, size, this.opts.workers);
     if (this.opts.maxQueue !== undefined) {
       const s = new ChunkStream(this.sched, {
         task,
         mode,
-        source: chunksOf(list, size),
+        source: (function* () {
+          for (const [a, b] of ranges) yield list.slice(a, b);
+        })(),
         window: this.opts.maxQueue,
         ordered: true,
         signal,
@@ -343,7 +348,7 @@ export class Pool extends PoolEvents {
       });
       return s.toArray();
     }
-    return this.mapAll(task, mode, list, size, options);
+    return this.mapAll(task, mode, list, [...ranges], options);
   }
 
   /** Submits every chunk at once and assembles results by position; the first failure rejects and drops the rest. */
@@ -351,7 +356,7 @@ export class Pool extends PoolEvents {
     task: ResolvedTask,
     mode: Mode.Map | Mode.Starmap,
     list: unknown[],
-    size: number,
+    ranges: [number, number][],
     options: MapOptions | undefined,
   ): Promise<unknown[]> {
     const signal = options?.signal;
@@ -361,7 +366,7 @@ export class Pool extends PoolEvents {
     return new Promise((resolve, reject) => {
       const out = new Array<unknown>(list.length);
       const recs: TaskRecord[] = [];
-      let remaining = Math.ceil(list.length / size);
+      let remaining = ranges.length;
       let failed = false;
       const fail = (err: Error) => {
         if (failed) return;
@@ -372,11 +377,10 @@ export class Pool extends PoolEvents {
         reject(err);
       };
       const onAbort = () => fail(abortError(signal));
-      for (let start = 0; start < list.length; start += size) {
-        const at = start;
-        const single = size === 1;
+      for (const [at, end] of ranges) {
+        const single = end - at === 1;
         // A chunk of one is sent as a plain call: no array around the item or the result.
-        const slice = single ? (mode === Mode.Map ? [list[at]] : (list[at] as unknown[])) : list.slice(at, at + size);
+        const slice = single ? (mode === Mode.Map ? [list[at]] : (list[at] as unknown[])) : list.slice(at, end);
         const payload = chunkPayload(slice, !single && mode === Mode.Map, transfer);
         const rec = createRecord(
           task,

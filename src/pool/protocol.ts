@@ -87,4 +87,13 @@ export const STATUS_WAKE = 1;
  */
 export const STATUS_CLAIMED = 2;
 export const STATUS_FENCE = 1 << 30;
-export const STATUS_WORDS = 3;
+/**
+ * Splitting a running chunk (a map's task over many items): a BigInt64 word at this byte offset of the status buffer,
+ * `task id << 32 | items claimed`, set by the worker as it starts a chunk and advanced (compareExchange) block by block
+ * before it runs them. The host takes the unclaimed tail by setting SPLIT_FENCE in the same word: the worker's next
+ * claim fails, it stops at the end of its block and answers with the items it ran; the tail is the host's to hand out.
+ */
+export const STATUS_SPLIT_BYTE = 16;
+export const SPLIT_FENCE = 1n << 31n;
+/** Size of the status buffer: three Int32 words, padding, the split word. */
+export const STATUS_BYTES = 24;

@@ -136,6 +136,7 @@ export function remoteStats(executor: Executor): SchedulerStats {
     respawned: 0,
     recycled: 0,
     stolen: 0,
+    split: 0,
     utilization: 0,
     runTime: empty,
     waitTime: empty,

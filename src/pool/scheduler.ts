@@ -8,7 +8,8 @@
  * - A worker that dies fails only the task it was running (read from a shared status word; without shared memory, the
  *   oldest unanswered one); tasks queued behind it go back to the front of the queue, unrun.
  * - When the queue is empty and a worker runs dry, it takes back the unstarted tasks of another worker's pipeline
- *   (work stealing, steal.ts), so one long task does not hold the tasks queued behind it.
+ *   (work stealing, steal.ts), so one long task does not hold the tasks queued behind it; failing that, the unstarted
+ *   tail of another worker's running map chunk (split.ts), so a big chunk does not hold the end of a map.
  */
 import { Deque } from './deque.js';
 import { deferDispatch } from './dispatch-flush.js';
@@ -19,6 +20,7 @@ import type { TaskRecord } from './task-record.js';
 import type { ResolvedTask } from './task-ref.js';
 import { StatsRecorder, type SchedulerStats } from './pool-stats.js';
 import { stealForIdle } from './steal.js';
+import { splitForIdle } from './split.js';
 import { WorkerSet, type ExitReason, type WorkerSetOptions, type WorkerSlot } from './workers.js';
 import { deliverProgress, remoteError, revived } from './remote-results.js';
 import type { PoolEvents } from './events.js';
@@ -34,6 +36,8 @@ import {
 export type { SchedulerStats } from './pool-stats.js';
 
 const PIPELINE_BUDGET_MS = 2;
+/** How soon an idle worker looks again for a chunk to split, while one is in flight but could not be split yet. */
+const SPLIT_RETRY_MS = 1;
 const MAX_DEPTH = 64;
 
 export interface SchedulerOptions extends WorkerSetOptions {
@@ -51,6 +55,7 @@ export class Scheduler {
   /** The workers' slots (the WorkerSet's list). */
   private readonly slots: WorkerSlot[];
   private dispatchScheduled = false;
+  private splitRetry: ReturnType<typeof setTimeout> | undefined;
   private nextSlot = 0;
   private broken: Error | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -75,6 +80,11 @@ export class Scheduler {
     if (!opts.lazy) for (let i = 0; i < opts.minWorkers; i++) this.workers.spawn();
   }
 
+  /** A running map chunk can be split for an idle worker (the workers share memory with the host). */
+  get canSplit(): boolean {
+    return this.workers.canSplit;
+  }
+
   /** Tasks submitted and not yet handed to a worker. */
   get queued(): number {
     return this.queue.length - this.settledInQueue;
@@ -85,7 +95,10 @@ export class Scheduler {
   }
 
   submit(rec: TaskRecord): void {
-    if (this.broken) return rec.settle(this.broken);
+    if (this.broken) {
+      rec.settle(this.broken);
+      return;
+    }
     rec.submittedAt = performance.now();
     this.queue.push(rec);
     this.filling = true;
@@ -106,6 +119,7 @@ export class Scheduler {
 
   /** Forgets a task nobody waits for any more: dropped if queued; if already running it finishes, unreported. */
   drop(rec: TaskRecord): void {
+    if (rec.parts) for (const p of rec.parts) this.drop(p);
     if (rec.done) return;
     if (!rec.slot) {
       rec.done = true;
@@ -140,9 +154,9 @@ export class Scheduler {
     return this.workers.whenReady();
   }
 
-  /** Replaces every worker: each replacement starts first, the old worker retires once it is ready. */
+  /** Replaces every worker in turn: each replacement starts first, the old worker retires once it is ready. */
   recycle(): void {
-    for (const slot of [...this.slots]) if (slot.state === 'live') this.workers.replace(slot);
+    this.workers.replaceAll();
   }
 
   /** Fails everything pending with `err` and stops every worker. */
@@ -151,6 +165,7 @@ export class Scheduler {
     this.settledInQueue = 0;
     for (const slot of this.slots) for (const rec of slot.inflight.clear()) this.finish(rec, err);
     this.workers.failReady(err);
+    clearTimeout(this.splitRetry);
     await this.workers.stopAll();
     this.notifyIdle();
     this.notifyDrained();
@@ -199,7 +214,8 @@ export class Scheduler {
     if (!this.queue.length) {
       this.notifyDrained();
       this.steal();
-      return this.notifyIdle();
+      this.notifyIdle();
+      return;
     }
     let live = 0;
     let busy = 0;
@@ -228,9 +244,24 @@ export class Scheduler {
 
   /** A worker ran dry while another holds unstarted tasks: take them back and hand them out again. */
   private steal(): void {
-    const taken = this.workers.sharedStatus ? stealForIdle(this.slots) : [];
-    if (!taken.length) return;
-    this.rec.counters.stolen += taken.length;
+    if (!this.workers.sharedStatus) return;
+    let taken = stealForIdle(this.slots);
+    if (taken.length) {
+      this.rec.counters.stolen += taken.length;
+      // A retiring worker may have had nothing but unstarted tasks: with those gone it has nothing left to answer.
+      for (const s of [...this.slots])
+        if (s.state === 'retiring' && s.inflight.length === 0) this.stopSlot(s, false, 'recycle');
+    } else {
+      const split = splitForIdle(this.slots, (r) => this.drop(r));
+      if (split.retry && this.splitRetry === undefined)
+        this.splitRetry = setTimeout(() => {
+          this.splitRetry = undefined;
+          this.scheduleDispatch();
+        }, SPLIT_RETRY_MS);
+      taken = split.parts;
+      if (!taken.length) return;
+      this.rec.counters.split++;
+    }
     for (let i = taken.length - 1; i >= 0; i--) this.queue.unshift(taken[i]!);
     this.dispatch();
   }
@@ -258,7 +289,10 @@ export class Scheduler {
       slot.sent++;
       if (busy === 0) {
         slot.port.ref();
-        if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer), (slot.idleTimer = undefined);
+        if (slot.idleTimer !== undefined) {
+          clearTimeout(slot.idleTimer);
+          slot.idleTimer = undefined;
+        }
       }
       slot.inflight.push(rec);
       const first = !slot.known.has(rec.task.key);
@@ -268,7 +302,7 @@ export class Scheduler {
         rec.task.key,
         first ? rec.task.def : 0,
         rec.onProgress ? rec.mode | MODE_PROGRESS : rec.mode,
-        rec.payload,
+        rec.splitAt === undefined ? rec.payload : rec.payload.slice(0, rec.splitAt),
         rec.shared ? 1 : 0,
       ]);
       if (rec.transfer) (transfer ??= []).push(...rec.transfer);
@@ -317,7 +351,8 @@ export class Scheduler {
     if (slot.state === 'dead') return;
     switch (m.type) {
       case 'result':
-        return this.onResult(slot, m.r);
+        this.onResult(slot, m.r);
+        return;
       case 'yield': {
         const rec = slot.inflight.peek();
         if (rec && rec.id === m.id && !rec.done) rec.stream?.push(m.values);
@@ -329,7 +364,8 @@ export class Scheduler {
         return;
       }
       case 'memory':
-        return this.workers.replace(slot);
+        this.workers.replace(slot);
+        return;
       case 'ready':
         if (this.opts.taskTimeout !== undefined)
           for (let i = 0; i < slot.inflight.length; i++)

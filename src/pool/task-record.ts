@@ -38,6 +38,10 @@ export interface TaskRecord {
   sentAt: number;
   /** Its position among the tasks sent to its worker, from 1 (work stealing). */
   seq: number;
+  /** A chunk split while it ran: the items it keeps (the rest went to `parts`); a resend sends only those. */
+  splitAt: number | undefined;
+  /** The records that took its tail (split.ts): dropped with it. */
+  parts: TaskRecord[] | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -75,6 +79,8 @@ export function createRecord(
     submittedAt: 0,
     sentAt: 0,
     seq: 0,
+    splitAt: undefined,
+    parts: undefined,
     timer: undefined,
   };
 }

@@ -85,7 +85,8 @@ export class TaskStream<T = unknown> implements AsyncIterableIterator<T>, Stream
 
   async next(): Promise<IteratorResult<T>> {
     for (;;) {
-      if (this.failure) {
+      // A task's error comes after the values it yielded before it (they may arrive together); an abort at once.
+      if (this.failure && (!this.buffer.length || this.stopping)) {
         const err = this.failure;
         this.failure = undefined;
         this.ended = true;

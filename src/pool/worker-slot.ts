@@ -1,7 +1,15 @@
 /** The host's view of one worker: its port, the tasks sent to it (in order), and what it already knows. */
 import { Deque } from './deque.js';
 import { Histogram } from './histogram.js';
-import { STATUS_CLAIMED, STATUS_FENCE, STATUS_RUNNING, STATUS_WAKE, STATUS_WORDS } from './protocol.js';
+import {
+  SPLIT_FENCE,
+  STATUS_BYTES,
+  STATUS_CLAIMED,
+  STATUS_FENCE,
+  STATUS_RUNNING,
+  STATUS_SPLIT_BYTE,
+  STATUS_WAKE,
+} from './protocol.js';
 import type { WorkerPort } from '../core/platform.js';
 
 /** 'retiring': takes no new tasks, stops once its own are done (a replacement is already starting). */
@@ -45,16 +53,21 @@ export class WorkerSlot<
   exitReason: 'crash' | 'idle' | 'recycle' | 'maxTasks' | 'stopped' | 'shutdown' | undefined;
   port!: WorkerPort;
   private readonly status: Int32Array | null;
+  private readonly split: BigInt64Array | null;
 
   constructor(readonly statusBuffer: SharedArrayBuffer | null) {
-    this.status = statusBuffer ? new Int32Array(statusBuffer) : null;
+    this.status = statusBuffer ? new Int32Array(statusBuffer, 0, STATUS_SPLIT_BYTE / 4) : null;
+    this.split = statusBuffer ? new BigInt64Array(statusBuffer, STATUS_SPLIT_BYTE, 1) : null;
   }
 
   /** Status words for a new worker, or null where memory cannot be shared with it. */
   static statusBuffer(shareable: boolean): SharedArrayBuffer | null {
-    return shareable && typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated !== false
-      ? new SharedArrayBuffer(4 * STATUS_WORDS)
-      : null;
+    return shareable && WorkerSlot.sharedMemory() ? new SharedArrayBuffer(STATUS_BYTES) : null;
+  }
+
+  /** This thread can share memory with its workers (in a browser: a cross-origin isolated page). */
+  static sharedMemory(): boolean {
+    return typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated !== false;
   }
 
   get hasStatus(): boolean {
@@ -86,6 +99,22 @@ export class WorkerSlot<
       if (claimed & STATUS_FENCE) return undefined;
       if (Atomics.compareExchange(s, STATUS_CLAIMED, claimed, claimed | STATUS_FENCE) === claimed) return claimed;
     }
+  }
+
+  /**
+   * Where the worker stands in chunk `id` if it is running it: the items it has claimed (run or running), or undefined
+   * when it runs something else, has finished that chunk or was already fenced (protocol.ts STATUS_SPLIT_BYTE).
+   */
+  splitPosition(id: number): number | undefined {
+    const v = this.split ? Atomics.load(this.split, 0) : 0n;
+    if (v >> 32n !== BigInt(id) || v & SPLIT_FENCE) return undefined;
+    return Number(v & (SPLIT_FENCE - 1n));
+  }
+
+  /** Stops the worker in chunk `id` at `at` items (what splitPosition gave); false if it moved on meanwhile. */
+  fenceSplit(id: number, at: number): boolean {
+    const v = (BigInt(id) << 32n) | BigInt(at);
+    return this.split !== null && Atomics.compareExchange(this.split, 0, v, v | SPLIT_FENCE) === v;
   }
 
   /** Removes the task with this id from the in-flight list (the head, unless a post failed), keeping the order. */

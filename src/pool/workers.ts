@@ -38,7 +38,11 @@ export class WorkerSet {
   readonly slots: WorkerSlot[] = [];
   /** SharedArrayBuffers reach these workers (status words, work stealing). */
   readonly sharedStatus: boolean;
+  /** Workers get status words, so running map chunks can be split (split.ts). */
+  readonly canSplit: boolean;
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  /** Workers replaceAll() has yet to replace, in turn. */
+  private readonly toReplace: WorkerSlot[] = [];
 
   constructor(
     private readonly opts: WorkerSetOptions,
@@ -48,6 +52,7 @@ export class WorkerSet {
     private readonly hooks: WorkerHooks,
   ) {
     this.sharedStatus = transport.sharedMemory !== false;
+    this.canSplit = this.sharedStatus && GenericSlot.sharedMemory();
   }
 
   liveCount(): number {
@@ -107,7 +112,13 @@ export class WorkerSet {
     slot.ready = true;
     if (slot.inflight.length === 0) slot.port.unref();
     this.events.emit('workerready', { workerId: slot.id });
-    for (const old of this.slots) if (old.successor === slot) this.retire(old);
+    let replaced = false;
+    for (const old of this.slots)
+      if (old.successor === slot) {
+        this.retire(old);
+        replaced = true;
+      }
+    if (replaced) this.replaceNext();
     if (this.readyWaiters.length && this.allReady()) for (const w of this.readyWaiters.splice(0)) w.resolve();
   }
 
@@ -121,6 +132,26 @@ export class WorkerSet {
     if (slot.successor || slot.state !== 'live') return;
     this.stats.counters.recycled++;
     slot.successor = this.spawn();
+  }
+
+  /**
+   * Replaces every live worker, one at a time: the next replacement starts once the previous one is ready, so at most
+   * one worker is starting (its start-up takes a core from the working ones) and throughput dips the least.
+   */
+  replaceAll(): void {
+    for (const s of this.slots)
+      if (s.state === 'live' && !s.successor && !this.toReplace.includes(s)) this.toReplace.push(s);
+    if (!this.slots.some((s) => s.successor && s.successor.state === 'live' && !s.successor.ready)) this.replaceNext();
+  }
+
+  private replaceNext(): void {
+    while (this.toReplace.length) {
+      const s = this.toReplace.shift()!;
+      if (s.state === 'live' && !s.successor) {
+        this.replace(s);
+        return;
+      }
+    }
   }
 
   /** A worker above minWorkers that stays idle for idleTimeout exits. */
@@ -141,6 +172,12 @@ export class WorkerSet {
     this.remove(slot);
     if (slot.state === 'dead') return { wasLive: false };
     if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+    // A replacement that died starting: its predecessor keeps working, and the next in turn is replaced.
+    for (const old of this.slots)
+      if (old.successor === slot && !slot.ready) {
+        old.successor = undefined;
+        this.replaceNext();
+      }
     if (wasLive) {
       this.stats.counters.respawned++;
       this.events.emit('workercrash', { workerId: slot.id, code, error: slot.failure });

@@ -7,6 +7,8 @@
  * @param {object} t.env `{ platform: 'node' | 'browser', isolated, fixtures: { tasks }, heapUsed(), gc? }`;
  *   `isolated` is false only in a page without cross-origin isolation (no SharedArrayBuffer)
  */
+import poolFeatures from './pool-features.mjs';
+
 export default function poolSuite({ poolkit, describe, it, before, after, assert, env }) {
   const {
     Pool,
@@ -529,4 +531,6 @@ export default function poolSuite({ poolkit, describe, it, before, after, assert
       await pool.terminate();
     });
   });
+
+  poolFeatures({ poolkit, describe, it, before, after, assert, env });
 }

@@ -9,6 +9,7 @@ import {
   Mode,
   STATUS_CLAIMED,
   STATUS_RUNNING,
+  STATUS_SPLIT_BYTE,
   type HostMessage,
   type InitMessage,
   type TaskResult,
@@ -20,6 +21,7 @@ import { packNumbers } from '../chunks.js';
 import { createTaskCache, GENERATOR } from './task-cache.js';
 import { installProgress } from './progress-reporter.js';
 import { driveStream, toIterator, type StreamControl } from './stream-task.js';
+import { runSplittable } from './split-run.js';
 import { adoptIdentity } from '../thread-identity.js';
 import { defineShareable, encodeShareables, reviveShareables, type ShareableCodec } from '../shareable.js';
 import type { KernelContext, KernelTable, TaskFn as Fn, WorkerEnvironment } from './kernel.js';
@@ -72,6 +74,8 @@ export function createRuntime(
   let memoryLimit = 0;
   // Work stealing: tasks received and the last one claimed, by their position among the tasks sent to this worker.
   let claims = false;
+  /** The split word (protocol.ts STATUS_SPLIT_BYTE), where the host can take the unstarted tail of a running chunk. */
+  let splitWord: BigInt64Array | null = null;
   let received = 0;
   let claimed = 0;
 
@@ -129,12 +133,16 @@ export function createRuntime(
 
   const start = (id: number, fn: Fn, mode: Mode, payload: unknown[]): Promise<void> | void => {
     if (mode === Mode.Stream) return stream(id, fn, payload);
-    return settle(id, call(fn, mode, payload), (fn as { [GENERATOR]?: unknown })[GENERATOR] !== undefined);
+    const out =
+      splitWord && mode !== Mode.Apply && payload.length > 1
+        ? runSplittable(splitWord, id, fn, mode, payload)
+        : call(fn, mode, payload);
+    return settle(id, out, (fn as { [GENERATOR]?: unknown })[GENERATOR] !== undefined);
   };
 
   const stream = (id: number, fn: Fn, payload: unknown[]): Promise<void> => {
     const gen = ((fn as { [GENERATOR]?: Fn })[GENERATOR] ?? fn) as Fn;
-    let it;
+    let it: ReturnType<typeof toIterator>;
     try {
       it = toIterator(gen(...payload));
     } catch (e) {
@@ -214,6 +222,8 @@ export function createRuntime(
     if (msg.thread && env.ownThread) adoptIdentity(msg.thread, msg.thread.counter);
     memoryLimit = msg.memoryLimit ?? 0;
     claims = msg.claims === true && status !== null;
+    if (claims && msg.status!.byteLength >= STATUS_SPLIT_BYTE + 8)
+      splitWord = new BigInt64Array(msg.status!, STATUS_SPLIT_BYTE, 1);
     if (msg.initializer) {
       const { key, def } = msg.initializer;
       const ready = Promise.resolve(define(key, def))
