@@ -27,7 +27,7 @@ describe('poolkit kmeans --algorithm / --mini-batch', function () {
     const rows = [];
     for (let r = 0; r < 3000; r++) rows.push(Array.from(data.subarray(r * 3, r * 3 + 3)).join(','));
     file = join(dir, 'blobs.csv');
-    writeFileSync(file, rows.join('\n') + '\n');
+    writeFileSync(file, `${rows.join('\n')}\n`);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

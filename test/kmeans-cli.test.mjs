@@ -18,7 +18,7 @@ function cli(args) {
 
 function npy(values, shape, descr = '<f4', fortran = false) {
   let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  header += `${' '.repeat(63 - ((10 + header.length) % 64))}\n`;
   const body = descr.endsWith('8') ? new Float64Array(values) : new Float32Array(values);
   const out = Buffer.alloc(10 + header.length + body.byteLength);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
@@ -34,7 +34,7 @@ describe('poolkit kmeans (CLI)', function () {
   const rows = Array.from({ length: 600 }, (_, i) => Array.from(data.subarray(i * 3, i * 3 + 3)));
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'poolkit-kmeans-cli-'));
-    writeFileSync(join(dir, 'blobs.csv'), 'x,y,z\n' + rows.map((r) => r.join(',')).join('\n') + '\n');
+    writeFileSync(join(dir, 'blobs.csv'), `x,y,z\n${rows.map((r) => r.join(',')).join('\n')}\n`);
     writeFileSync(join(dir, 'noheader.csv'), rows.map((r) => r.join(',')).join('\r\n'));
     writeFileSync(join(dir, 'blobs.npy'), npy(data, [600, 3]));
     writeFileSync(join(dir, 'blobs64.npy'), npy(Array.from(data), [600, 3], '<f8'));

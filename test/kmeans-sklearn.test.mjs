@@ -10,7 +10,7 @@ import { loadKMeans } from './fixtures/kmeans-data.mjs';
 const { kmeans } = await loadKMeans();
 const PYTHON = process.env.POOLKIT_SKLEARN_PYTHON ?? '/usr/bin/python3';
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 import json, sys, warnings
 import numpy as np
 from sklearn.cluster import KMeans

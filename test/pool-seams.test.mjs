@@ -7,7 +7,6 @@ import { Pool as BarePool } from '../dist/pool/pool.js';
 import { createRuntime } from '../dist/pool/worker/runtime.js';
 
 const detached = (buf) => buf.byteLength === 0;
-const sum = (u8) => u8.reduce((a, b) => a + b, 0);
 
 describe('Pool: transfer lists are honoured by every call shape', function () {
   let pool;

@@ -108,7 +108,7 @@ async function run(
 
   if (labels !== undefined) {
     try {
-      await writeFile(labels, result.labels.join('\n') + '\n');
+      await writeFile(labels, `${result.labels.join('\n')}\n`);
     } catch (e) {
       throw new UsageError(`cannot write ${labels}: ${(e as Error).message}`, '--labels');
     }
@@ -138,7 +138,7 @@ async function run(
     io.stdout(['cluster', 'size', ...names].join(','));
     const sizes = new Array<number>(options.k).fill(0);
     for (const l of result.labels) sizes[l]++;
-    centroids.forEach((c, i) => io.stdout([i, sizes[i], ...c.map((v) => +v.toPrecision(7))].join(',')));
+    for (const [i, c] of centroids.entries()) io.stdout([i, sizes[i], ...c.map((v) => +v.toPrecision(7))].join(','));
     if (labels !== undefined) io.stdout(`labels written to ${labels}`);
   }
   return 0;

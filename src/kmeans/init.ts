@@ -140,7 +140,7 @@ export function randomInit(problem: LloydProblem, rng: Prng): Float32Array {
     rows.push(...heap.rowsByKey());
   }
   const out = new Float32Array(k * dims);
-  rows.forEach((row, c) => out.set(data.subarray(row * dims, row * dims + dims), c * dims));
+  for (const [c, row] of rows.entries()) out.set(data.subarray(row * dims, row * dims + dims), c * dims);
   return out;
 }
 

@@ -25,7 +25,7 @@ export class Histogram {
   private max = 0;
 
   record(ms: number): void {
-    const v = ms > MIN_MS ? ms : MIN_MS;
+    const v = Math.max(ms, MIN_MS);
     const i = Math.min(this.buckets.length - 1, Math.floor(Math.log2(v / MIN_MS) * PER_OCTAVE));
     this.buckets[i]!++;
     this.count++;

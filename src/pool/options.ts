@@ -72,6 +72,7 @@ export interface CallOptions {
   /** Aborting drops the call's queued tasks and stops its running ones; the call rejects with AbortError. */
   signal?: AbortSignal;
   /** Receives what the call's tasks report with `progress(value)` (throttled: at most every 50 ms per worker). */
+  // biome-ignore lint/suspicious/noExplicitAny: a callback may declare the type its tasks report (unknown would refuse it)
   onProgress?: (value: any) => void;
   /** Objects to transfer instead of copy (ArrayBuffers, ports); `true` transfers every ArrayBuffer found in the arguments. */
   transfer?: Transferable[] | boolean;

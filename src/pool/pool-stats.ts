@@ -37,7 +37,7 @@ export interface SchedulerStats {
   remote?: { processes: number; threads: number };
 }
 
-type Slot = WorkerSlot<any>;
+type Slot = WorkerSlot;
 
 export class StatsRecorder {
   readonly counters = { completed: 0, failed: 0, respawned: 0, recycled: 0, stolen: 0, split: 0 };

@@ -45,8 +45,8 @@ import {
 type Args<F> = F extends TaskLike<infer A, unknown> ? A : never;
 /** A call's result: awaited; a generator task's values collected into an array. */
 type Ret<F> =
-  F extends TaskLike<any[], infer R>
-    ? R extends Generator<infer Y, any, any> | AsyncGenerator<infer Y, any, any>
+  F extends TaskLike<never[], infer R>
+    ? R extends Generator<infer Y, unknown, never> | AsyncGenerator<infer Y, unknown, never>
       ? Y[]
       : Awaited<R>
     : never;
@@ -57,8 +57,8 @@ type ArgsAnd<F, O> = [] extends Args<F> ? [args?: Args<F>, options?: O] : [args:
 type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
 /** What a generator task yields (for `stream` and a flattening `imap`). */
 type Yielded<F> =
-  F extends TaskLike<any[], infer R>
-    ? R extends Generator<infer Y, any, any> | AsyncGenerator<infer Y, any, any>
+  F extends TaskLike<never[], infer R>
+    ? R extends Generator<infer Y, unknown, never> | AsyncGenerator<infer Y, unknown, never>
       ? Y
       : Awaited<R>
     : never;

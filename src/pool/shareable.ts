@@ -24,8 +24,8 @@ export const SHAREABLE_TAG = '__poolkitShareable';
 const MAX_DEPTH = 16;
 
 interface Registry {
-  codecs: Map<string, ShareableCodec<any, any>>;
-  marks: WeakMap<object, ShareableCodec<any, any>>;
+  codecs: Map<string, ShareableCodec<object, unknown>>;
+  marks: WeakMap<object, ShareableCodec<object, unknown>>;
   anyMarked: boolean;
 }
 // One registry per thread, even when a thread loads two copies of this module (the bundled worker runtime, and a
@@ -45,7 +45,7 @@ export function defineShareable<T extends object, D>(codec: ShareableCodec<T, D>
 }
 
 /** Marks `obj` as an instance of a shareable type (its constructor, and `revive`, call this). */
-export function markShareable<T extends object>(obj: T, codec: ShareableCodec<T, any>): T {
+export function markShareable<T extends object>(obj: T, codec: ShareableCodec<T, unknown>): T {
   marks.set(obj, codec);
   registry.anyMarked = true;
   return obj;

@@ -5,11 +5,11 @@
  */
 import { task, type ModuleTask } from './task-ref.js';
 
-type AnyFn = (...args: any[]) => any;
+type AnyFn = (...args: never[]) => unknown;
 type FnKeys<M> = { [K in keyof M]: M[K] extends AnyFn ? K : never }[keyof M] & string;
 
 /** What a call of a task returns: awaited (no promise of a promise); a generator's values as an array. */
-export type TaskResultOf<R> = R extends Generator<infer Y, any, any> | AsyncGenerator<infer Y, any, any>
+export type TaskResultOf<R> = R extends Generator<infer Y, unknown, never> | AsyncGenerator<infer Y, unknown, never>
   ? Y[]
   : Awaited<R>;
 

@@ -5,6 +5,7 @@
 import { invalid, string } from '../core/validate.js';
 
 /** A module export run in the worker: `task(new URL('./tasks.js', import.meta.url), 'square')`. */
+// biome-ignore lint/suspicious/noExplicitAny: an untyped task (no type arguments) takes any arguments, as a plain function would
 export interface ModuleTask<A extends unknown[] = any[], R = unknown> {
   readonly kind: 'module';
   readonly url: string;
@@ -14,15 +15,18 @@ export interface ModuleTask<A extends unknown[] = any[], R = unknown> {
 }
 
 /** A function registered inside the worker bundle (kernel steps); see `registerBuiltin`. */
+// biome-ignore lint/suspicious/noExplicitAny: an untyped task (no type arguments) takes any arguments, as a plain function would
 export interface BuiltinTask<A extends unknown[] = any[], R = unknown> {
   readonly kind: 'builtin';
   readonly name: string;
   readonly __types?: (...args: A) => R;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: an untyped task (no type arguments) takes any arguments, as a plain function would
 export type TaskRef<A extends unknown[] = any[], R = unknown> = ModuleTask<A, R> | BuiltinTask<A, R>;
 
 /** Anything the pool can run: a self-contained function or a task reference. */
+// biome-ignore lint/suspicious/noExplicitAny: an untyped task (no type arguments) takes any arguments, as a plain function would
 export type TaskLike<A extends unknown[] = any[], R = unknown> = ((...args: A) => R) | TaskRef<A, R>;
 
 /**
@@ -31,6 +35,7 @@ export type TaskLike<A extends unknown[] = any[], R = unknown> = ((...args: A) =
  * @param url the module, absolute (`new URL('./tasks.js', import.meta.url)`)
  * @param name the export to call; default `'default'`
  */
+// biome-ignore lint/suspicious/noExplicitAny: an untyped task (no type arguments) takes any arguments, as a plain function would
 export function task<A extends unknown[] = any[], R = unknown>(url: URL | string, name = 'default'): ModuleTask<A, R> {
   let href: string | undefined;
   if (url instanceof URL) href = url.href;
@@ -49,6 +54,7 @@ function absoluteHref(url: string): string | undefined {
 }
 
 /** A built-in task registered in the worker bundle (internal: kernels). */
+// biome-ignore lint/suspicious/noExplicitAny: an untyped task (no type arguments) takes any arguments, as a plain function would
 export function builtin<A extends unknown[] = any[], R = unknown>(name: string): BuiltinTask<A, R> {
   return Object.freeze({ kind: 'builtin', name });
 }
@@ -73,6 +79,7 @@ export interface ResolvedTask {
 }
 
 let nextKey = 1;
+// biome-ignore lint/complexity/noBannedTypes: keyed by what `typeof fn === 'function'` narrows to
 const byFunction = new WeakMap<Function, ResolvedTask>();
 const byRef = new Map<string, ResolvedTask>();
 const bySource = new Map<string, ResolvedTask>();
@@ -111,6 +118,7 @@ function cachedRef(id: string, def: FnDef): ResolvedTask {
 }
 
 /** Source text that evaluates to the function in a worker; rejects what cannot travel. */
+// biome-ignore lint/complexity/noBannedTypes: any function at all; only its source text is read
 export function functionSource(fn: Function, argument = 'fn'): string {
   const src = Function.prototype.toString.call(fn);
   if (/\{\s*\[native code\]\s*\}\s*$/.test(src)) {

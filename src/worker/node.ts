@@ -57,7 +57,10 @@ function idleWait(): void {
     }
     if (got) {
       // Back to the event loop if the tasks left work there (promises, timers); else keep waiting here.
-      if (!nothingElsePending()) return scheduleIdleWait();
+      if (!nothingElsePending()) {
+        scheduleIdleWait();
+        return;
+      }
       continue;
     }
     Atomics.wait(status, STATUS_WAKE, seen);

@@ -15,7 +15,7 @@ import { joinableQueueType } from '../sync/joinable-queue.js';
 import { connectionType } from '../sync/pipe.js';
 import { dictType, listType, namespaceType } from '../sync/manager.js';
 
-export const shareableTypes: readonly ShareableCodec<any, any>[] = [
+export const shareableTypes: readonly ShareableCodec<object, unknown>[] = [
   lockType,
   rlockType,
   semaphoreType,

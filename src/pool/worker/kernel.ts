@@ -22,6 +22,7 @@ export interface KernelContext {
   openFile(path: string): PositionalFile;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: each kernel types the arguments its step sends; the wire does not
 export type Kernel = (ctx: KernelContext, ...args: any[]) => unknown;
 
 /** Kernel steps by name, as the worker entry lists them. */

@@ -47,7 +47,7 @@ export interface Runtime {
 export function createRuntime(
   side: WorkerSide,
   kernels: KernelTable,
-  shareables: readonly ShareableCodec<any, any>[],
+  shareables: readonly ShareableCodec<object, unknown>[],
   env: WorkerEnvironment = {},
 ): Runtime {
   for (const type of shareables) defineShareable(type);
