@@ -57,7 +57,7 @@ function makeCase({ n, dims, k }, seed = 20240611) {
   return { data, init };
 }
 
-const SKLEARN = String.raw`
+const SKLEARN = `
 import json, sys, time, warnings
 import numpy as np
 from sklearn.cluster import KMeans
@@ -187,7 +187,10 @@ try {
           // where background GC threads would otherwise compete with the wasm threads for the two cores.
           name: 'ml-kmeans',
           prepare: () => void import.meta.resolve('ml-kmeans'),
-          run: () => (collect(), runMlKmeans(shared, init, c)),
+          run: () => {
+            collect();
+            return runMlKmeans(shared, init, c);
+          },
         });
       if (!haveSklearn)
         contenders.push(unavailable('scikit-learn (lloyd, 2 threads)', `scikit-learn not importable by ${PYTHON}`));
