@@ -4,32 +4,35 @@
 // fixed seed, 20 iterations (tol 0); slow contenders (js, ml-kmeans) run fewer and are reported per iteration.
 // Each timing covers the whole call (validation, copies, final assignment) divided by the iterations it ran; the
 // poolkit rows also record the steady per-iteration time between progress callbacks.
-// Flags: --quick, --json (harness); --case a|b (one case only); --fast (skip the slow js and ml-kmeans contenders).
+// Then, on the same two cases (issue 13): fits to convergence (tol 1e-4, max_iter 300) from the same initial
+// centroids, poolkit wasm (2 threads) with each exact algorithm and 'auto' against scikit-learn's lloyd and elkan;
+// whole fits with k-means++ (one init each, its own seed); and mini-batch k-means on n = 10,000,000, d = 16, k = 64
+// (--quick: 200,000) streamed from a .npy generated once into a cache directory, against scikit-learn's
+// MiniBatchKMeans, each in a child process so its peak RSS is its own. scikit-learn runs with OPENBLAS_CORETYPE and
+// OPENBLAS_L2_SIZE unset in these parts (the AVX-512 kernel a user of this machine gets).
+// Flags: --quick, --json (harness); --case a|b (one case only); --fast (skip the slow js and ml-kmeans contenders);
+// --part iter,converge,plusplus,minibatch (the parts to run, default all).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { compare, table, save, quick, log, unavailable } from './lib/harness.mjs';
+import { collect, npy, PYTHON, convergenceCase, plusPlusCase, miniBatchCase } from './lib/kmeans-fits.mjs';
 import { seededRandom, gaussianBlobs } from '../dist/data/index.js';
 
 const poolkit = await import('../dist/index.js');
 const { kmeans } = poolkit.kmeans ? poolkit : { ...(await import('../dist/kmeans/index.js')) };
 
-const PYTHON = '/usr/bin/python3';
-
-// A full collection before each timed run: one contender's garbage (the js reference allocates a copy of the data)
-// must not be collected by V8's background threads while the next one runs on both cores.
-v8.setFlagsFromString('--expose-gc');
-const collect = vm.runInNewContext('gc');
 const ITER = 20;
 const reps = quick ? 3 : 5; // --reps N overrides (compare)
 const scale = quick ? 20 : 1;
 const argv = process.argv.slice(2);
 const onlyCase = argv.includes('--case') ? argv[argv.indexOf('--case') + 1] : null;
 const fast = argv.includes('--fast');
+const parts = new Set(
+  (argv.includes('--part') ? argv[argv.indexOf('--part') + 1] : 'iter,converge,plusplus,minibatch').split(','),
+);
 const CASES = [
   { id: 'a', n: 1_000_000 / scale, dims: 16, k: 64, slowIters: quick ? 2 : 3 },
   { id: 'b', n: 200_000 / scale, dims: 128, k: 256, slowIters: quick ? 1 : 2 },
@@ -54,18 +57,7 @@ function makeCase({ n, dims, k }, seed = 20240611) {
   return { data, init };
 }
 
-function npy(values, n, dims) {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${dims}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const out = Buffer.alloc(10 + header.length + values.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  out.writeUInt16LE(header.length, 8);
-  out.write(header, 10, 'latin1');
-  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 10 + header.length);
-  return out;
-}
-
-const SKLEARN = String.raw`
+const SKLEARN = `
 import json, sys, time, warnings
 import numpy as np
 from sklearn.cluster import KMeans
@@ -152,11 +144,14 @@ function poolkitContender(name, data, init, c, options, iters) {
 }
 
 const results = [];
+const convergence = [];
+const plusPlus = [];
+let miniBatch = null;
 const dir = mkdtempSync(join(tmpdir(), 'poolkit-bench-kmeans-'));
 try {
   const haveSklearn = sklearnAvailable();
   if (!haveSklearn) log(`scikit-learn not importable by ${PYTHON}: skipped`);
-  for (const c of CASES.filter((x) => !onlyCase || x.id === onlyCase)) {
+  for (const c of CASES.filter((x) => (!onlyCase || x.id === onlyCase) && [...parts].some((p) => p !== 'minibatch'))) {
     log(`case (${c.id}): n=${c.n} dims=${c.dims} k=${c.k}: generating data`);
     const { data, init } = makeCase(c);
     const shared = new Float32Array(new SharedArrayBuffer(data.byteLength));
@@ -165,65 +160,90 @@ try {
     const cPath = join(dir, `c-${c.id}.npy`);
     writeFileSync(xPath, npy(data, c.n, c.dims));
     writeFileSync(cPath, npy(init, c.k, c.dims));
-    const contenders = [
-      poolkitContender('poolkit wasm (2 threads)', data, init, c, { backend: 'wasm', threads: 2 }, ITER),
-      poolkitContender('poolkit wasm (1 thread)', data, init, c, { backend: 'wasm', threads: 1 }, ITER),
-    ];
-    if (fast)
-      contenders.push(unavailable('poolkit js', 'left out by --fast'), unavailable('ml-kmeans', 'left out by --fast'));
-    else
-      contenders.push(poolkitContender('poolkit js', data, init, c, { backend: 'js' }, c.slowIters), {
-        // In a worker of its own: its million small arrays (and their garbage collection) stay out of this isolate,
-        // where background GC threads would otherwise compete with the wasm threads for the two cores.
-        name: 'ml-kmeans',
-        prepare: () => void import.meta.resolve('ml-kmeans'),
-        run: () => (collect(), runMlKmeans(shared, init, c)),
+    if (parts.has('iter')) await iterationCase();
+    if (parts.has('converge'))
+      convergence.push({
+        case: c.id,
+        n: c.n,
+        dims: c.dims,
+        k: c.k,
+        ...(await convergenceCase(c, data, init, xPath, cPath, haveSklearn)),
       });
-    if (!haveSklearn)
-      contenders.push(unavailable('scikit-learn (lloyd, 2 threads)', `scikit-learn not importable by ${PYTHON}`));
-    else {
-      contenders.push({
-        name: 'scikit-learn (lloyd, 2 threads)',
-        run() {
-          collect();
-          return JSON.parse(execFileSync(PYTHON, ['-c', SKLEARN, xPath, cPath, String(ITER)], { encoding: 'utf8' }));
-        },
-      });
+    if (parts.has('plusplus'))
+      plusPlus.push({ case: c.id, n: c.n, dims: c.dims, k: c.k, ...(await plusPlusCase(c, data, xPath, haveSklearn)) });
+    async function iterationCase() {
+      const contenders = [
+        poolkitContender('poolkit wasm (2 threads)', data, init, c, { backend: 'wasm', threads: 2 }, ITER),
+        poolkitContender('poolkit wasm (1 thread)', data, init, c, { backend: 'wasm', threads: 1 }, ITER),
+      ];
+      if (fast)
+        contenders.push(
+          unavailable('poolkit js', 'left out by --fast'),
+          unavailable('ml-kmeans', 'left out by --fast'),
+        );
+      else
+        contenders.push(poolkitContender('poolkit js', data, init, c, { backend: 'js' }, c.slowIters), {
+          // In a worker of its own: its million small arrays (and their garbage collection) stay out of this isolate,
+          // where background GC threads would otherwise compete with the wasm threads for the two cores.
+          name: 'ml-kmeans',
+          prepare: () => void import.meta.resolve('ml-kmeans'),
+          run: () => {
+            collect();
+            return runMlKmeans(shared, init, c);
+          },
+        });
+      if (!haveSklearn)
+        contenders.push(unavailable('scikit-learn (lloyd, 2 threads)', `scikit-learn not importable by ${PYTHON}`));
+      else {
+        contenders.push({
+          name: 'scikit-learn (lloyd, 2 threads)',
+          run() {
+            collect();
+            return JSON.parse(execFileSync(PYTHON, ['-c', SKLEARN, xPath, cPath, String(ITER)], { encoding: 'utf8' }));
+          },
+        });
+      }
+      const r = await compare(contenders, { reps, warmup: 1 });
+      const msPerIter = (x, seconds) => (seconds * 1000) / (x.extra.iterations || 1);
+      const baseline = haveSklearn ? 'scikit-learn (lloyd, 2 threads)' : 'ml-kmeans';
+      const t = table(
+        `k-means (${c.id}): n=${c.n.toLocaleString('en-US')} d=${c.dims} k=${c.k}, ms per iteration (lower is better)`,
+        r,
+        { baseline, metric: msPerIter, label: 'ms/iter', higherIsBetter: false },
+      );
+      const get = (name) => r.find((x) => x.name === name);
+      const per = (name) => (get(name) ? msPerIter(get(name), get(name).median) : NaN);
+      const flops = 2 * c.n * c.k * c.dims; // one multiply and one add per (row, centroid, feature)
+      const w2 = per('poolkit wasm (2 threads)');
+      const summary = {
+        wasm2MsPerIter: w2,
+        wasm2Gflops: flops / (w2 / 1000) / 1e9,
+        wasm2SteadyMsPerIter: get('poolkit wasm (2 threads)')?.extra.steadyMsPerIter,
+        vsSklearn: per('scikit-learn (lloyd, 2 threads)') / w2,
+        vsMlKmeans: per('ml-kmeans') / w2,
+        threadScaling: per('poolkit wasm (1 thread)') / w2,
+      };
+      log(
+        `  wasm 2 threads: ${w2.toFixed(1)} ms/iter (${summary.wasm2Gflops.toFixed(1)} GFLOP/s; steady ${summary.wasm2SteadyMsPerIter?.toFixed(1)} ms), ` +
+          [
+            Number.isFinite(summary.vsSklearn) && `${summary.vsSklearn.toFixed(2)}× scikit-learn`,
+            Number.isFinite(summary.vsMlKmeans) && `${summary.vsMlKmeans.toFixed(1)}× ml-kmeans`,
+            `${summary.threadScaling.toFixed(2)}× 1 thread`,
+          ]
+            .filter(Boolean)
+            .join(', '),
+      );
+      results.push({ case: c.id, n: c.n, dims: c.dims, k: c.k, iterations: ITER, table: t, results: r, summary });
     }
-    const r = await compare(contenders, { reps, warmup: 1 });
-    const msPerIter = (x, seconds) => (seconds * 1000) / (x.extra.iterations || 1);
-    const baseline = haveSklearn ? 'scikit-learn (lloyd, 2 threads)' : 'ml-kmeans';
-    const t = table(
-      `k-means (${c.id}): n=${c.n.toLocaleString('en-US')} d=${c.dims} k=${c.k}, ms per iteration (lower is better)`,
-      r,
-      { baseline, metric: msPerIter, label: 'ms/iter', higherIsBetter: false },
-    );
-    const get = (name) => r.find((x) => x.name === name);
-    const per = (name) => (get(name) ? msPerIter(get(name), get(name).median) : NaN);
-    const flops = 2 * c.n * c.k * c.dims; // one multiply and one add per (row, centroid, feature)
-    const w2 = per('poolkit wasm (2 threads)');
-    const summary = {
-      wasm2MsPerIter: w2,
-      wasm2Gflops: flops / (w2 / 1000) / 1e9,
-      wasm2SteadyMsPerIter: get('poolkit wasm (2 threads)')?.extra.steadyMsPerIter,
-      vsSklearn: per('scikit-learn (lloyd, 2 threads)') / w2,
-      vsMlKmeans: per('ml-kmeans') / w2,
-      threadScaling: per('poolkit wasm (1 thread)') / w2,
-    };
-    log(
-      `  wasm 2 threads: ${w2.toFixed(1)} ms/iter (${summary.wasm2Gflops.toFixed(1)} GFLOP/s; steady ${summary.wasm2SteadyMsPerIter?.toFixed(1)} ms), ` +
-        [
-          Number.isFinite(summary.vsSklearn) && `${summary.vsSklearn.toFixed(2)}× scikit-learn`,
-          Number.isFinite(summary.vsMlKmeans) && `${summary.vsMlKmeans.toFixed(1)}× ml-kmeans`,
-          `${summary.threadScaling.toFixed(2)}× 1 thread`,
-        ]
-          .filter(Boolean)
-          .join(', '),
-    );
-    results.push({ case: c.id, n: c.n, dims: c.dims, k: c.k, iterations: ITER, table: t, results: r, summary });
   }
+  if (parts.has('minibatch')) miniBatch = await miniBatchCase(haveSklearn);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-save(fast || onlyCase ? `kmeans-partial` : 'kmeans', { cases: results });
+save(fast || onlyCase || parts.size < 4 ? `kmeans-partial` : 'kmeans', {
+  cases: results,
+  convergence,
+  plusPlus,
+  miniBatch,
+});
 process.exit(0);

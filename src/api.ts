@@ -90,3 +90,5 @@ export { Manager, DictProxy, ListProxy } from './sync/manager.js';
 export type { AlgorithmName, ExactAlgorithm } from './kmeans/index.js';
 export { miniBatchKMeans, MiniBatchKMeans } from './kmeans/index.js';
 export type { MiniBatchOptions, MiniBatchResult, MiniBatchSource, RowBlock } from './kmeans/index.js';
+export { predictFile } from './kmeans/index.js';
+export type { PredictFileOptions, PredictFileResult, MatrixFileSource } from './kmeans/index.js';

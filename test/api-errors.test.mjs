@@ -153,10 +153,21 @@ const calls = {
       ['batchSize 0', () => api.miniBatchKMeans(ok, { k: 1, dims: 2, batchSize: 0 }), 'options.batchSize'],
       ['k missing', () => api.miniBatchKMeans(ok, { dims: 2 }), 'options.k'],
       ['source', () => api.miniBatchKMeans(7, { k: 1 }), 'source'],
+      ['no such file', () => api.miniBatchKMeans('/nonexistent/x.npy', { k: 1 }), 'source'],
+      ['onLabels', () => api.miniBatchKMeans(ok, { k: 1, dims: 2, onLabels: 1 }), 'options.onLabels'],
     ],
     unknownKey: [
       ['{ nClusters }', () => api.miniBatchKMeans(ok, { k: 1, dims: 2, nClusters: 2 }), 'options.nClusters'],
     ],
+  },
+  predictFile: {
+    bad: [
+      ['source', () => api.predictFile(7, new Float32Array(2)), 'source'],
+      ['centroids', () => api.predictFile('x.npy', [[1, 2]]), 'centroids'],
+      ['no such file', () => api.predictFile('/nonexistent/x.npy', new Float32Array(2)), 'source'],
+      ['out', () => api.predictFile('x.npy', new Float32Array(2), { out: 'labels.csv' }), 'options.out'],
+    ],
+    unknownKey: [['{ output }', () => api.predictFile('x.npy', new Float32Array(2), { output: 1 }), 'options.output']],
   },
   MiniBatchKMeans: {
     bad: [

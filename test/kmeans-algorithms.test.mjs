@@ -113,12 +113,14 @@ describe("kmeans algorithms: 'auto' and validation", function () {
   it('chooseAlgorithm follows its documented rule and falls back when bounds do not fit', () => {
     const big = 2 ** 40;
     assert.equal(chooseAlgorithm(1e6, 4, 16, big), 'lloyd');
+    assert.equal(chooseAlgorithm(2e5, 16, 4, big), 'lloyd');
     assert.equal(chooseAlgorithm(1e6, 16, 16, big), 'hamerly');
-    assert.equal(chooseAlgorithm(1e6, 64, 16, big), 'yinyang');
-    assert.equal(chooseAlgorithm(2e5, 256, 128, big), 'yinyang');
-    assert.equal(chooseAlgorithm(2e5, 32, 128, big), 'elkan');
-    // 1e7 rows × 65 bounds of 4 bytes is 2.6 GB: yinyang's 8 groups fit, elkan does not.
-    assert.equal(chooseAlgorithm(1e7, 64, 128, 2e9), 'yinyang');
+    assert.equal(chooseAlgorithm(1e6, 64, 16, big), 'hamerly');
+    assert.equal(chooseAlgorithm(2e5, 32, 128, big), 'hamerly');
+    assert.equal(chooseAlgorithm(2e5, 256, 16, big), 'hamerly');
+    assert.equal(chooseAlgorithm(2e5, 256, 128, big), 'elkan');
+    // 1e7 rows × (1 + 256) bounds of 4 bytes is 10 GB: elkan does not fit, hamerly's 2 per row do.
+    assert.equal(chooseAlgorithm(1e7, 256, 128, 2e9), 'hamerly');
     assert.equal(chooseAlgorithm(1e7, 640, 16, 1e8), 'hamerly');
     assert.equal(chooseAlgorithm(1e7, 640, 16, 1e7), 'lloyd');
   });
@@ -126,8 +128,10 @@ describe("kmeans algorithms: 'auto' and validation", function () {
   it("'auto' is the default and reports what it chose", async () => {
     const { data } = blobs({ n: 500, dims: 4, centers: 3, seed: 2 });
     assert.equal((await kmeans(data, { k: 3, dims: 4, backend: 'js' })).algorithm, 'lloyd');
-    assert.equal((await kmeans(data, { k: 12, dims: 4, backend: 'js' })).algorithm, 'hamerly');
-    assert.equal((await kmeans(data, { k: 40, dims: 4, backend: 'wasm', algorithm: 'auto' })).algorithm, 'yinyang');
+    assert.equal((await kmeans(data, { k: 12, dims: 4, backend: 'js' })).algorithm, 'lloyd');
+    const wide = blobs({ n: 500, dims: 8, centers: 3, seed: 2 }).data;
+    assert.equal((await kmeans(wide, { k: 12, dims: 8, backend: 'js' })).algorithm, 'hamerly');
+    assert.equal((await kmeans(wide, { k: 40, dims: 8, backend: 'wasm', algorithm: 'auto' })).algorithm, 'hamerly');
   });
 
   it('a bad algorithm is an InvalidArgumentError naming options.algorithm', async () => {

@@ -88,6 +88,16 @@ export const nodePlatform: HostPlatform = {
       size: info.size,
       chunks: chunks(),
       readAt: (target, position) => readFully(handle.fd, target, position),
+      async read(target, position) {
+        let done = 0;
+        while (done < target.length) {
+          throwIfAborted(signal);
+          const { bytesRead } = await handle.read(target, done, target.length - done, position + done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        return done;
+      },
       close,
     };
   },

@@ -78,6 +78,8 @@ export interface OpenedFile extends PositionalFile {
   readonly size: number;
   /** The rest of the file as byte chunks; closes the file at the end. */
   readonly chunks: AsyncIterable<Uint8Array>;
+  /** Reads up to `target.length` bytes at `position` without blocking (fewer only at the end); returns the count. */
+  read(target: Uint8Array, position: number): Promise<number>;
   /** Closes the file (idempotent). */
   close(): Promise<void>;
 }

@@ -92,28 +92,37 @@ function isNumeric(f: string): boolean {
   return f.trim() !== '' && !Number.isNaN(Number(f));
 }
 
-/** Parses a NumPy .npy file holding a 2-D float32 or float64 array in C order. */
-export function parseNpy(bytes: Uint8Array, file = 'input.npy'): NumericTable {
-  if (!(bytes instanceof Uint8Array)) throw invalid('bytes', 'a Uint8Array', bytes);
-  string(file, 'file');
-  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b))
-    throw new DataFormatError(file, 'is not a .npy file (no \\x93NUMPY magic)');
+/** What a .npy header says: shape, value size, byte order, and where the values start. */
+export interface NpyHeader {
+  n: number;
+  dims: number;
+  size: 4 | 8;
+  little: boolean;
+  /** Byte offset of the first value. */
+  dataStart: number;
+}
+
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+
+/** True when `bytes` start with the .npy magic (`\x93NUMPY`). */
+export function isNpy(bytes: Uint8Array): boolean {
+  return bytes.length >= NPY_MAGIC.length && NPY_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * The header of a .npy file (2-D float32 / float64, C order) from its first bytes, or null when more bytes are
+ * needed to read it. Throws DataFormatError for anything else.
+ */
+export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader | null {
+  if (bytes.length < 10) return null;
+  if (!isNpy(bytes)) throw new DataFormatError(file, 'is not a .npy file (no \\x93NUMPY magic)');
   const major = bytes[6];
+  if (major !== 1 && major !== 2 && major !== 3) throw new DataFormatError(file, `unsupported .npy version ${major}`);
+  const offset = major === 1 ? 10 : 12;
+  if (bytes.length < offset) return null;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let headerLen: number;
-  let offset: number;
-  if (major === 1) {
-    headerLen = dv.getUint16(8, true);
-    offset = 10;
-  } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) throw new DataFormatError(file, 'truncated header');
-    headerLen = dv.getUint32(8, true);
-    offset = 12;
-  } else {
-    throw new DataFormatError(file, `unsupported .npy version ${major}`);
-  }
-  if (offset + headerLen > bytes.length) throw new DataFormatError(file, 'truncated header');
+  const headerLen = major === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true);
+  if (bytes.length < offset + headerLen) return null;
   const header = new TextDecoder().decode(bytes.subarray(offset, offset + headerLen));
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
@@ -131,11 +140,21 @@ export function parseNpy(bytes: Uint8Array, file = 'input.npy'): NumericTable {
     .map(Number);
   if (shape.length !== 2 || shape.some((s) => !Number.isInteger(s) || s < 0))
     throw new DataFormatError(file, `shape (${shapeText.trim()}) is not 2-D; expected (rows, columns)`);
-  const [n, dims] = shape;
+  const [n, dims] = shape as [number, number];
   if (n === 0 || dims === 0) throw new DataFormatError(file, `is empty (shape ${n} × ${dims})`);
-  const size = type[2] === '4' ? 4 : 8;
-  const little = type[1] !== '>';
-  const dataStart = offset + headerLen;
+  return { n, dims, size: type[2] === '4' ? 4 : 8, little: type[1] !== '>', dataStart: offset + headerLen };
+}
+
+/** Parses a NumPy .npy file holding a 2-D float32 or float64 array in C order. */
+export function parseNpy(bytes: Uint8Array, file = 'input.npy'): NumericTable {
+  if (!(bytes instanceof Uint8Array)) throw invalid('bytes', 'a Uint8Array', bytes);
+  string(file, 'file');
+  if (bytes.length < NPY_MAGIC.length || !isNpy(bytes))
+    throw new DataFormatError(file, 'is not a .npy file (no \\x93NUMPY magic)');
+  const h = parseNpyHeader(bytes, file);
+  if (!h) throw new DataFormatError(file, 'truncated header');
+  const { n, dims, size, little, dataStart } = h;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const need = n * dims * size;
   if (bytes.length - dataStart < need)
     throw new DataFormatError(
@@ -160,7 +179,7 @@ export function toNpy(values: Float32Array | Float64Array, n: number, dims: numb
   const descr = values instanceof Float32Array ? '<f4' : '<f8';
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${n}, ${dims}), }`;
   const pad = 64 - ((10 + header.length + 1) % 64);
-  header += ' '.repeat(pad % 64) + '\n';
+  header += `${' '.repeat(pad % 64)}\n`;
   const out = new Uint8Array(10 + header.length + values.byteLength);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
   new DataView(out.buffer).setUint16(8, header.length, true);

@@ -5,9 +5,9 @@
  * The accelerated ones keep per-row distance bounds and skip distance computations the triangle inequality proves
  * useless; they differ in how many bounds they keep per row:
  *
- * - 'hamerly': one upper and one lower bound (2 values per row); best for small k and low dimension.
- * - 'yinyang': one lower bound per group of about 10 centroids (Ding et al., ICML 2015); best at large k.
- * - 'elkan': one lower bound per centroid (k values per row); prunes most at high dimension, when memory allows.
+ * - 'hamerly': one upper and one lower bound (2 values per row).
+ * - 'yinyang': one lower bound per group of about 10 centroids (Ding et al., ICML 2015).
+ * - 'elkan': one lower bound per centroid (k values per row); prunes the most distances.
  */
 import type { ExactAlgorithm } from './backend.js';
 
@@ -36,26 +36,25 @@ export function boundBytes(algorithm: ExactAlgorithm, n: number, k: number): num
     case 'yinyang':
       return n * (1 + yinyangGroups(k)) * 4;
     case 'elkan':
-      return n * (1 + k) * 4;
+      return n * (1 + Math.ceil(k / 8) * 8) * 4; // the wasm kernel pads each row's bounds to a multiple of 8
   }
 }
 
 /**
  * The rule of `algorithm: 'auto'`, for n rows, k centroids, d features and `budget` bytes the bounds may use:
  *
- * - k < 8: 'lloyd'. With so few centroids a fused distance-and-argmin pass costs about as much as keeping bounds.
- * - d ≥ 64 and k ≤ 64: 'elkan' (per-centroid bounds pay off when each distance is expensive).
- * - k ≥ 32: 'yinyang' (group bounds; Hamerly's single lower bound becomes loose when many centroids are close).
- * - otherwise 'hamerly'.
+ * - k < 8 or d ≤ 4: 'lloyd'. The fused distance-and-argmin pass is then about as cheap as reading a row's bounds.
+ * - k ≥ 128 and d ≥ 64: 'elkan' (per-centroid bounds prune nearly every distance, and each one is expensive).
+ * - otherwise 'hamerly' (one bound per row: the cheapest test, and the fewest bytes to stream per step).
  *
- * A choice whose bounds do not fit in `budget` falls back to the next lighter one (elkan → yinyang → hamerly → lloyd).
- * The thresholds follow the comparisons of Newling & Fleuret (2016) and Ding et al. (2015); bench/kmeans.mjs measures
- * each algorithm on this project's bench cases.
+ * A choice whose bounds do not fit in `budget` falls back to the next lighter one (elkan → hamerly → lloyd).
+ * 'yinyang' is never chosen: in the measurements behind this rule (bench/README.md, "Choosing the algorithm") it was
+ * never the fastest of the four.
  */
 export function chooseAlgorithm(n: number, k: number, d: number, budget: number): ExactAlgorithm {
-  let pick: ExactAlgorithm = k < 8 ? 'lloyd' : d >= 64 && k <= 64 ? 'elkan' : k >= 32 ? 'yinyang' : 'hamerly';
+  let pick: ExactAlgorithm = k < 8 || d <= 4 ? 'lloyd' : k >= 128 && d >= 64 ? 'elkan' : 'hamerly';
   const lighter: Record<ExactAlgorithm, ExactAlgorithm> = {
-    elkan: 'yinyang',
+    elkan: 'hamerly',
     yinyang: 'hamerly',
     hamerly: 'lloyd',
     lloyd: 'lloyd',

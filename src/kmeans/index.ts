@@ -322,3 +322,6 @@ async function tryWebGpu(problem: ProblemSize, signal?: AbortSignal): Promise<KM
 
 export { miniBatchKMeans, MiniBatchKMeans } from './minibatch/fit.js';
 export type { MiniBatchOptions, MiniBatchResult, MiniBatchSource, RowBlock } from './minibatch/fit.js';
+export { predictFile } from './minibatch/predict-file.js';
+export type { PredictFileOptions, PredictFileResult } from './minibatch/predict-file.js';
+export type { MatrixFileSource } from './minibatch/file-source.js';

@@ -12,21 +12,27 @@ import { kmeansPlusPlus } from '../init.js';
 import { readMatrix, type KMeansData } from '../validate.js';
 import { checkMiniBatch, type CheckedMiniBatch, type MiniBatchOptions } from './options.js';
 import { miniBatchStep, nearest, newState, type MiniBatchState } from './step.js';
+import { StopRule, squaredShift } from './stop-rule.js';
+import { isMatrixFileSource, type MatrixFileSource } from './file-source.js';
+import { fitFile } from './file-fit.js';
 
 export type { MiniBatchOptions } from './options.js';
 
 /** A block of rows: row-major typed array (options.dims wide) or an array of rows. */
 export type RowBlock = KMeansData;
 
-/** What `miniBatchKMeans` accepts: rows in memory, or an async or sync iterable of row blocks (read once). */
-export type MiniBatchSource = KMeansData | AsyncIterable<RowBlock> | Iterable<RowBlock>;
+/**
+ * What `miniBatchKMeans` accepts: rows in memory, an async or sync iterable of row blocks (read once), or a .npy /
+ * CSV file read in blocks (a path or `{ path }` in Node, a Blob anywhere).
+ */
+export type MiniBatchSource = KMeansData | AsyncIterable<RowBlock> | Iterable<RowBlock> | MatrixFileSource;
 
 export interface MiniBatchResult {
   /** k × dims, row-major. */
   centroids: Float32Array;
-  /** Labels of every row (in-memory sources only; null for streams). */
+  /** Labels of every row (in-memory sources only; null for streams and files: see options.onLabels). */
   labels: Int32Array | null;
-  /** Σ‖x − c(x)‖² over every row (in-memory sources), or over the rows of the stream's last pass. */
+  /** Σ‖x − c(x)‖² over every row (in-memory data, files), or over the rows of a stream's one pass. */
   inertia: number;
   /** Mini-batch steps taken. */
   steps: number;
@@ -37,8 +43,16 @@ export interface MiniBatchResult {
 /** Clusters `source` into `options.k` groups with mini-batch k-means. */
 export async function miniBatchKMeans(source: MiniBatchSource, options: MiniBatchOptions): Promise<MiniBatchResult> {
   const o = checkMiniBatch(options);
+  if (isMatrixFileSource(source)) {
+    const r = await fitFile(source, o);
+    return { centroids: r.centroids, labels: null, inertia: r.inertia, steps: r.steps, converged: r.converged };
+  }
   const inMemory = source instanceof Float32Array || source instanceof Float64Array || Array.isArray(source);
-  if (inMemory) return fitInMemory(source as KMeansData, o);
+  if (inMemory) {
+    const r = await fitInMemory(source as KMeansData, o);
+    await o.onLabels?.(r.labels!, 0);
+    return r;
+  }
   if (source === null || typeof source !== 'object' || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
     throw invalid('source', 'rows (a typed array or an array of rows) or an iterable of row blocks', source);
   }
@@ -68,10 +82,7 @@ async function fitInMemory(data: KMeansData, o: CheckedMiniBatch): Promise<MiniB
   const b = Math.min(o.batchSize, n);
   const batch = new Float64Array(b * dims);
   const totalSteps = Math.max(1, Math.floor((o.maxIter * n) / b));
-  const alpha = Math.min(1, (2 * b) / (n + 1));
-  let ewa: number | null = null;
-  let ewaMin = Infinity;
-  let noImprovement = 0;
+  const rule = new StopRule(o.tol, tolAbs, o.maxNoImprovement);
   let steps = 0;
   let converged = false;
   const before = new Float64Array(state.centres.length);
@@ -84,20 +95,7 @@ async function fitInMemory(data: KMeansData, o: CheckedMiniBatch): Promise<MiniB
     before.set(state.centres);
     const batchInertia = miniBatchStep(state, batch, b, rng) / b;
     steps++;
-    // scikit-learn's _mini_batch_convergence: skips the first step (the centres were just initialised).
-    if (step === 0) continue;
-    ewa = ewa === null ? batchInertia : ewa * (1 - alpha) + batchInertia * alpha;
-    let shift = 0;
-    for (let i = 0; i < before.length; i++) shift += (state.centres[i] - before[i]) ** 2;
-    if (o.tol > 0 && shift <= tolAbs) {
-      converged = true;
-      break;
-    }
-    if (ewa < ewaMin) {
-      ewaMin = ewa;
-      noImprovement = 0;
-    } else noImprovement++;
-    if (o.maxNoImprovement > 0 && noImprovement >= o.maxNoImprovement) {
+    if (rule.stop(batchInertia, squaredShift(state.centres, before), b, n)) {
       converged = true;
       break;
     }

@@ -28,6 +28,14 @@ export interface MiniBatchOptions {
   initSize?: number;
   /** Seed of the sampling and the initialisation, default 0. */
   seed?: number;
+  /** Rows read per block from a file or Blob (default: about 4 MiB of float64 values, at least initSize). */
+  blockRows?: number;
+  /**
+   * Receives the final label of every row: for a file or Blob a block at a time as the last pass reads it
+   * (`firstRow` is the block's first row; such results carry no labels array), for data in memory all at once.
+   * Not called for iterables of blocks.
+   */
+  onLabels?: (labels: Int32Array, firstRow: number) => void | Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -41,6 +49,8 @@ export interface CheckedMiniBatch {
   tol: number;
   initSize: number;
   seed: number;
+  blockRows: number | undefined;
+  onLabels: ((labels: Int32Array, firstRow: number) => void | Promise<void>) | undefined;
   signal: AbortSignal | undefined;
 }
 
@@ -54,6 +64,8 @@ const KEYS = [
   'tol',
   'initSize',
   'seed',
+  'blockRows',
+  'onLabels',
   'signal',
 ] as const;
 
@@ -73,6 +85,13 @@ export function checkMiniBatch(options: unknown): CheckedMiniBatch {
     tol: o.tol === undefined ? 0 : finiteNumber(o.tol, 'options.tol', 0),
     initSize: Math.max(k, optional(o.initSize, 'options.initSize', positiveInt) ?? 3 * batchSize),
     seed: optional(o.seed, 'options.seed', finiteNumber) ?? 0,
+    blockRows: optional(o.blockRows, 'options.blockRows', positiveInt),
+    onLabels: optional(o.onLabels, 'options.onLabels', labelsCallback),
     signal: optional(o.signal, 'options.signal', abortSignal),
   };
+}
+
+function labelsCallback(v: unknown, path: string): CheckedMiniBatch['onLabels'] {
+  if (typeof v !== 'function') throw invalid(path, 'a function (labels, firstRow)', v);
+  return v as CheckedMiniBatch['onLabels'];
 }

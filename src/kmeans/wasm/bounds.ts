@@ -11,6 +11,7 @@ import {
   ALG_ELKAN,
   ALG_HAMERLY,
   ALG_YINYANG,
+  BOUND_BATCH,
   KMeansBounds,
   KMeansDesc,
   writeKMeansBounds,
@@ -42,17 +43,23 @@ export class WasmBounds {
   ) {
     const { n, k, kp, nblocks } = l;
     const n4 = Math.ceil(n / 4) * 4;
-    this.stride = algorithm === 'hamerly' ? 1 : algorithm === 'elkan' ? k : yinyangGroups(k);
+    // Elkan's bounds are kp wide so the kernel tests them four lanes at a time (padding lanes never open).
+    this.stride = algorithm === 'hamerly' ? 1 : algorithm === 'elkan' ? kp : yinyangGroups(k);
     const what = `${algorithm} bounds for ${n} rows`;
     this.at = ctx.reserve(KMeansBounds.bytes, 64, what);
     this.lower = ctx.reserve(n4 * this.stride * 4, 64, what);
-    this.drift = ctx.reserve(k * 4, 64, what);
+    this.drift = ctx.reserve(kp * 4, 64, what);
     this.half = ctx.reserve(k * 4, 64, what);
-    this.cc = algorithm === 'elkan' ? ctx.reserve(k * k * 4, 64, what) : 0;
+    this.cc = algorithm === 'elkan' ? ctx.reserve(k * kp * 4, 64, what) : 0;
     this.groupOf = ctx.reserve(k * 4, 64, what);
     this.groupDrift = ctx.reserve(this.stride * 4, 64, what);
-    const scratch = ctx.reserve(nblocks * kp * 6, 64, what);
+    // Per block, for the kernel's batch of pending rows: distances, row state, group marks, Yinyang's examined groups.
+    const perRow = kp * 4 + 32 + Math.ceil(kp / 8 / 16) * 16 + (algorithm === 'yinyang' ? this.stride : 0);
+    const scratchStride = Math.ceil((BOUND_BATCH * perRow) / 64) * 64;
+    const scratch = ctx.reserve(nblocks * scratchStride, 64, what);
+    ctx.f32(this.drift, kp).fill(0);
     this.computedAt = ctx.reserve(nblocks * 4, 64, what);
+    const norms = ctx.reserve(n4 * 8, 64, what);
     writeKMeansBounds(new DataView(ctx.memory.buffer), this.at, {
       algorithm: ALG[algorithm],
       first: 1,
@@ -68,7 +75,9 @@ export class WasmBounds {
       secondDrift: 0,
       cmax: 0,
       scratch,
+      scratchStride,
       computed: this.computedAt,
+      norms,
     });
   }
 
@@ -112,8 +121,9 @@ export class WasmBounds {
         const h32 = ctx.f32(this.half, k);
         for (let c = 0; c < k; c++) h32[c] = Number.isFinite(half[c]) ? half[c] * DOWN : 0;
         if (this.algorithm === 'elkan') {
-          const c32 = ctx.f32(this.cc, k * k);
-          for (let i = 0; i < k * k; i++) c32[i] = cc[i] * DOWN;
+          const kp = this.l.kp;
+          const c32 = ctx.f32(this.cc, k * kp);
+          for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) c32[i * kp + j] = cc[i * k + j] * DOWN;
         }
         const t = twoLargest(drift);
         view.setInt32(this.at + f.maxDriftAt, t.at, true);
